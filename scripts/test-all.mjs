@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// The whole test run: lint, type-check every package, every package's tests, the docs check.
+// Every stage runs even when an earlier one fails, so one run shows everything that is wrong;
+// the last line is a plain "passed, failed" summary that CI reads.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = join(root, 'node_modules', '.cache', 'otp-chat');
+const vitestJson = join(resultsDir, 'vitest.json');
+mkdirSync(resultsDir, { recursive: true });
+rmSync(vitestJson, { force: true });
+
+const rootScripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts;
+const stages = [
+  { name: 'lint', cmd: 'biome', args: ['check', '.'] },
+  { name: 'typecheck', cmd: 'pnpm', args: ['-r', '--workspace-concurrency=2', 'typecheck'] },
+  {
+    name: 'tests',
+    cmd: 'vitest',
+    args: ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
+  },
+];
+if (rootScripts['docs:check']) stages.push({ name: 'docs', cmd: 'pnpm', args: ['docs:check'] });
+
+const failedStages = [];
+for (const stage of stages) {
+  console.log(`\n== ${stage.name}: ${stage.cmd} ${stage.args.join(' ')}`);
+  const { status, error } = spawnSync(stage.cmd, stage.args, { cwd: root, stdio: 'inherit' });
+  if (error || status !== 0) failedStages.push(stage.name);
+}
+
+let passed = 0;
+let failed = 0;
+if (existsSync(vitestJson)) {
+  const report = JSON.parse(readFileSync(vitestJson, 'utf8'));
+  passed = report.numPassedTests;
+  failed = report.numFailedTests;
+}
+// A stage other than the tests counts as one failed check.
+const otherFailures = failedStages.filter((s) => s !== 'tests').length;
+if (failedStages.includes('tests') && failed === 0) failed = 1;
+console.log(`\nchecks: ${stages.length - failedStages.length} of ${stages.length} stages green`);
+if (failedStages.length) console.log(`failing stages: ${failedStages.join(', ')}`);
+console.log(`tests: ${passed + (stages.length - 1 - otherFailures)} passed, ${failed + otherFailures} failed`);
+process.exit(failedStages.length ? 1 : 0);

@@ -1,0 +1,2 @@
+// The tutorial toolkit's public API: REPL scripts (replay and check), the step REPL, the docs tools.
+export * from './repl-script/index.ts';

@@ -1,0 +1,2 @@
+// Placeholder until the runner lands; see runner.ts.
+export {};

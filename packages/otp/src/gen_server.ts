@@ -1,0 +1,443 @@
+/**
+ * GenServer: a process that keeps state and answers requests, one message at a time.
+ *
+ * A server is described by a module: an object with callbacks, like an Elixir module that
+ * `use`s GenServer. Results are tuples, as in Elixir: `['reply', reply, state]`,
+ * `['noreply', state]`, `['stop', reason, state]`.
+ *
+ * ```ts
+ * const Counter = {
+ *   init: (start: number) => ['ok', start],
+ *   handleCall: (_req: 'get', _from: From, n: number) => ['reply', n, n],
+ *   handleCast: (_req: 'bump', n: number) => ['noreply', n + 1],
+ * } satisfies GenServerModule<number, number>;
+ * ```
+ */
+import { reportCrash } from './crash.js';
+import { BadArgError, ExitError, type ExitReason, formatReason, isCleanExit } from './errors.js';
+import { type NameRegistry, registerServerName, type ServerName, serverProc } from './names.js';
+import { type Pid, Ref } from './pid.js';
+import {
+  currentProc,
+  type DownMessage,
+  deliver,
+  demonitorIn,
+  type ExitMessage,
+  monitorProc,
+  type Proc,
+  procOf,
+  receiveIn,
+  spawnProc,
+  TIMEOUT,
+  terminate,
+} from './process.js';
+
+/** Who is waiting for a call's reply; pass it to `GenServer.reply` to answer later. */
+export interface From {
+  readonly pid: Pid;
+  readonly ref: Ref;
+}
+
+type Awaitable<T> = T | Promise<T>;
+export type InitResult<S> = readonly ['ok', S] | readonly ['stop', ExitReason] | 'ignore';
+export type CallResult<S, R = unknown> =
+  | readonly ['reply', R, S]
+  | readonly ['noreply', S]
+  | readonly ['stop', ExitReason, R, S]
+  | readonly ['stop', ExitReason, S];
+export type NoReplyResult<S> = readonly ['noreply', S] | readonly ['stop', ExitReason, S];
+export type StartResult = readonly ['ok', Pid] | readonly ['error', ExitReason] | 'ignore';
+
+/** The callbacks of a server. Only `init` is required; handlers may be async. */
+export interface GenServerModule<S, A = any, Call = any, Cast = any> {
+  /** Shown by `Process.info` and the supervision-tree printer. */
+  readonly name?: string;
+  init(arg: A): Awaitable<InitResult<S>>;
+  handleCall?(request: Call, from: From, state: S): Awaitable<CallResult<S>>;
+  handleCast?(request: Cast, state: S): Awaitable<NoReplyResult<S>>;
+  handleInfo?(message: unknown, state: S): Awaitable<NoReplyResult<S>>;
+  /** Runs when the server stops on purpose, or on a crash, and when a parent shuts it down while it traps exits. */
+  terminate?(reason: ExitReason, state: S): unknown;
+}
+
+export interface StartOptions {
+  /** A registered name (a string) or a `{ via, key }` name in a Registry. */
+  readonly name?: ServerName;
+}
+
+/** A server: its pid, its registered name, or a `{ via, key }` name. */
+export type Server = Pid | ServerName;
+
+// Messages of the gen_server protocol. Classes, so that a server's handleInfo never confuses
+// them with a user's message, and a caller's receive can match its reply by identity.
+class CallRequest {
+  constructor(
+    readonly request: unknown,
+    readonly from: From,
+  ) {}
+}
+class CastRequest {
+  constructor(readonly request: unknown) {}
+}
+class StopRequest {
+  constructor(readonly reason: ExitReason) {}
+}
+class Reply {
+  constructor(
+    readonly ref: Ref,
+    readonly value: unknown,
+  ) {}
+}
+class StartAck {
+  constructor(
+    readonly ref: Ref,
+    readonly result: StartResult,
+  ) {}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Starting
+
+/** Starts a server and waits until its `init` has run. */
+export function start<S, A>(
+  module: GenServerModule<S, A>,
+  arg: A,
+  options: StartOptions = {},
+): Promise<StartResult> {
+  return startServer(module, arg, options, false);
+}
+
+/** Starts a server linked to the caller (what a supervisor's child does). */
+export function startLink<S, A>(
+  module: GenServerModule<S, A>,
+  arg: A,
+  options: StartOptions = {},
+): Promise<StartResult> {
+  return startServer(module, arg, options, true);
+}
+
+async function startServer<S, A>(
+  module: GenServerModule<S, A>,
+  arg: A,
+  options: StartOptions,
+  link: boolean,
+): Promise<StartResult> {
+  if (typeof module?.init !== 'function')
+    throw new BadArgError('GenServer.start: the module has no init callback');
+  const caller = currentProc();
+  const ackRef = new Ref();
+  const mark = caller.mailbox.mark();
+  const { proc } = spawnProc(() => serve(module, arg, options, caller, ackRef), { link });
+  // Watch the new process: if it dies before acknowledging, start returns its reason.
+  const watch = monitorProc(caller, proc);
+  const answer = await receiveIn(
+    caller,
+    (m) => (m instanceof StartAck && m.ref === ackRef) || isDownFor(m, watch),
+    Number.POSITIVE_INFINITY,
+    mark,
+  );
+  settleMonitor(caller, watch);
+  if (answer instanceof StartAck) return answer.result;
+  return ['error', (answer as DownMessage).reason];
+}
+
+function isDownFor(message: unknown, ref: Ref): message is DownMessage {
+  return (message as DownMessage | null)?.type === 'DOWN' && (message as DownMessage).ref === ref;
+}
+
+/** Drops a monitor; if its DOWN was already delivered, removes that from the mailbox too. */
+function settleMonitor(holder: Proc, ref: Ref): void {
+  if (!demonitorIn(holder, ref, false)) demonitorIn(holder, ref, true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server process
+
+async function serve<S, A>(
+  module: GenServerModule<S, A>,
+  arg: A,
+  options: StartOptions,
+  parent: Proc,
+  ackRef: Ref,
+): Promise<void> {
+  const proc = currentProc();
+  proc.meta =
+    module.name === undefined
+      ? { behaviour: 'gen_server' }
+      : { behaviour: 'gen_server', module: module.name };
+  const ack = (result: StartResult) => deliver(parent, new StartAck(ackRef, result));
+
+  if (options.name !== undefined) {
+    const holder = registerServerName(options.name, proc);
+    if (holder !== undefined) return failStart(proc, parent, ack, ['already_started', holder]);
+  }
+  let init: InitResult<S>;
+  try {
+    init = await module.init(arg);
+  } catch (error) {
+    reportCrash({
+      kind: 'gen_server',
+      pid: proc.pid,
+      name: proc.name,
+      reason: error,
+      context: 'while running init',
+    });
+    return failStart(proc, parent, ack, error);
+  }
+  if (init === 'ignore') {
+    ack('ignore');
+    return failStart(proc, parent, null, 'normal');
+  }
+  if (init[0] === 'stop') return failStart(proc, parent, ack, init[1]);
+  ack(['ok', proc.pid]);
+  await loop(module, proc, parent, init[1]);
+}
+
+/**
+ * init did not succeed: tell the starter, then exit. The server unlinks first, so that the
+ * starter learns the reason from the return value instead of being killed by it (as OTP 26's
+ * proc_lib:init_fail does).
+ */
+function failStart(
+  proc: Proc,
+  parent: Proc,
+  ack: ((r: StartResult) => void) | null,
+  reason: ExitReason,
+): void {
+  ack?.(['error', reason]);
+  proc.links?.delete(parent);
+  parent.links?.delete(proc);
+  terminate(proc, reason);
+}
+
+async function loop<S>(
+  module: GenServerModule<S>,
+  proc: Proc,
+  parent: Proc,
+  initial: S,
+): Promise<void> {
+  let state = initial;
+  let message: unknown;
+  try {
+    for (;;) {
+      message = await receiveIn(proc, null, Number.POSITIVE_INFINITY, 0);
+      const outcome = handle(module, message, state, parent);
+      const result = outcome instanceof Promise ? await outcome : outcome;
+      if (result.stop) return stop(module, proc, result.reason, result.state);
+      state = result.state;
+    }
+  } catch (error) {
+    if (proc.status === 'exited') return; // killed while a handler awaited: nothing may run now
+    const context = `last message: ${formatReason(message)}`;
+    reportCrash({ kind: 'gen_server', pid: proc.pid, name: proc.name, reason: error, context });
+    await runTerminate(module, error, state);
+    terminate(proc, error instanceof ExitError ? error.reason : error);
+  }
+}
+
+/** What a handler's tuple means for the loop: go on with a new state, or stop. */
+interface Step<S> {
+  readonly stop: boolean;
+  readonly reason: ExitReason;
+  readonly state: S;
+}
+
+function next<S>(state: S): Step<S> {
+  return { stop: false, reason: undefined, state };
+}
+
+function stopping<S>(reason: ExitReason, state: S): Step<S> {
+  return { stop: true, reason, state };
+}
+
+/** Dispatches one message to its callback and turns the callback's tuple into a Step. */
+function handle<S>(
+  module: GenServerModule<S>,
+  message: unknown,
+  state: S,
+  parent: Proc,
+): Awaitable<Step<S>> {
+  if (message instanceof CallRequest) {
+    if (!module.handleCall)
+      throw new ExitError(
+        'no_handle_call',
+        `${describe(module)} has no handleCall for ${formatReason(message.request)}`,
+      );
+    return then(module.handleCall(message.request, message.from, state), (r) =>
+      afterCall(r, message.from),
+    );
+  }
+  if (message instanceof CastRequest) {
+    if (!module.handleCast)
+      throw new ExitError(
+        'no_handle_cast',
+        `${describe(module)} has no handleCast for ${formatReason(message.request)}`,
+      );
+    return then(module.handleCast(message.request, state), afterNoReply);
+  }
+  if (message instanceof StopRequest) return stopping(message.reason, state);
+  if (isExitFrom(message, parent.pid)) return stopping(message.reason, state);
+  if (!module.handleInfo) return next(state);
+  return then(module.handleInfo(message, state), afterNoReply);
+}
+
+function describe(module: GenServerModule<unknown>): string {
+  return module.name ?? 'the server';
+}
+
+function isExitFrom(message: unknown, pid: Pid): message is ExitMessage {
+  return (message as ExitMessage | null)?.type === 'EXIT' && (message as ExitMessage).from === pid;
+}
+
+function then<T, U>(value: Awaitable<T>, f: (value: T) => U): Awaitable<U> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}
+
+function afterCall<S>(result: CallResult<S>, from: From): Step<S> {
+  switch (result?.[0]) {
+    case 'reply':
+      reply(from, result[1]);
+      return next(result[2]);
+    case 'noreply':
+      return next(result[1]);
+    case 'stop':
+      if (result.length === 4) {
+        reply(from, result[2]);
+        return stopping(result[1], result[3]);
+      }
+      return stopping(result[1], result[2]);
+    default:
+      throw new ExitError(
+        ['bad_return_value', result],
+        `handleCall returned ${formatReason(result)}`,
+      );
+  }
+}
+
+function afterNoReply<S>(result: NoReplyResult<S>): Step<S> {
+  if (result?.[0] === 'noreply') return next(result[1]);
+  if (result?.[0] === 'stop') return stopping(result[1], result[2]);
+  throw new ExitError(['bad_return_value', result], `handler returned ${formatReason(result)}`);
+}
+
+async function stop<S>(
+  module: GenServerModule<S>,
+  proc: Proc,
+  reason: ExitReason,
+  state: S,
+): Promise<void> {
+  await runTerminate(module, reason, state);
+  if (!isCleanExit(reason)) {
+    reportCrash({ kind: 'gen_server', pid: proc.pid, name: proc.name, reason, context: 'stopped' });
+  }
+  terminate(proc, reason);
+}
+
+async function runTerminate<S>(
+  module: GenServerModule<S>,
+  reason: ExitReason,
+  state: S,
+): Promise<void> {
+  if (!module.terminate) return;
+  try {
+    await module.terminate(reason, state);
+  } catch (error) {
+    reportCrash({
+      kind: 'gen_server',
+      pid: currentProc().pid,
+      name: undefined,
+      reason: error,
+      context: 'in terminate',
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client API
+
+/**
+ * Sends `request` and waits for the reply (5000 ms by default). Throws an ExitError whose
+ * `code` is `'noproc'` when no server is there, `'timeout'` when the reply is late (a late
+ * reply is then dropped, never left in the mailbox), or the server's exit reason when it dies
+ * before replying.
+ */
+export async function call<R = unknown>(
+  server: Server,
+  request: unknown,
+  timeoutMs = 5000,
+): Promise<R> {
+  const caller = currentProc();
+  const target = serverProc(server);
+  if (target === null)
+    throw new ExitError('noproc', `GenServer.call: no process for ${formatReason(server)}`);
+  if (target === caller)
+    throw new ExitError('calling_self', 'GenServer.call: a server cannot call itself');
+  const mark = caller.mailbox.mark();
+  // The monitor's ref doubles as the reply's address: demonitoring it makes late replies vanish.
+  const ref = monitorProc(caller, target);
+  deliver(target, new CallRequest(request, { pid: caller.pid, ref }));
+  const answer = await receiveIn(
+    caller,
+    (m) => (m instanceof Reply && m.ref === ref) || isDownFor(m, ref),
+    timeoutMs,
+    mark,
+  );
+  settleMonitor(caller, ref);
+  if (answer instanceof Reply) return answer.value as R;
+  if (answer === TIMEOUT)
+    throw new ExitError(
+      'timeout',
+      `GenServer.call to ${formatReason(server)} timed out after ${timeoutMs} ms`,
+    );
+  const { reason } = answer as DownMessage;
+  throw new ExitError(
+    reason,
+    `GenServer.call to ${formatReason(server)} failed: the server exited (${formatReason(reason)})`,
+  );
+}
+
+/** Sends `request` without waiting. Casting to a server that is not there does nothing. */
+export function cast(server: Server, request: unknown): void {
+  currentProc();
+  const target = serverProc(server);
+  if (target !== null) deliver(target, new CastRequest(request));
+}
+
+/**
+ * Answers a call whose handler returned `noreply`, from anywhere. Does nothing if the caller
+ * has stopped waiting (timed out or died).
+ */
+export function reply(from: From, value: unknown): void {
+  const caller = procOf(from.pid);
+  if (caller?.monitors?.has(from.ref)) deliver(caller, new Reply(from.ref, value));
+}
+
+/** Stops a server with `reason` after its `terminate` has run; waits until it has exited. */
+export async function stopServer(
+  server: Server,
+  reason: ExitReason = 'normal',
+  timeoutMs = Number.POSITIVE_INFINITY,
+): Promise<void> {
+  const caller = currentProc();
+  const target = serverProc(server);
+  if (target === null)
+    throw new ExitError('noproc', `GenServer.stop: no process for ${formatReason(server)}`);
+  const mark = caller.mailbox.mark();
+  const ref = monitorProc(caller, target);
+  deliver(target, new StopRequest(reason));
+  const down = await receiveIn(caller, (m) => isDownFor(m, ref), timeoutMs, mark);
+  if (down === TIMEOUT) {
+    settleMonitor(caller, ref);
+    throw new ExitError(
+      'timeout',
+      `GenServer.stop: ${formatReason(server)} did not stop in ${timeoutMs} ms`,
+    );
+  }
+  const exitReason = (down as DownMessage).reason;
+  if (exitReason !== reason && exitReason !== 'noproc') throw new ExitError(exitReason);
+}
+
+export type { NameRegistry, ServerName };
+
+/** The GenServer API, grouped like Elixir's module. */
+export const GenServer = { start, startLink, call, cast, reply, stop: stopServer };

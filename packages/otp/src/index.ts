@@ -1,0 +1,64 @@
+/**
+ * @otp-chat/otp: Erlang/OTP processes for Node.
+ * See README.md for each primitive and how it differs from Erlang.
+ */
+export {
+  type CrashReport,
+  type CrashReporter,
+  captureCrashReports,
+  printCrashReport,
+  setCrashReporter,
+} from './crash.js';
+export {
+  BadArgError,
+  ExitError,
+  type ExitReason,
+  formatReason,
+  isCleanExit,
+  ProcessExitedError,
+} from './errors.js';
+export {
+  type CallResult,
+  type From,
+  GenServer,
+  type GenServerModule,
+  type InitResult,
+  type NoReplyResult,
+  type Server,
+  type StartOptions,
+  type StartResult,
+} from './gen_server.js';
+export { isViaName, type NameRegistry, type ServerName, type ViaName } from './names.js';
+export { _, matches, type Pattern, type Predicate } from './pattern.js';
+export { makeRef, Pid, Ref } from './pid.js';
+export {
+  cancelTimer,
+  type Dest,
+  type DownMessage,
+  demonitor,
+  type ExitMessage,
+  exit,
+  flush,
+  isAlive,
+  link,
+  monitor,
+  Process,
+  type ProcessBody,
+  type ProcessInfo,
+  receive,
+  register,
+  registeredNames,
+  self,
+  send,
+  sendAfter,
+  spawn,
+  spawnLink,
+  spawnMonitor,
+  TIMEOUT,
+  type Timeout,
+  trapExit,
+  unlink,
+  unregister,
+  whenIdle,
+  whereis,
+} from './process.js';

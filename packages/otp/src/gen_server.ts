@@ -49,6 +49,7 @@ export type NoReplyResult<S> = readonly ['noreply', S] | readonly ['stop', ExitR
 export type StartResult = readonly ['ok', Pid] | readonly ['error', ExitReason] | 'ignore';
 
 /** The callbacks of a server. Only `init` is required; handlers may be async. */
+// biome-ignore lint/suspicious/noExplicitAny: callbacks take any argument and request types by default, so that modules typed narrowly still fit
 export interface GenServerModule<S, A = any, Call = any, Cast = any> {
   /** Shown by `Process.info` and the supervision-tree printer. */
   readonly name?: string;

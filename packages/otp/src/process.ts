@@ -14,13 +14,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { inspect } from 'node:util';
 import { reportCrash } from './crash.js';
-import {
-  BadArgError,
-  ExitError,
-  type ExitReason,
-  isCleanExit,
-  ProcessExitedError,
-} from './errors.js';
+import { BadArgError, ExitError, type ExitReason, ProcessExitedError } from './errors.js';
 import { HOLE, Mailbox } from './mailbox.js';
 import { type Pattern, toPredicate } from './pattern.js';
 import { Pid, Ref } from './pid.js';
@@ -254,10 +248,14 @@ function run(proc: Proc, body: ProcessBody): void {
 /** The body returned or threw: the process exits (unless something killed it first). */
 function finish(proc: Proc, outcome: unknown, threw: boolean): void {
   if (proc.status === 'exited') return;
-  if (!threw) return terminate(proc, 'normal');
-  if (outcome instanceof ExitError) return terminate(proc, outcome.reason);
-  reportCrash({ kind: 'process', pid: proc.pid, name: proc.name, reason: outcome });
-  terminate(proc, outcome);
+  if (!threw) {
+    terminate(proc, 'normal');
+  } else if (outcome instanceof ExitError) {
+    terminate(proc, outcome.reason);
+  } else {
+    reportCrash({ kind: 'process', pid: proc.pid, name: proc.name, reason: outcome });
+    terminate(proc, outcome);
+  }
 }
 
 /** Starts a process running `body`; returns its pid at once. */
@@ -440,7 +438,10 @@ function assertAlive(proc: Proc): void {
 /** @internal Delivers an exit signal with Erlang's rules. */
 export function signalExit(target: Proc, from: Pid, reason: ExitReason, viaLink: boolean): void {
   if (target.status === 'exited') return;
-  if (reason === 'kill' && !viaLink) return terminate(target, 'killed');
+  if (reason === 'kill' && !viaLink) {
+    terminate(target, 'killed');
+    return;
+  }
   if (target.trapExit) {
     deliver(target, { type: 'EXIT', from, reason } satisfies ExitMessage);
     return;

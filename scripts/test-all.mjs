@@ -44,5 +44,7 @@ const otherFailures = failedStages.filter((s) => s !== 'tests').length;
 if (failedStages.includes('tests') && failed === 0) failed = 1;
 console.log(`\nchecks: ${stages.length - failedStages.length} of ${stages.length} stages green`);
 if (failedStages.length) console.log(`failing stages: ${failedStages.join(', ')}`);
-console.log(`tests: ${passed + (stages.length - 1 - otherFailures)} passed, ${failed + otherFailures} failed`);
+console.log(
+  `tests: ${passed + (stages.length - 1 - otherFailures)} passed, ${failed + otherFailures} failed`,
+);
 process.exit(failedStages.length ? 1 : 0);

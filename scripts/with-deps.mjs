@@ -2,10 +2,10 @@
 // Runs a command once the workspace's dependencies are installed.
 // The Quick start promises `npm start` and `npm test` on a machine with only Node and npm:
 // this script brings in pnpm through npx on the first run, installs, then hands over.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { run } from './lib/run.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [major] = process.versions.node.split('.').map(Number);
@@ -23,19 +23,10 @@ function needsInstall() {
   return statSync(join(root, 'pnpm-lock.yaml')).mtimeMs > statSync(installedMarker).mtimeMs;
 }
 
-function run(cmd, args, env = process.env) {
-  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
-  if (result.error) {
-    console.error(`could not run ${cmd}: ${result.error.message}`);
-    process.exit(1);
-  }
-  return result.status ?? 1;
-}
-
 if (needsInstall()) {
   console.error(`Installing dependencies with ${pnpmSpec} (first run only)...`);
   const frozen = process.env.CI ? ['--frozen-lockfile'] : [];
-  const status = run('npx', ['--yes', pnpmSpec, 'install', ...frozen]);
+  const status = await run('npx', ['--yes', pnpmSpec, 'install', ...frozen], { cwd: root });
   if (status !== 0) process.exit(status);
 }
 
@@ -46,4 +37,4 @@ if (!cmd) {
   console.error('usage: with-deps.mjs <command> [args...]');
   process.exit(2);
 }
-process.exit(run(cmd, args, env));
+process.exit(await run(cmd, args, { cwd: root, env }));

@@ -453,13 +453,17 @@ export function signalExit(target: Proc, from: Pid, reason: ExitReason, viaLink:
   terminate(target, reason);
 }
 
-/** Links the caller and `pid` both ways. Linking to a dead process sends the caller `noproc`. */
+/**
+ * Links the caller and `pid` both ways. Linking to a dead process gives `noproc`, as in Erlang:
+ * a caller that traps exits gets it as an EXIT message, any other caller as an ExitError it may
+ * catch (uncaught, the process exits with `noproc`).
+ */
 export function link(pid: Pid): true {
   const caller = currentProc();
   const target = destProc(pid);
-  if (target === null) signalExit(caller, pid, 'noproc', true);
-  else linkProcs(caller, target);
-  assertAlive(caller);
+  if (target !== null) linkProcs(caller, target);
+  else if (caller.trapExit) signalExit(caller, pid, 'noproc', true);
+  else throw new ExitError('noproc', `link: ${pid} is not alive`);
   return true;
 }
 

@@ -1,0 +1,265 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ExitError,
+  type ExitMessage,
+  exit,
+  isAlive,
+  link,
+  Process,
+  receive,
+  self,
+  send,
+  spawn,
+  spawnLink,
+  TIMEOUT,
+  trapExit,
+  unlink,
+} from '../../src/index.ts';
+import { collectCrashReports, exitReason, inProcess } from '../helpers.ts';
+
+/** A process that waits for messages until something kills it. */
+function idle() {
+  return spawn(() => receive('never'));
+}
+
+describe('links', () => {
+  collectCrashReports();
+
+  it('are bidirectional: both ends list each other', async () => {
+    const other = idle();
+    const got = await inProcess(() => {
+      link(other);
+      return { mine: Process.info(self())?.links, theirs: Process.info(other)?.links, me: self() };
+    });
+    expect(got.mine).toEqual([other]);
+    expect(got.theirs).toEqual([got.me]);
+    // When the linker exits (normally), the link goes at the other end too.
+    await exitReason(got.me);
+    expect(Process.info(other)?.links).toEqual([]);
+    exit(other, 'kill');
+  });
+
+  it('an abnormal exit kills a linked process that does not trap exits, in either direction', async () => {
+    // Child dies, parent follows.
+    const parent = spawn(async () => {
+      spawnLink(() => exit('boom'));
+      await receive('never');
+    });
+    expect(await exitReason(parent)).toBe('boom');
+    // Parent dies, child follows.
+    let child = undefined as unknown as ReturnType<typeof spawn>;
+    const parent2 = spawn(async () => {
+      child = spawnLink(() => receive('never'));
+      await receive('go');
+      exit('crash');
+    });
+    await Promise.resolve();
+    const childGone = exitReason(child);
+    send(parent2, 'go');
+    expect(await childGone).toBe('crash');
+  });
+
+  it('a normal exit kills nobody', async () => {
+    const survivor = spawn(async () => {
+      spawnLink(() => {});
+      await receive('never');
+    });
+    const watcher = exitReason(survivor);
+    const result = await inProcess(async () => {
+      // Give the linked child every chance to run and exit.
+      for (let i = 0; i < 5; i++) await receive(undefined, 1);
+      return isAlive(survivor);
+    });
+    expect(result).toBe(true);
+    exit(survivor, 'kill');
+    expect(await watcher).toBe('killed');
+  });
+
+  it('trapped exits arrive as { type: EXIT, from, reason } messages', async () => {
+    const got = await inProcess(async () => {
+      trapExit(true);
+      const crasher = spawnLink(() => exit('bad'));
+      const normal = spawnLink(() => {});
+      const messages = [await receive({ from: crasher }), await receive({ from: normal })];
+      return { messages, crasher, normal, alive: isAlive(self()) };
+    });
+    expect(got.messages).toEqual([
+      { type: 'EXIT', from: got.crasher, reason: 'bad' },
+      { type: 'EXIT', from: got.normal, reason: 'normal' },
+    ]);
+    expect(got.alive).toBe(true);
+  });
+
+  it('a thrown error is the exit reason a trapping linked process sees', async () => {
+    const reason = await inProcess(async () => {
+      trapExit(true);
+      spawnLink(() => {
+        throw new Error('oops');
+      });
+      return ((await receive({ type: 'EXIT' })) as ExitMessage).reason;
+    });
+    expect(reason).toBeInstanceOf(Error);
+    expect((reason as Error).message).toBe('oops');
+  });
+
+  it('link to a dead pid gives noproc: a trapping caller gets an EXIT message', async () => {
+    const dead = spawn(() => {});
+    await exitReason(dead);
+    const message = await inProcess(async () => {
+      trapExit(true);
+      link(dead);
+      return receive(undefined, 100);
+    });
+    expect(message).toEqual({ type: 'EXIT', from: dead, reason: 'noproc' });
+  });
+
+  it('link to a dead pid gives noproc: a caller that does not trap gets an exception it can catch', async () => {
+    const dead = spawn(() => {});
+    await exitReason(dead);
+    const got = await inProcess(() => {
+      try {
+        link(dead);
+        return 'linked';
+      } catch (error) {
+        return { code: (error as ExitError).code, alive: isAlive(self()) };
+      }
+    });
+    expect(got).toEqual({ code: 'noproc', alive: true });
+  });
+
+  it('unlink stops propagation both ways', async () => {
+    const got = await inProcess(async () => {
+      const me = self();
+      const child = spawnLink(async () => {
+        await receive('die');
+        exit('boom');
+      });
+      unlink(child);
+      const childReason = exitReason(child);
+      send(child, 'die');
+      const reason = await childReason;
+      return { reason, alive: isAlive(me), links: Process.info(me)?.links };
+    });
+    expect(got).toEqual({ reason: 'boom', alive: true, links: [] });
+  });
+
+  it('spawnLink is atomic: a child that crashes at once still takes the parent', async () => {
+    const parent = spawn(async () => {
+      spawnLink(() => {
+        throw new Error('at once');
+      });
+      await receive('never');
+    });
+    const reason = await exitReason(parent);
+    expect((reason as Error).message).toBe('at once');
+  });
+
+  it('a chain of 10,000 linked processes dies without overflowing the stack', async () => {
+    const length = 10_000;
+    const ready = await inProcess(async () => {
+      const me = self();
+      // Each process links the next one, and the last one says it is there.
+      const grow = async (depth: number): Promise<void> => {
+        if (depth < length) spawnLink(() => grow(depth + 1));
+        else send(me, 'chain complete');
+        await receive('never');
+      };
+      const head = spawn(() => grow(1));
+      await receive('chain complete');
+      return { head, count: Process.count() };
+    });
+    expect(ready.count).toBeGreaterThanOrEqual(length);
+    const reason = exitReason(ready.head);
+    exit(ready.head, 'chain');
+    expect(await reason).toBe('chain');
+    expect(Process.count()).toBeLessThanOrEqual(ready.count - length);
+  });
+});
+
+describe('exit signals', () => {
+  collectCrashReports();
+
+  it('exit(pid, kill) cannot be trapped, and the victim’s links see killed', async () => {
+    const got = await inProcess(async () => {
+      trapExit(true);
+      const victim = spawnLink(async () => {
+        trapExit(true);
+        await receive('never');
+      });
+      exit(victim, 'kill');
+      const message = await receive({ from: victim });
+      return { message, victim, alive: isAlive(victim) };
+    });
+    expect(got.message).toEqual({ type: 'EXIT', from: got.victim, reason: 'killed' });
+    expect(got.alive).toBe(false);
+  });
+
+  it('exit(pid, normal) on another process is ignored unless it traps exits', async () => {
+    const plain = idle();
+    const trapping = spawn(async () => {
+      trapExit(true);
+      const message = await receive();
+      exit({ got: message });
+    });
+    const trappedReason = exitReason(trapping);
+    const sender = await inProcess(() => {
+      exit(plain, 'normal');
+      exit(trapping, 'normal');
+      return self();
+    });
+    expect(await trappedReason).toEqual({ got: { type: 'EXIT', from: sender, reason: 'normal' } });
+    expect(isAlive(plain)).toBe(true);
+    exit(plain, 'kill');
+  });
+
+  it('exit(pid, reason) kills a process that does not trap, with that reason', async () => {
+    const victim = idle();
+    const reason = exitReason(victim);
+    exit(victim, 'shutdown');
+    expect(await reason).toBe('shutdown');
+  });
+
+  it('exit(pid, reason) reaches a trapping process as a message', async () => {
+    const got = await inProcess(async () => {
+      trapExit(true);
+      const me = self();
+      const from = await inProcess(() => {
+        exit(me, 'please stop');
+        return self();
+      });
+      return { message: await receive(undefined, 100), from };
+    });
+    expect(got.message).toEqual({ type: 'EXIT', from: got.from, reason: 'please stop' });
+  });
+
+  it('exit(reason) ends the calling process with that reason', async () => {
+    const pid = spawn(() => exit({ shutdown: 'done' }));
+    expect(await exitReason(pid)).toEqual({ shutdown: 'done' });
+  });
+
+  it('a process that returns exits normal; one that throws exits with the error', async () => {
+    const fine = spawn(async () => {});
+    const bad = spawn(async () => {
+      await Promise.resolve();
+      throw new RangeError('nope');
+    });
+    const [fineReason, badReason] = await Promise.all([exitReason(fine), exitReason(bad)]);
+    expect(fineReason).toBe('normal');
+    expect(badReason).toBeInstanceOf(RangeError);
+  });
+
+  it('trapExit returns the previous flag', async () => {
+    const flags = await inProcess(() => [trapExit(true), trapExit(false), trapExit(false)]);
+    expect(flags).toEqual([false, true, false]);
+  });
+
+  it('a killed process gets no more messages', async () => {
+    const got = await inProcess(async () => {
+      const victim = idle();
+      exit(victim, 'kill');
+      send(victim, 'hello');
+      return { info: Process.info(victim), poll: await receive(undefined, 0) };
+    });
+    expect(got).toEqual({ info: undefined, poll: TIMEOUT });
+  });
+});

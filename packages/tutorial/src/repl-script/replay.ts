@@ -1,0 +1,122 @@
+import { dirname } from 'node:path';
+import type { REPLServer } from 'node:repl';
+import { PassThrough, Writable } from 'node:stream';
+import { owningPackage, stepImportResolver } from '../repl/imports.ts';
+import { startSession } from '../repl/session.ts';
+import type { ReplayEvent, ReplayJob } from './protocol.ts';
+
+// The process that replays one REPL script: one fresh process a script, so processes and
+// registered names never leak from one script into the next, nor into the runner.
+// It feeds the inputs one by one to the shared REPL session and reports what each printed.
+
+/** Everything printed in this process, in the order it was printed, until taken. */
+class OutputCapture {
+  private text = '';
+
+  get length(): number {
+    return this.text.length;
+  }
+
+  append(chunk: string | Uint8Array): void {
+    this.text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+  }
+
+  take(): string {
+    const taken = this.text;
+    this.text = '';
+    return taken;
+  }
+}
+
+// The REPL prints values and errors on its output stream; the code being replayed prints through
+// console and process.stdout/stderr. All of it goes to one capture, so the order is kept.
+function captureAll(capture: OutputCapture): Writable {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      capture.append(chunk);
+      const done = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      done?.();
+      return true;
+    }) as typeof stream.write;
+  }
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      capture.append(chunk);
+      done();
+    },
+  });
+}
+
+// The REPL shows its prompt when it is ready for the next input: after the value is printed, an
+// awaited promise settled, or an uncaught error was reported. That is the signal to go on.
+function inputSubmitter(server: REPLServer): (source: string) => Promise<void> {
+  let ready: (() => void) | undefined;
+  const showPrompt = server.displayPrompt.bind(server);
+  server.displayPrompt = (preserveCursor?: boolean) => {
+    showPrompt(preserveCursor);
+    const resolve = ready;
+    ready = undefined;
+    resolve?.();
+  };
+  return (source) =>
+    new Promise<void>((resolve) => {
+      ready = resolve;
+      // A whole input at once, as if pasted: a statement spanning lines is one input here.
+      // Submitted from a fresh, named callback because the REPL trims an error's stack below
+      // the last anonymous frame; from here it trims it the way it does at a real prompt.
+      setImmediate(function submitInput() {
+        server.emit('line', source);
+      });
+    });
+}
+
+// What an input sets off (a message sent, a process that logs) prints a moment later. A learner
+// reads it before typing on, so wait until nothing more is printed for a few timer turns.
+async function settle(capture: OutputCapture): Promise<void> {
+  const quietTurnsWanted = 3;
+  let quietTurns = 0;
+  for (let turn = 0; turn < 50 && quietTurns < quietTurnsWanted; turn++) {
+    const before = capture.length;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    quietTurns = capture.length === before ? quietTurns + 1 : 0;
+  }
+}
+
+function report(event: ReplayEvent): Promise<void> {
+  return new Promise((resolve) => process.send!(event, () => resolve()));
+}
+
+async function replay(job: ReplayJob): Promise<void> {
+  const capture = new OutputCapture();
+  const output = captureAll(capture);
+  const step = owningPackage(job.file);
+  const server = startSession({
+    input: new PassThrough(),
+    output,
+    prompt: '',
+    terminal: false,
+    useColors: false,
+    resolveImport: stepImportResolver({ step, baseDir: dirname(job.file), impl: job.impl }),
+    wholeInputs: true,
+  });
+  const evaluate = inputSubmitter(server);
+  for (const source of job.setup) {
+    await evaluate(source);
+    const printed = capture.take();
+    if (/^Uncaught/m.test(printed)) return report({ type: 'setupFailed', source, output: printed });
+  }
+  await settle(capture);
+  capture.take();
+  for (const [index, source] of job.inputs.entries()) {
+    await report({ type: 'started', index });
+    await evaluate(source);
+    await settle(capture);
+    await report({ type: 'evaluated', index, output: capture.take() });
+  }
+  await report({ type: 'finished' });
+}
+
+process.once('message', (job: ReplayJob) => {
+  // Whatever the replayed code left running (timers, processes), the replay is over.
+  void replay(job).then(() => process.exit(0));
+});

@@ -1,0 +1,166 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { IMPL_ENV, implFromEnvironment, owningPackage } from '../repl/imports.ts';
+import { matchesOutput, outputLines } from './match.ts';
+import { type ParsedScript, parseScript, type ScriptInput } from './parse.ts';
+import type { ReplayEvent, ReplayJob } from './protocol.ts';
+import {
+  location,
+  mismatchText,
+  PROMPT,
+  type ScriptEntry,
+  type ScriptResult,
+  transcriptOf,
+} from './report.ts';
+
+export interface RunOptions {
+  /**
+   * Run against this implementation of the step: its `src/index.ts` stands in for the step's
+   * package. Default `$OTP_CHAT_IMPL` (relative to the repository root).
+   */
+  impl?: string;
+  /** How long a whole script may take; default 60 s. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const REPLAY_ENTRY = fileURLToPath(new URL('./replay.ts', import.meta.url));
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/** Replays one REPL script in a fresh process and checks each output against its annotation. */
+export async function runScript(file: string, options: RunOptions = {}): Promise<ScriptResult> {
+  const path = resolve(file);
+  const script = parseScript(readFileSync(path, 'utf8'));
+  if (script.syntaxErrors.length > 0) {
+    const problem = `${location(path, 1)}: the script does not parse:\n  ${script.syntaxErrors.join('\n  ')}`;
+    return resultOf(path, [], problem);
+  }
+  const replayed = await replayInChild(path, script, options);
+  const entries = replayed.outputs.map((output, i) => toEntry(script.inputs[i]!, output));
+  return resultOf(path, entries, replayed.problem);
+}
+
+/** Runs every `repl/*.repl.ts` of a step, in file-name order, each in its own process. */
+export async function runStepScripts(
+  stepDir: string,
+  options: RunOptions = {},
+): Promise<ScriptResult[]> {
+  const results: ScriptResult[] = [];
+  for (const file of stepScripts(stepDir)) results.push(await runScript(file, options));
+  return results;
+}
+
+export function stepScripts(stepDir: string): string[] {
+  const dir = join(resolve(stepDir), 'repl');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.repl.ts'))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+function toEntry(input: ScriptInput, output: string): ScriptEntry {
+  const entry: ScriptEntry = { line: input.line, input: input.source, output, ok: true };
+  if (input.expected) {
+    entry.expected = input.expected.join('\n');
+    entry.ok = matchesOutput(input.expected, outputLines(output));
+  }
+  return entry;
+}
+
+function resultOf(file: string, entries: ScriptEntry[], problem?: string): ScriptResult {
+  const mismatches = entries.filter((e) => !e.ok).map((e) => mismatchText(file, e));
+  const failures = [...mismatches, ...(problem ? [problem] : [])].join('\n\n');
+  return { file, entries, ok: failures === '', transcript: transcriptOf(entries), failures };
+}
+
+interface Replayed {
+  outputs: string[];
+  /** Why the replay stopped before the end: a hang, a crash, a failed import. */
+  problem?: string;
+}
+
+function replayInChild(file: string, script: ParsedScript, options: RunOptions): Promise<Replayed> {
+  const impl = options.impl === undefined ? implFromEnvironment() : resolve(options.impl);
+  const job: ReplayJob = {
+    file,
+    setup: script.setup.map((s) => s.source),
+    inputs: script.inputs.map((s) => s.source),
+    ...(impl ? { impl } : {}),
+  };
+  const child = fork(REPLAY_ENTRY, [], {
+    cwd: owningPackage(file).dir,
+    execArgv: ['--import', TSX_LOADER, '--conditions=source'],
+    env: { ...process.env, ...(impl ? { [IMPL_ENV]: impl } : {}) },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  child.send(job);
+  return watchReplay(child, file, script, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+}
+
+function watchReplay(
+  child: ChildProcess,
+  file: string,
+  script: ParsedScript,
+  timeoutMs: number,
+): Promise<Replayed> {
+  const outputs: string[] = [];
+  let current: number | undefined;
+  let stray = '';
+  const keepTail = (chunk: Buffer) => {
+    stray = (stray + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keepTail);
+  child.stderr?.on('data', keepTail);
+  return new Promise((resolveReplay) => {
+    const finish = (problem?: string) => {
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      if (child.exitCode === null) child.kill('SIGKILL');
+      resolveReplay(problem ? { outputs, problem } : { outputs });
+    };
+    const timer = setTimeout(() => {
+      finish(hangText(file, script, current, timeoutMs));
+    }, timeoutMs);
+    child.on('message', (event: ReplayEvent) => {
+      if (event.type === 'started') current = event.index;
+      else if (event.type === 'evaluated') outputs[event.index] = event.output;
+      else if (event.type === 'setupFailed') finish(setupText(file, script, event));
+      else finish();
+    });
+    child.on('exit', (code, signal) => {
+      finish(crashText(file, script, current, `${signal ?? `exit code ${code}`}`, stray));
+    });
+  });
+}
+
+function inputText(file: string, script: ParsedScript, index: number | undefined): string {
+  const input = index === undefined ? undefined : script.inputs[index];
+  if (!input) return `${location(file, 1)}: before the first input`;
+  return `${location(file, input.line)}:\n    ${PROMPT}${input.source.split('\n').join('\n    ... ')}`;
+}
+
+function hangText(file: string, script: ParsedScript, current: number | undefined, ms: number) {
+  return `timed out after ${ms / 1000} s; this input never finished: ${inputText(file, script, current)}`;
+}
+
+function crashText(
+  file: string,
+  script: ParsedScript,
+  current: number | undefined,
+  how: string,
+  printed: string,
+) {
+  const tail = printed.trim()
+    ? `\n  it printed:\n    ${printed.trim().split('\n').join('\n    ')}`
+    : '';
+  return `the script's process ended (${how}) during ${inputText(file, script, current)}${tail}`;
+}
+
+function setupText(file: string, script: ParsedScript, event: { source: string; output: string }) {
+  const line = script.setup.find((s) => s.source === event.source)?.line ?? 1;
+  return `${location(file, line)}: the import failed:\n    ${event.source}\n    ${outputLines(event.output).join('\n    ')}`;
+}

@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ImportResolver } from './transpile.ts';
+
+// Where the imports of a session come from. A step's API is imported by its package name and the
+// runtime as `@otp-chat/otp`, both resolved from the step's package with the `source` condition
+// (the process runs with `--conditions=source`), so TypeScript sources load without a build.
+// `impl` swaps the step for another implementation of it (a learner's, in exercise mode).
+
+/** The environment variable that points a step's package name at another implementation. */
+export const IMPL_ENV = 'OTP_CHAT_IMPL';
+
+export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** `$OTP_CHAT_IMPL` as an absolute path; relative to the repository root, as vitest.shared.ts takes it. */
+export function implFromEnvironment(): string | undefined {
+  const impl = process.env[IMPL_ENV];
+  return impl ? resolve(REPOSITORY_ROOT, impl) : undefined;
+}
+
+export interface StepPackage {
+  /** Absolute path of the package directory. */
+  dir: string;
+  name: string;
+}
+
+export interface ResolverOptions {
+  step: StepPackage;
+  /** Directory relative imports are resolved from (the script's). */
+  baseDir: string;
+  /** A directory whose `src/index.ts` stands in for the step's package. */
+  impl?: string | undefined;
+}
+
+export function stepImportResolver({ step, baseDir, impl }: ResolverOptions): ImportResolver {
+  const requireFromStep = createRequire(join(step.dir, 'package.json'));
+  return (specifier) => {
+    if (isBuiltin(specifier)) return specifier;
+    if (specifier.startsWith('.') || isAbsolute(specifier)) {
+      return pathToFileURL(resolve(baseDir, specifier)).href;
+    }
+    if (impl && specifier === step.name) return implEntry(impl);
+    try {
+      return pathToFileURL(requireFromStep.resolve(specifier)).href;
+    } catch {
+      // Not resolvable the CommonJS way (an import-only package, say): let the REPL's own
+      // resolution have it, which reports a clear error if it fails too.
+      return specifier;
+    }
+  };
+}
+
+export function implEntry(impl: string): string {
+  return pathToFileURL(join(resolve(impl), 'src', 'index.ts')).href;
+}
+
+/** The package a file belongs to: the nearest directory above it with a package.json. */
+export function owningPackage(file: string): StepPackage {
+  for (let dir = dirname(resolve(file)); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string };
+      return { dir, name: name ?? '' };
+    }
+    if (dirname(dir) === dir) throw new Error(`${file} is not inside a package`);
+  }
+}

@@ -62,12 +62,22 @@ export class Proc {
   waitTimer: NodeJS.Timeout | null = null;
   /** Run synchronously at exit, before any signal goes out (Registry uses it to forget names). */
   exitHooks: Array<(reason: ExitReason) => void> | null = null;
-  /** What a behaviour says about itself, for `Process.info` and the tree printer. */
-  meta: ProcessMeta | undefined = undefined;
+  #meta: ProcessMeta | undefined = undefined;
 
   constructor(id: number) {
     this.pid = new Pid(id);
     this.pid.proc = this;
+  }
+
+  /** What a behaviour says about itself, for `Process.info` and the tree printer. */
+  get meta(): ProcessMeta | undefined {
+    return this.#meta;
+  }
+
+  set meta(meta: ProcessMeta | undefined) {
+    this.#meta = meta;
+    if (meta !== undefined && this.status !== 'exited') described.add(this);
+    else described.delete(this);
   }
 }
 
@@ -90,6 +100,11 @@ const context = new AsyncLocalStorage<Proc>();
 const registered = new Map<string, Proc>();
 let nextId = 100;
 let liveCount = 0;
+/**
+ * Live processes that have `meta`: the tree printer looks for root supervisors among them. The
+ * kernel keeps no table of every process (a pid holds its process), so this is the one index.
+ */
+const described = new Set<Proc>();
 let shell = newShell();
 
 function newShell(): Proc {
@@ -108,6 +123,11 @@ export function currentProc(): Proc {
 /** @internal The live process behind a pid, or null. */
 export function procOf(pid: Pid): Proc | null {
   return pid.proc as Proc | null;
+}
+
+/** @internal Live processes that describe themselves with `meta` (behaviours, the shell). */
+export function describedProcs(): Proc[] {
+  return [...described];
 }
 
 /** The pid of the calling process (the shell's outside any process). */
@@ -556,6 +576,7 @@ export function terminate(proc: Proc, reason: ExitReason): void {
   proc.pid.proc = null;
   if (proc !== shell) liveCount--;
   if (proc.name !== undefined) registered.delete(proc.name);
+  described.delete(proc);
   if (proc.exitHooks) for (const hook of proc.exitHooks) hook(reason);
   pendingExits.push(proc);
   if (propagating) return;

@@ -1,0 +1,33 @@
+/**
+ * Writing to a socket without trusting the reader.
+ *
+ * `socket.write` never blocks: what the kernel cannot take yet waits in the socket's user-space
+ * buffer (`writableLength`), and that buffer grows for as long as the peer does not read. A
+ * server that keeps writing to a client that never reads therefore grows without bound. The
+ * fix is to count what is waiting and give up on the client past a limit, instead of waiting
+ * for it (waiting would hold up whoever is writing, for instance a room with other members).
+ */
+import type { Socket } from 'node:net';
+
+/**
+ * Writes `bytes` unless the socket already holds more than `limitBytes` unsent: then writes
+ * nothing and returns false, and the caller should drop the client. Writing to a socket that is
+ * closing is a no-op (true): its owner learns of the close from the socket's own events.
+ *
+ * Writes made in the same tick are corked and leave in one `writev` system call when the tick
+ * ends, so a burst of lines for one client costs one system call rather than one per line.
+ */
+export function writeBounded(socket: Socket, bytes: Uint8Array, limitBytes: number): boolean {
+  if (!socket.writable) return true;
+  if (socket.writableLength + bytes.length > limitBytes) return false;
+  if (socket.writableCorked === 0) {
+    socket.cork();
+    process.nextTick(uncork, socket);
+  }
+  socket.write(bytes);
+  return true;
+}
+
+function uncork(socket: Socket): void {
+  socket.uncork();
+}

@@ -1,0 +1,8 @@
+/**
+ * @otp-chat/net: the network plumbing the chat steps share. None of it knows about processes or
+ * chat; the steps build their listener, connections and rooms on top of it.
+ */
+export { writeBounded } from './bounded_write.js';
+export { LineClient, type LineClientOptions, type LineMatch } from './line_client.js';
+export { type LineDecoderOptions, type LineError, TelnetLineDecoder } from './telnet_lines.js';
+export { TokenBucket, type TokenBucketOptions } from './token_bucket.js';

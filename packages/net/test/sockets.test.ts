@@ -1,0 +1,118 @@
+import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LineClient, writeBounded } from '../src/index.js';
+
+/** A server on a free port that hands each accepted socket to the test. */
+async function serve(): Promise<{ server: Server; port: number; accepted: () => Promise<Socket> }> {
+  const server = createServer();
+  const queue: Socket[] = [];
+  const waiting: Array<(socket: Socket) => void> = [];
+  server.on('connection', (socket) => {
+    socket.on('error', () => {});
+    const waiter = waiting.shift();
+    if (waiter) waiter(socket);
+    else queue.push(socket);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  servers.push(server);
+  const accepted = () =>
+    new Promise<Socket>((resolve) => {
+      const socket = queue.shift();
+      if (socket) resolve(socket);
+      else waiting.push(resolve);
+    });
+  return { server, port, accepted };
+}
+
+const servers: Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+});
+
+describe('LineClient', () => {
+  it('sends lines and waits for the lines it expects, skipping others', async () => {
+    const { port, accepted } = await serve();
+    const client = await LineClient.connect(port);
+    const socket = await accepted();
+    socket.on('data', (data) => socket.write(`echo ${data}`));
+    client.send('one');
+    expect(await client.expect('echo one')).toBe('echo one');
+    socket.write('noise\r\nthe answer is 42\n');
+    expect(await client.expect(/answer is (\d+)/)).toBe('the answer is 42');
+    expect(client.received).toEqual(['echo one', 'noise', 'the answer is 42']);
+    await client.close();
+  });
+
+  it('keeps a UTF-8 character whole when it arrives in two packets', async () => {
+    const { port, accepted } = await serve();
+    const client = await LineClient.connect(port);
+    const socket = await accepted();
+    const bytes = Buffer.from('ça\n');
+    socket.write(bytes.subarray(0, 1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    socket.write(bytes.subarray(1));
+    expect(await client.next()).toBe('ça');
+    await client.close();
+  });
+
+  it('rejects with the recent lines when the expected line does not come', async () => {
+    const { port, accepted } = await serve();
+    const client = await LineClient.connect(port);
+    (await accepted()).write('something else\n');
+    await expect(client.expect('never', 100)).rejects.toThrow(/"something else"/);
+    await client.close();
+  });
+
+  it('rejects a pending expect when the server closes the connection', async () => {
+    const { port, accepted } = await serve();
+    const client = await LineClient.connect(port);
+    const waiting = client.expect('never');
+    (await accepted()).end();
+    await expect(waiting).rejects.toThrow(/connection closed/);
+  });
+});
+
+describe('writeBounded', () => {
+  it('writes while the reader keeps up', async () => {
+    const { port, accepted } = await serve();
+    const client = await LineClient.connect(port);
+    const socket = await accepted();
+    for (let i = 0; i < 100; i++)
+      expect(writeBounded(socket, Buffer.from(`${i}\n`), 4096)).toBe(true);
+    expect(await client.expect('99')).toBe('99');
+    expect(client.received).toHaveLength(100);
+    await client.close();
+  });
+
+  it('refuses once a reader that never reads has more than the limit waiting', async () => {
+    const { port, accepted } = await serve();
+    const client = await LineClient.connect(port);
+    client.socket.pause(); // never read: the kernel buffers fill, then the socket's own
+    const socket = await accepted();
+    const line = Buffer.alloc(16 * 1024, 0x61);
+    const limit = 256 * 1024;
+    let written = 0;
+    // Write until refused, yielding so the kernel can take what it will.
+    for (let round = 0; round < 10_000; round++) {
+      if (!writeBounded(socket, line, limit)) break;
+      written += line.length;
+      if (socket.writableLength > 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(writeBounded(socket, line, limit)).toBe(false);
+    expect(socket.writableLength).toBeLessThanOrEqual(limit);
+    expect(written).toBeGreaterThan(0);
+    client.reset();
+  });
+
+  it('is a no-op on a socket that is already closing', async () => {
+    const { port, accepted } = await serve();
+    const client = await LineClient.connect(port);
+    const socket = await accepted();
+    socket.destroy();
+    expect(writeBounded(socket, Buffer.from('late\n'), 10)).toBe(true);
+    await client.closed;
+  });
+});

@@ -1,0 +1,48 @@
+import { expect, test } from 'vitest';
+import { checkAddsBehaviour, describeAuthorCheck } from '../../src/steps/author-check.ts';
+import { discoverSteps } from '../../src/steps/step.ts';
+import { formatFailures, runStepTests } from '../../src/steps/test-run.ts';
+import { MINI } from '../helpers.ts';
+
+const { steps } = discoverSteps(MINI);
+const [counter, reset] = steps;
+
+test("a step's tests pass on its own code", async () => {
+  const report = await runStepTests(reset!.dir);
+  expect(report).toMatchObject({ ok: true, total: 2, passed: 2, failures: [] });
+});
+
+test('run against the previous step, the failure names the test and the expectation', async () => {
+  const report = await runStepTests(reset!.dir, { impl: counter!.dir });
+  expect(report.ok).toBe(false);
+  expect(report.failures).toEqual([
+    {
+      test: 'reset goes back to zero',
+      file: 'test/counter.test.ts',
+      line: 9,
+      expectation: "expect(handle(41, 'reset')).toBe(0);",
+      message: 'AssertionError: expected undefined to be +0 // Object.is equality',
+    },
+  ]);
+  expect(formatFailures(report)).toContain(
+    "✗ reset goes back to zero  (test/counter.test.ts:9)\n        expect(handle(41, 'reset')).toBe(0);",
+  );
+});
+
+test('an implementation that does not exist is a file error, not a pass', async () => {
+  const report = await runStepTests(reset!.dir, { impl: '/nonexistent/impl' });
+  expect(report.ok).toBe(false);
+  expect(report.fileErrors[0]?.message).toMatch(/\/nonexistent\/impl\/src\/index\.ts/);
+});
+
+test('the author check sees that step 02 adds behaviour', async () => {
+  const check = await checkAddsBehaviour(steps, reset!);
+  expect(check.kind).toBe('adds-behaviour');
+  expect(describeAuthorCheck(reset!, check)).toBe(
+    "step 02's tests fail on step 01's code, as they should",
+  );
+});
+
+test('the author check has nothing to compare the first step with', async () => {
+  expect((await checkAddsBehaviour(steps, counter!)).kind).toBe('first-step');
+});

@@ -11,7 +11,6 @@ import {
   send,
   spawn,
   spawnLink,
-  TIMEOUT,
   trapExit,
   unlink,
 } from '../../src/index.ts';
@@ -173,93 +172,5 @@ describe('links', () => {
     exit(ready.head, 'chain');
     expect(await reason).toBe('chain');
     expect(Process.count()).toBeLessThanOrEqual(ready.count - length);
-  });
-});
-
-describe('exit signals', () => {
-  collectCrashReports();
-
-  it('exit(pid, kill) cannot be trapped, and the victim’s links see killed', async () => {
-    const got = await inProcess(async () => {
-      trapExit(true);
-      const victim = spawnLink(async () => {
-        trapExit(true);
-        await receive('never');
-      });
-      exit(victim, 'kill');
-      const message = await receive({ from: victim });
-      return { message, victim, alive: isAlive(victim) };
-    });
-    expect(got.message).toEqual({ type: 'EXIT', from: got.victim, reason: 'killed' });
-    expect(got.alive).toBe(false);
-  });
-
-  it('exit(pid, normal) on another process is ignored unless it traps exits', async () => {
-    const plain = idle();
-    const trapping = spawn(async () => {
-      trapExit(true);
-      const message = await receive();
-      exit({ got: message });
-    });
-    const trappedReason = exitReason(trapping);
-    const sender = await inProcess(() => {
-      exit(plain, 'normal');
-      exit(trapping, 'normal');
-      return self();
-    });
-    expect(await trappedReason).toEqual({ got: { type: 'EXIT', from: sender, reason: 'normal' } });
-    expect(isAlive(plain)).toBe(true);
-    exit(plain, 'kill');
-  });
-
-  it('exit(pid, reason) kills a process that does not trap, with that reason', async () => {
-    const victim = idle();
-    const reason = exitReason(victim);
-    exit(victim, 'shutdown');
-    expect(await reason).toBe('shutdown');
-  });
-
-  it('exit(pid, reason) reaches a trapping process as a message', async () => {
-    const got = await inProcess(async () => {
-      trapExit(true);
-      const me = self();
-      const from = await inProcess(() => {
-        exit(me, 'please stop');
-        return self();
-      });
-      return { message: await receive(undefined, 100), from };
-    });
-    expect(got.message).toEqual({ type: 'EXIT', from: got.from, reason: 'please stop' });
-  });
-
-  it('exit(reason) ends the calling process with that reason', async () => {
-    const pid = spawn(() => exit({ shutdown: 'done' }));
-    expect(await exitReason(pid)).toEqual({ shutdown: 'done' });
-  });
-
-  it('a process that returns exits normal; one that throws exits with the error', async () => {
-    const fine = spawn(async () => {});
-    const bad = spawn(async () => {
-      await Promise.resolve();
-      throw new RangeError('nope');
-    });
-    const [fineReason, badReason] = await Promise.all([exitReason(fine), exitReason(bad)]);
-    expect(fineReason).toBe('normal');
-    expect(badReason).toBeInstanceOf(RangeError);
-  });
-
-  it('trapExit returns the previous flag', async () => {
-    const flags = await inProcess(() => [trapExit(true), trapExit(false), trapExit(false)]);
-    expect(flags).toEqual([false, true, false]);
-  });
-
-  it('a killed process gets no more messages', async () => {
-    const got = await inProcess(async () => {
-      const victim = idle();
-      exit(victim, 'kill');
-      send(victim, 'hello');
-      return { info: Process.info(victim), poll: await receive(undefined, 0) };
-    });
-    expect(got).toEqual({ info: undefined, poll: TIMEOUT });
   });
 });

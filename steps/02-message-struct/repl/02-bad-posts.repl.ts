@@ -13,6 +13,7 @@ const pid = spawn(() => loop());
 
 send(pid, ['create', { content: 'hi', username: '' }]);
 // => [ 'create', { content: 'hi', username: '' } ]
+//    chat server #PID<...>: rejected [ 'create', { content: 'hi', username: '' } ]: empty_username
 
 send(pid, ['get', self()]);
 // => [ 'get', #PID<...> ]

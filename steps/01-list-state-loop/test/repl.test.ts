@@ -1,0 +1,12 @@
+import { fileURLToPath } from 'node:url';
+import { runScript, stepScripts } from '@otp-chat/tutorial';
+import { expect, it } from 'vitest';
+
+// Each REPL script is replayed the way a learner would type it, and must print what its
+// `// =>` annotations say. With OTP_CHAT_IMPL set, the scripts run against that implementation.
+const stepDir = fileURLToPath(new URL('..', import.meta.url));
+
+it.each(stepScripts(stepDir))('%s prints what it says', async (script) => {
+  const result = await runScript(script);
+  expect(result.failures).toBe('');
+});

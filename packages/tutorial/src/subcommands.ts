@@ -1,0 +1,50 @@
+// The subcommands of `pnpm tutorial`, as the help text and the docs check know them. What each
+// one does lives in cli.ts; this table is kept free of behaviour so docs:check can read it.
+
+export interface SubcommandSpec {
+  name: string;
+  usage: string;
+  summary: string;
+  /** Whether the first argument that is not a --flag names a step. */
+  step: 'required' | 'optional' | 'none';
+}
+
+export const SUBCOMMANDS: readonly SubcommandSpec[] = [
+  {
+    name: 'list',
+    usage: 'list [--no-test]',
+    summary: 'the steps in order, with chapter and whether their tests pass',
+    step: 'none',
+  },
+  {
+    name: 'diff',
+    usage: 'diff <step>',
+    summary: 'what a step changes, as a diff from the step it builds on',
+    step: 'required',
+  },
+  {
+    name: 'run',
+    usage: 'run <step> [script]',
+    summary: "replay a step's REPL scripts and check what they print",
+    step: 'required',
+  },
+  {
+    name: 'start',
+    usage: 'start <step>',
+    summary: 'make your own workspace for a step, in .learner/',
+    step: 'required',
+  },
+  {
+    name: 'verify',
+    usage: 'verify [<step>] [--watch]',
+    summary: "check your workspace against the step's tests and REPL scripts",
+    step: 'optional',
+  },
+  {
+    name: 'reset',
+    usage: 'reset <step> [--yes]',
+    summary: 'throw your workspace for a step away and start it again',
+    step: 'required',
+  },
+  { name: 'help', usage: 'help', summary: 'this help', step: 'none' },
+];

@@ -176,6 +176,7 @@ async function serve<S, A>(
   try {
     init = await module.init(arg);
   } catch (error) {
+    if (proc.status === 'exited') return; // killed while init awaited: the starter knows already
     reportCrash({
       kind: 'gen_server',
       pid: proc.pid,
@@ -185,6 +186,7 @@ async function serve<S, A>(
     });
     return failStart(proc, parent, ack, error);
   }
+  if (proc.status === 'exited') return; // killed while init awaited: the starter knows already
   if (init === 'ignore') {
     ack('ignore');
     return failStart(proc, parent, null, 'normal');
@@ -224,6 +226,7 @@ async function loop<S>(
       message = await receiveIn(proc, null, Number.POSITIVE_INFINITY, 0);
       const outcome = handle(module, message, state, parent);
       const result = outcome instanceof Promise ? await outcome : outcome;
+      if (proc.status === 'exited') return; // killed while the handler awaited: nothing may run now
       if (result.stop) return stop(module, proc, result.reason, result.state);
       state = result.state;
     }

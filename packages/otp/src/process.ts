@@ -389,6 +389,8 @@ export function receiveIn(
 ): Promise<unknown> {
   if (!(timeoutMs >= 0))
     throw new BadArgError(`receive: timeout must be >= 0 ms, got ${timeoutMs}`);
+  // Behaviours pass their proc in; a dead one must not wait again (it would count as idle twice).
+  if (proc.status === 'exited') throw new ProcessExitedError(proc.pid, proc.exitReason);
   if (proc.waitResolve !== null) {
     throw new BadArgError(`receive: ${proc.pid} is already waiting in another receive`);
   }

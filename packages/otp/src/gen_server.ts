@@ -388,11 +388,14 @@ export async function call<R = unknown>(
   );
   settleMonitor(caller, ref);
   if (answer instanceof Reply) return answer.value as R;
-  if (answer === TIMEOUT)
+  if (answer === TIMEOUT) {
+    // A reply sent after the timer fired but before this code resumed is already in the mailbox.
+    caller.mailbox.removeAll((m) => m instanceof Reply && m.ref === ref);
     throw new ExitError(
       'timeout',
       `GenServer.call to ${formatReason(server)} timed out after ${timeoutMs} ms`,
     );
+  }
   const { reason } = answer as DownMessage;
   throw new ExitError(
     reason,

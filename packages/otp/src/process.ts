@@ -726,9 +726,37 @@ function info(pid: Pid): ProcessInfo | undefined {
   };
 }
 
+/**
+ * Runs `hook(reason)` when `pid` exits, however it ends: it returns, crashes or is killed (a kill
+ * runs none of the process's own code, so a `finally` block cannot do this). This is how a
+ * process owns something outside the runtime, such as a socket, the way an Erlang port closes
+ * when its owner dies. Hooks run synchronously at the exit, before links and monitors are
+ * signalled; one that throws is reported and the others still run. For a pid that has already
+ * exited the hook runs at once, with `'noproc'`.
+ */
+function onExitOf(pid: Pid, hook: (reason: ExitReason) => void): void {
+  const proc = destProc(pid);
+  const guarded = (reason: ExitReason) => {
+    try {
+      hook(reason);
+    } catch (error) {
+      reportCrash({
+        kind: 'process',
+        pid,
+        name: undefined,
+        reason: error,
+        context: 'in an exit hook',
+      });
+    }
+  };
+  if (proc === null) guarded('noproc');
+  else onExit(proc, guarded);
+}
+
 /** Process inspection, like Erlang's `process_info/1` and `processes/0`. */
 export const Process = {
   info,
   /** How many processes are alive (the shell not counted). */
   count: (): number => liveCount,
+  onExit: onExitOf,
 };

@@ -62,3 +62,12 @@ export {
   whenIdle,
   whereis,
 } from './process.js';
+export {
+  type Entry as RegistryEntry,
+  type RegisterResult,
+  Registry,
+  type RegistryKeys,
+  type RegistryOptions,
+  type RegistryRef,
+} from './registry.js';
+export { formatTree, printTree } from './tree.js';

@@ -1,0 +1,449 @@
+/**
+ * Registry: a local key-value store of processes, after Elixir's Registry.
+ *
+ * A process registers itself under a key, with a value. In a `unique` registry a key belongs to
+ * at most one process; in a `duplicate` registry any number of processes (or the same one, many
+ * times) can share a key, which makes it a pubsub: `dispatch` hands every entry of a key to a
+ * callback that sends them a message. Entries belong to the process that registered them and
+ * vanish the moment it exits, so a restarted server can take its key back at once.
+ *
+ * The registry is a process, so it has a place (and a name) in a supervision tree. Like the ETS
+ * tables of Elixir's Registry, its tables are read by the caller directly: a lookup or a
+ * dispatch never waits for a message round-trip.
+ *
+ * ```ts
+ * await Registry.start({ keys: 'unique', name: 'Chat.Rooms' });
+ * await GenServer.start(ChatRoom, 'lobby', { name: Registry.via('Chat.Rooms', 'lobby') });
+ * await GenServer.call(Registry.via('Chat.Rooms', 'lobby'), 'members');
+ * ```
+ */
+import { inspect } from 'node:util';
+import { BadArgError, formatReason } from './errors.js';
+import { GenServer, type GenServerModule, type StartResult } from './gen_server.js';
+import type { NameRegistry, ViaName } from './names.js';
+import { type Pattern, toPredicate } from './pattern.js';
+import { Pid } from './pid.js';
+import { currentProc, linkProcs, onExit, type Proc, procOf, whereis } from './process.js';
+
+export type RegistryKeys = 'unique' | 'duplicate';
+
+export interface RegistryOptions {
+  /** `unique`: a key has at most one process; `duplicate`: a key may have any number. */
+  readonly keys: RegistryKeys;
+  /** A registered name for the registry process, so that callers can find it by name. */
+  readonly name?: string;
+}
+
+/** A registry: its pid or its registered name. */
+export type RegistryRef = Pid | string;
+
+/** One registration: the process that registered, and the value it attached. */
+export type Entry<V = unknown> = readonly [pid: Pid, value: V];
+
+export type RegisterResult =
+  | readonly ['ok', owner: Pid]
+  | readonly ['error', readonly ['already_registered', holder: Pid]];
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+/**
+ * The entries of one key. Arrays handed to `dispatch` callbacks are frozen and never changed
+ * afterwards: a change makes a new array (copy on write), so dispatching to a key whose members
+ * do not change costs no copy at all, and a callback that registers or unregisters while it
+ * iterates sees a stable snapshot, as with Elixir's lists.
+ */
+class Bucket {
+  /** Entries whose process has exited but which are still in `entries` (dropped lazily). */
+  stale = 0;
+  constructor(public entries: Entry[]) {}
+}
+
+class Table {
+  readonly buckets = new Map<unknown, Bucket>();
+  /** The keys each process holds, with how many entries it has under each. */
+  readonly owners = new Map<Proc, Map<unknown, number>>();
+  /** How many entries, over all keys. */
+  size = 0;
+  closed = false;
+
+  constructor(
+    readonly kind: RegistryKeys,
+    readonly owner: Proc,
+  ) {}
+}
+
+/** The tables of live registries, by the registry's pid. */
+const tables = new Map<Pid, Table>();
+
+/** Via names, for the tree printer: which registry key names a server. */
+const viaKeys = new WeakMap<Proc, { table: Table; key: unknown }>();
+
+function tableOf(registry: RegistryRef, caller: string): Table {
+  const pid = typeof registry === 'string' ? whereis(registry) : registry;
+  const table = pid instanceof Pid ? tables.get(pid) : undefined;
+  if (table === undefined)
+    throw new BadArgError(`Registry.${caller}: unknown registry: ${formatReason(registry)}`);
+  return table;
+}
+
+function uniqueTable(registry: RegistryRef, caller: string): Table {
+  const table = tableOf(registry, caller);
+  if (table.kind !== 'unique')
+    throw new BadArgError(`Registry.${caller} is not supported for duplicate registries`);
+  return table;
+}
+
+/** The entries of a bucket with exited processes dropped. */
+function liveEntries(bucket: Bucket): Entry[] {
+  if (bucket.stale > 0) {
+    bucket.entries = bucket.entries.filter(isLive);
+    bucket.stale = 0;
+  }
+  return bucket.entries;
+}
+
+function isLive(entry: Entry): boolean {
+  return entry[0].proc !== null;
+}
+
+function addEntry(table: Table, proc: Proc, key: unknown, value: unknown): void {
+  const entry: Entry = Object.freeze([proc.pid, value] as const);
+  const bucket = table.buckets.get(key);
+  if (bucket === undefined) {
+    table.buckets.set(key, new Bucket([entry]));
+  } else if (Object.isFrozen(bucket.entries)) {
+    bucket.entries = [...liveEntries(bucket), entry];
+  } else {
+    bucket.entries.push(entry);
+  }
+  const held = ownedBy(table, proc);
+  held.set(key, (held.get(key) ?? 0) + 1);
+  table.size++;
+}
+
+/**
+ * The keys `proc` holds. The first time a process registers, the registry watches it: an exit
+ * hook forgets its entries synchronously as it dies (before any monitor or link hears of it),
+ * and, as in Elixir, the process is linked to the registry while it holds keys, so that a
+ * registry that crashes takes its registered processes with it instead of leaving them unnamed.
+ */
+function ownedBy(table: Table, proc: Proc): Map<unknown, number> {
+  let held = table.owners.get(proc);
+  if (held === undefined) {
+    held = new Map();
+    table.owners.set(proc, held);
+    onExit(proc, () => forgetProc(table, proc));
+  }
+  if (held.size === 0) linkProcs(proc, table.owner);
+  return held;
+}
+
+/** The exit hook: drops every entry of an exited process. */
+function forgetProc(table: Table, proc: Proc): void {
+  const held = table.owners.get(proc);
+  if (table.closed || held === undefined) return;
+  table.owners.delete(proc);
+  for (const [key, count] of held) {
+    const bucket = table.buckets.get(key) as Bucket;
+    table.size -= count;
+    // Counted now, filtered out when the entries are next read: a thousand subscribers
+    // leaving one key cost one pass over its entries, not a thousand.
+    bucket.stale += count;
+    if (bucket.stale === bucket.entries.length) table.buckets.delete(key);
+  }
+}
+
+function removeEntries(table: Table, proc: Proc, key: unknown): void {
+  const held = table.owners.get(proc);
+  const count = held?.get(key);
+  if (held === undefined || count === undefined) return;
+  held.delete(key);
+  table.size -= count;
+  const bucket = table.buckets.get(key) as Bucket;
+  const rest = bucket.entries.filter((entry) => entry[0] !== proc.pid && isLive(entry));
+  if (rest.length === 0) table.buckets.delete(key);
+  else bucket.entries = rest;
+  bucket.stale = 0;
+  if (held.size === 0) unlinkProcs(proc, table.owner);
+  const via = viaKeys.get(proc);
+  if (via?.table === table && via.key === key) viaKeys.delete(proc);
+}
+
+function unlinkProcs(a: Proc, b: Proc): void {
+  a.links?.delete(b);
+  b.links?.delete(a);
+}
+
+/** The registry process has exited: its tables go with it, as ETS tables go with their owner. */
+function closeTable(table: Table): void {
+  table.closed = true;
+  tables.delete(table.owner.pid);
+  table.buckets.clear();
+  table.owners.clear();
+  table.size = 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The registry process
+
+/** The registry's process owns the tables; registered processes are linked to it. */
+const RegistryServer: GenServerModule<Table, RegistryKeys> = {
+  name: 'Registry',
+  init(kind) {
+    const proc = currentProc();
+    // Registered processes are linked to the registry; their exits must not kill it.
+    proc.trapExit = true;
+    proc.meta = { behaviour: 'registry' };
+    const table = new Table(kind, proc);
+    tables.set(proc.pid, table);
+    onExit(proc, () => closeTable(table));
+    return ['ok', table];
+  },
+  // The EXIT of a registered process: its exit hook has already forgotten its entries.
+  handleInfo: (_message, table) => ['noreply', table],
+};
+
+function startRegistry(options: RegistryOptions, link: boolean): Promise<StartResult> {
+  const kind = options?.keys;
+  if (kind !== 'unique' && kind !== 'duplicate')
+    throw new BadArgError(`Registry.start: keys must be 'unique' or 'duplicate', got ${kind}`);
+  const startOptions = options.name === undefined ? {} : { name: options.name };
+  return link
+    ? GenServer.startLink(RegistryServer, kind, startOptions)
+    : GenServer.start(RegistryServer, kind, startOptions);
+}
+
+/** Starts a registry process; resolves to `['ok', pid]`. */
+export async function start(options: RegistryOptions): Promise<StartResult> {
+  return startRegistry(options, false);
+}
+
+/** Starts a registry process linked to the caller (as a supervisor's child). */
+export async function startLink(options: RegistryOptions): Promise<StartResult> {
+  return startRegistry(options, true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registering
+
+/**
+ * Registers the calling process under `key` with `value`. In a unique registry a taken key gives
+ * `['error', ['already_registered', holder]]`, even when the caller is the holder; in a
+ * duplicate registry it always succeeds. Returns `['ok', owner]`, the registry's pid.
+ */
+export function register(registry: RegistryRef, key: unknown, value: unknown): RegisterResult {
+  const table = tableOf(registry, 'register');
+  return registerProc(table, currentProc(), key, value);
+}
+
+function registerProc(table: Table, proc: Proc, key: unknown, value: unknown): RegisterResult {
+  if (table.kind === 'unique') {
+    const holder = table.buckets.get(key)?.entries[0]?.[0];
+    if (holder !== undefined) return ['error', ['already_registered', holder]];
+  }
+  addEntry(table, proc, key, value);
+  return ['ok', table.owner.pid];
+}
+
+/** Removes every entry the calling process has under `key`. */
+export function unregister(registry: RegistryRef, key: unknown): 'ok' {
+  removeEntries(tableOf(registry, 'unregister'), currentProc(), key);
+  return 'ok';
+}
+
+/**
+ * In a unique registry, replaces the value the caller registered under `key` with
+ * `update(old)`; returns `[new, old]`, or `'error'` if the caller does not hold the key.
+ */
+export function updateValue<V>(
+  registry: RegistryRef,
+  key: unknown,
+  update: (old: V) => V,
+): readonly [V, V] | 'error' {
+  const table = uniqueTable(registry, 'updateValue');
+  const bucket = table.buckets.get(key);
+  const [pid, old] = (bucket?.entries[0] ?? []) as Partial<Entry<V>>;
+  if (bucket === undefined || pid !== currentProc().pid) return 'error';
+  const value = update(old as V);
+  bucket.entries = [Object.freeze([pid, value] as const)];
+  return [value, old as V];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/** Every `[pid, value]` registered under `key`, oldest first. */
+export function lookup<V = unknown>(registry: RegistryRef, key: unknown): Array<Entry<V>> {
+  const bucket = tableOf(registry, 'lookup').buckets.get(key);
+  return bucket === undefined ? [] : (liveEntries(bucket).slice() as Array<Entry<V>>);
+}
+
+/** The entries under `key` whose value matches `pattern` (a structural pattern or predicate). */
+export function match<V = unknown>(
+  registry: RegistryRef,
+  key: unknown,
+  pattern: Pattern,
+): Array<Entry<V>> {
+  const bucket = tableOf(registry, 'match').buckets.get(key);
+  if (bucket === undefined) return [];
+  const test = toPredicate(pattern);
+  return liveEntries(bucket).filter((entry) => test(entry[1])) as Array<Entry<V>>;
+}
+
+/** How many entries under `key` have a value that matches `pattern`. */
+export function countMatch(registry: RegistryRef, key: unknown, pattern: Pattern): number {
+  const bucket = tableOf(registry, 'countMatch').buckets.get(key);
+  if (bucket === undefined) return 0;
+  const test = toPredicate(pattern);
+  let count = 0;
+  for (const entry of liveEntries(bucket)) if (test(entry[1])) count++;
+  return count;
+}
+
+/** The values `pid` registered under `key` (at most one in a unique registry). */
+export function values<V = unknown>(registry: RegistryRef, key: unknown, pid: Pid): V[] {
+  const bucket = tableOf(registry, 'values').buckets.get(key);
+  if (bucket === undefined) return [];
+  return liveEntries(bucket)
+    .filter((entry) => entry[0] === pid)
+    .map((entry) => entry[1] as V);
+}
+
+/**
+ * The keys `pid` holds, a key repeated as many times as it registered it. Empty for a process
+ * that is dead or holds nothing.
+ */
+export function keys(registry: RegistryRef, pid: Pid): unknown[] {
+  const table = tableOf(registry, 'keys');
+  const proc = pid instanceof Pid ? procOf(pid) : null;
+  const held = proc === null ? undefined : table.owners.get(proc);
+  const result: unknown[] = [];
+  for (const [key, count] of held ?? []) for (let i = 0; i < count; i++) result.push(key);
+  return result;
+}
+
+/** How many entries the registry holds. */
+export function count(registry: RegistryRef): number {
+  return tableOf(registry, 'count').size;
+}
+
+/**
+ * Calls `callback(entries)` with every `[pid, value]` under `key`, in the calling process, and
+ * not at all when the key has no entries. The array is frozen: it is shared with later
+ * dispatches until the key's members change, which makes a broadcast to a stable audience
+ * cost nothing beyond the callback's own work.
+ *
+ * ```ts
+ * Registry.dispatch('Chat.PubSub', 'lobby', (entries) => {
+ *   for (const [pid] of entries) send(pid, { type: 'said', text });
+ * });
+ * ```
+ */
+export function dispatch<V = unknown>(
+  registry: RegistryRef,
+  key: unknown,
+  callback: (entries: ReadonlyArray<Entry<V>>) => unknown,
+): 'ok' {
+  const bucket = tableOf(registry, 'dispatch').buckets.get(key);
+  if (bucket === undefined) return 'ok';
+  const entries = liveEntries(bucket);
+  if (!Object.isFrozen(entries)) Object.freeze(entries);
+  callback(entries as ReadonlyArray<Entry<V>>);
+  return 'ok';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Via names
+
+/**
+ * The NameRegistry a via name uses: it resolves the registry on every use, so a name made
+ * before a registry restarted still finds the new one, as Elixir's `{:via, Registry, ...}` does.
+ */
+class RegistryNames implements NameRegistry {
+  constructor(
+    readonly registry: RegistryRef,
+    readonly value: unknown,
+  ) {}
+
+  /** Registers the server `pid` (not the caller) under `key`; returns the holder if taken. */
+  registerName(key: unknown, pid: Pid): Pid | undefined {
+    const table = uniqueTable(this.registry, 'via');
+    const proc = procOf(pid);
+    if (proc === null) throw new BadArgError(`Registry.via: ${pid} is not alive`);
+    const result = registerProc(table, proc, key, this.value);
+    if (result[0] === 'error') return result[1][1];
+    viaKeys.set(proc, { table, key });
+    return undefined;
+  }
+
+  whereisName(key: unknown): Pid | undefined {
+    return uniqueTable(this.registry, 'via').buckets.get(key)?.entries[0]?.[0];
+  }
+}
+
+class RegistryViaName implements ViaName {
+  readonly via: RegistryNames;
+
+  constructor(
+    registry: RegistryRef,
+    readonly key: unknown,
+    value: unknown,
+  ) {
+    this.via = new RegistryNames(registry, value);
+  }
+
+  /** Prints as the call that made it, in errors and in the REPL. */
+  [inspect.custom](): string {
+    return `Registry.via(${inspect(this.via.registry)}, ${inspect(this.key)})`;
+  }
+}
+
+/**
+ * A name for `GenServer.start`/`call`/`cast`: the server is registered in `registry` (which must
+ * be unique) under `key`, with `value` (undefined by default) as its entry's value. Like
+ * Elixir's `{:via, Registry, {registry, key}}`.
+ */
+export function via(registry: RegistryRef, key: unknown, value?: unknown): ViaName {
+  // A registry that is already running is checked now, so a duplicate one fails where it is named.
+  if (typeof registry === 'string' ? whereis(registry) !== undefined : registry instanceof Pid)
+    uniqueTable(registry, 'via');
+  return new RegistryViaName(registry, key, value);
+}
+
+/**
+ * How a supervisor starts the registry as its child, like Elixir's `{Registry, keys: ..., name: ...}`:
+ * the child's id is the registry's name.
+ */
+export function childSpec(options: RegistryOptions): {
+  readonly id: string;
+  readonly start: () => Promise<StartResult>;
+} {
+  return { id: options.name ?? 'Registry', start: () => startLink(options) };
+}
+
+/** @internal The key a server holds as its via name, if it still does (for the tree printer). */
+export function viaNameOf(proc: Proc): { readonly key: unknown } | undefined {
+  const via = viaKeys.get(proc);
+  if (via === undefined || via.table.buckets.get(via.key)?.entries[0]?.[0] !== proc.pid)
+    return undefined;
+  return via;
+}
+
+/** The Registry API, grouped like Elixir's module. */
+export const Registry = {
+  start,
+  startLink,
+  childSpec,
+  register,
+  unregister,
+  updateValue,
+  lookup,
+  match,
+  countMatch,
+  values,
+  keys,
+  count,
+  dispatch,
+  via,
+};

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,17 @@ export function scratch(): string {
   const dir = mkdtempSync(join(tmpdir(), 'otp-chat-test-'));
   scratchDirs.push(dir);
   return dir;
+}
+
+/**
+ * Paths for a learner of the mini tutorial, in a fresh directory inside it: learner workspaces
+ * must sit inside the repository for their tsconfig and node_modules to resolve, as .learner/ does.
+ */
+export function learnerPaths(): { learnerDir: string; progressFile: string } {
+  mkdirSync(join(MINI, '.learner'), { recursive: true });
+  const dir = mkdtempSync(join(MINI, '.learner', 'test-'));
+  scratchDirs.push(dir);
+  return { learnerDir: join(dir, 'workspaces'), progressFile: join(dir, 'progress.json') };
 }
 
 /** A copy of the mini tutorial to break in some way (its steps' tests do not run there). */

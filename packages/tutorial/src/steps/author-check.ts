@@ -7,12 +7,13 @@ import { runStepTests, type TestReport } from './test-run.ts';
 
 export type AuthorCheck =
   | { kind: 'first-step' }
+  | { kind: 'missing-base' }
   | { kind: 'adds-behaviour'; base: Step; report: TestReport }
   | { kind: 'adds-nothing'; base: Step; report: TestReport };
 
 export async function checkAddsBehaviour(steps: readonly Step[], step: Step): Promise<AuthorCheck> {
   const base = previousStep(steps, step);
-  if (!base) return { kind: 'first-step' };
+  if (!base) return { kind: step.buildsOn === null ? 'first-step' : 'missing-base' };
   const report = await runStepTests(step.dir, { impl: base.dir });
   const failed = report.failures.length > 0 || report.fileErrors.length > 0;
   return { kind: failed ? 'adds-behaviour' : 'adds-nothing', base, report };
@@ -23,6 +24,8 @@ export function describeAuthorCheck(step: Step, check: AuthorCheck): string {
   switch (check.kind) {
     case 'first-step':
       return `step ${label} builds on no step: there is nothing to check its tests against`;
+    case 'missing-base':
+      return `step ${label} builds on ${step.buildsOn}, which is not a step`;
     case 'adds-behaviour':
       return `step ${label}'s tests fail on step ${stepLabel(check.base)}'s code, as they should`;
     case 'adds-nothing':

@@ -1,0 +1,170 @@
+import { stdin, stdout } from 'node:process';
+import { createInterface } from 'node:readline/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CommandError, UsageError } from './errors.ts';
+import { replayWithImpl } from './exercise/replay.ts';
+import { discardWorkspace } from './exercise/reset.ts';
+import { startStep } from './exercise/start.ts';
+import { verifyStep } from './exercise/verify.ts';
+import { watchDir } from './exercise/watch.ts';
+import { currentStep, shown, workspaceDir } from './exercise/workspace.ts';
+import { runCommand } from './repl-script/index.ts';
+import { stepDiff } from './steps/diff.ts';
+import { listSteps } from './steps/list.ts';
+import { resolveStep } from './steps/resolve.ts';
+import { previousStep, stepLabel } from './steps/step.ts';
+import { SUBCOMMANDS } from './subcommands.ts';
+import { openTutorial, type Tutorial, type TutorialPaths } from './tutorial.ts';
+
+// `pnpm tutorial <subcommand>`: the learner's and the author's way around the steps.
+// Exit codes: 0 done, 1 what was checked is not right (or the command refused), 2 bad usage.
+
+export interface CliOptions {
+  root?: string;
+  paths?: TutorialPaths;
+  out?: (text: string) => void;
+  err?: (text: string) => void;
+  /** Whether there is a terminal to ask questions on; default: whether stdin is one. */
+  terminal?: boolean;
+}
+
+interface Context {
+  tutorial: Tutorial;
+  out: (text: string) => void;
+  terminal: boolean;
+}
+
+type Handler = (args: string[], ctx: Context) => Promise<number>;
+
+const HANDLERS: Record<string, Handler> = {
+  list: async (args, { tutorial, out }) => {
+    const { values } = parse(args, { 'no-test': { type: 'boolean' } }, 0);
+    return (await listSteps(tutorial, { test: !values['no-test'], log: out })) ? 0 : 1;
+  },
+  diff: async (args, { tutorial, out }) => {
+    const step = stepArgument(tutorial, parse(args, {}, 1).positionals);
+    const base = previousStep(tutorial.steps, step);
+    if (!base) throw new UsageError(`Step ${stepLabel(step)} builds on no step: all of it is new.`);
+    out(stepDiff(base, step, { color: stdout.isTTY === true }).trimEnd());
+    return 0;
+  },
+  run: async (args) => runCommand(args),
+  start: async (args, { tutorial, out }) => {
+    startStep(tutorial, stepArgument(tutorial, parse(args, {}, 1).positionals), out);
+    return 0;
+  },
+  verify: verifyCommand,
+  reset: async (args, { tutorial, out, terminal }) => {
+    const { values, positionals } = parse(args, { yes: { type: 'boolean', short: 'y' } }, 1);
+    const step = stepArgument(tutorial, positionals);
+    const ask = terminal ? askOnTerminal : undefined;
+    if (!(await discardWorkspace(tutorial, step, { yes: values.yes === true, ask }))) {
+      out('Nothing deleted.');
+      return 1;
+    }
+    startStep(tutorial, step, out);
+    return 0;
+  },
+  help: async (_args, { out }) => {
+    out(usage());
+    return 0;
+  },
+};
+
+async function verifyCommand(args: string[], { tutorial, out }: Context): Promise<number> {
+  const { values, positionals } = parse(args, { watch: { type: 'boolean', short: 'w' } }, 1);
+  const step = positionals.length ? stepArgument(tutorial, positionals) : currentStep(tutorial);
+  const verify = () => verifyStep(tutorial, step, { replay: replayWithImpl, log: out });
+  const ok = await verify();
+  if (!values.watch) return ok ? 0 : 1;
+  const dir = workspaceDir(tutorial, step);
+  out(`\nWatching ${shown(tutorial, dir)}: saving a file there checks it again. Ctrl-C stops.`);
+  watchDir(dir, async () => {
+    out(`\n— ${new Date().toLocaleTimeString()} —`);
+    await verify().catch((error: unknown) => out(String(error)));
+  });
+  return new Promise<number>(() => {}); // until Ctrl-C
+}
+
+export async function main(argv: string[], options: CliOptions = {}): Promise<number> {
+  const out = options.out ?? ((text: string) => console.log(text));
+  const err = options.err ?? ((text: string) => console.error(text));
+  const [name, ...args] = argv;
+  const handler = name === undefined ? undefined : HANDLERS[name];
+  if (!handler) {
+    err(
+      `${name === undefined ? 'Which subcommand?' : `Unknown subcommand "${name}".`}\n\n${usage()}`,
+    );
+    return 2;
+  }
+  try {
+    const tutorial = openTutorial(options.root ?? repositoryRoot(), options.paths);
+    const terminal = options.terminal ?? stdin.isTTY === true;
+    return await handler(args, { tutorial, out, terminal });
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof CommandError) {
+      err(error.message);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}
+
+export function usage(): string {
+  const width = Math.max(...SUBCOMMANDS.map((s) => s.usage.length));
+  const lines = SUBCOMMANDS.map((s) => `  pnpm tutorial ${s.usage.padEnd(width)}  ${s.summary}`);
+  return [
+    'Usage:',
+    ...lines,
+    '',
+    'A <step> is its number (2 or 02), its directory (02-name) or its package (@otp-chat/02-name).',
+  ].join('\n');
+}
+
+function parse(
+  args: string[],
+  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
+  maxPositionals: number,
+) {
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args,
+      options: options ?? {},
+      allowPositionals: true,
+      strict: true,
+    }) as typeof parsed;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${usage()}`);
+  }
+  if (parsed.positionals.length > maxPositionals) {
+    throw new UsageError(
+      `Unexpected argument "${parsed.positionals[maxPositionals]}".\n\n${usage()}`,
+    );
+  }
+  return parsed;
+}
+
+function stepArgument(tutorial: Tutorial, positionals: string[]) {
+  const [arg] = positionals;
+  if (arg === undefined) throw new UsageError(`Which step?\n\n${usage()}`);
+  return resolveStep(tutorial.steps, arg);
+}
+
+async function askOnTerminal(question: string): Promise<boolean> {
+  const terminal = createInterface({ input: stdin, output: stdout });
+  try {
+    return /^y(es)?$/i.test((await terminal.question(question)).trim());
+  } finally {
+    terminal.close();
+  }
+}
+
+function repositoryRoot(): string {
+  return fileURLToPath(new URL('../../../', import.meta.url));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { type CliOptions, main } from '../src/cli.ts';
+import { collector, learnerPaths, MINI } from './helpers.ts';
+
+async function tutorial(args: string[], options: CliOptions = {}) {
+  const out = collector();
+  const err = collector();
+  const defaults = { root: MINI, paths: learnerPaths(), terminal: false };
+  const code = await main(args, { ...defaults, out: out.log, err: err.log, ...options });
+  return { code, out: out.text(), err: err.text() };
+}
+
+describe('pnpm tutorial', () => {
+  test('an unknown subcommand prints the usage and exits 2', async () => {
+    const { code, err } = await tutorial(['frobnicate']);
+    expect(code).toBe(2);
+    expect(err).toMatch(
+      /^Unknown subcommand "frobnicate"\.\n\nUsage:\n {2}pnpm tutorial list \[--no-test\]/,
+    );
+  });
+
+  test('no subcommand at all is a usage error too', async () => {
+    expect((await tutorial([])).code).toBe(2);
+  });
+
+  test('a step that does not exist exits 2, listing the steps', async () => {
+    const { code, err } = await tutorial(['diff', '9']);
+    expect(code).toBe(2);
+    expect(err).toContain('There is no step "9". The steps are:\n  01  01-counter');
+  });
+
+  test('an unknown option exits 2', async () => {
+    const { code, err } = await tutorial(['list', '--fast']);
+    expect(code).toBe(2);
+    expect(err).toContain("Unknown option '--fast'");
+  });
+
+  test('diff of a step, and of the first step that has nothing to diff against', async () => {
+    const diff = await tutorial(['diff', '02-counter-reset']);
+    expect(diff.code).toBe(0);
+    expect(diff.out).toContain("+    case 'reset':");
+    const first = await tutorial(['diff', '1']);
+    expect(first).toMatchObject({ code: 2, err: 'Step 01 builds on no step: all of it is new.' });
+  });
+
+  test('list --no-test shows the steps and their chapters without running tests', async () => {
+    const { code, out } = await tutorial(['list', '--no-test']);
+    expect(code).toBe(0);
+    expect(out.split('\n').map((l) => l.trimEnd())).toEqual([
+      '01  A counter              docs/01-counter.md',
+      '02  A counter that resets  docs/02-counter-reset.md',
+    ]);
+  });
+
+  test('start, then start again: the second refuses with exit 1', async () => {
+    const paths = learnerPaths();
+    expect((await tutorial(['start', '2'], { paths })).code).toBe(0);
+    expect(existsSync(join(paths.learnerDir, '02-counter-reset', 'src', 'index.ts'))).toBe(true);
+    const again = await tutorial(['start', '2'], { paths });
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('already exists');
+  });
+
+  test('reset without a terminal and without --yes refuses; with --yes it starts over', async () => {
+    const paths = learnerPaths();
+    await tutorial(['start', '2'], { paths });
+    const refused = await tutorial(['reset', '2'], { paths });
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('confirm with: pnpm tutorial reset 02 --yes');
+    const done = await tutorial(['reset', '2', '--yes'], { paths });
+    expect(done.code).toBe(0);
+    expect(done.out).toContain('Your workspace is');
+  });
+
+  test('verify with no step and no workspace says where to begin', async () => {
+    const { code, err } = await tutorial(['verify']);
+    expect(code).toBe(1);
+    expect(err).toBe('You have not started a step yet: begin with pnpm tutorial start 01.');
+  });
+
+  test('help', async () => {
+    const { code, out } = await tutorial(['help']);
+    expect(code).toBe(0);
+    expect(out).toContain('pnpm tutorial verify [<step>] [--watch]');
+  });
+});

@@ -52,9 +52,11 @@ const ANNOTATION = /^\/\/(\s*=>\s?)(.*)$/;
 // The comments between this statement and the next one: the first `// =>` among them is the
 // annotation, with its continuation lines.
 function annotationAfter(source: TypeScript.SourceFile, end: number): string[] | undefined {
-  const comments = (ts.getLeadingCommentRanges(source.text, end) ?? []).filter(
-    (c) => c.kind === ts.SyntaxKind.SingleLineCommentTrivia,
-  );
+  // Trailing: on the statement's own line; leading: on the lines below, before the next token.
+  const comments = [
+    ...(ts.getTrailingCommentRanges(source.text, end) ?? []),
+    ...(ts.getLeadingCommentRanges(source.text, end) ?? []),
+  ].filter((c) => c.kind === ts.SyntaxKind.SingleLineCommentTrivia);
   const first = comments.findIndex((c) => ANNOTATION.test(commentText(source, c)));
   if (first < 0) return undefined;
   const [, marker = '', firstLine = ''] = ANNOTATION.exec(commentText(source, comments[first]!))!;

@@ -13,4 +13,6 @@ export type ReplayEvent =
   | { type: 'started'; index: number }
   | { type: 'evaluated'; index: number; output: string }
   | { type: 'setupFailed'; source: string; output: string }
+  /** Node ran out of things to do while this input was still waiting: it can never finish. */
+  | { type: 'stuck'; index: number; output: string }
   | { type: 'finished' };

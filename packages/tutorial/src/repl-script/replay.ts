@@ -72,10 +72,12 @@ function inputSubmitter(server: REPLServer): (source: string) => Promise<void> {
 
 // What an input sets off (a message sent, a process that logs) prints a moment later. A learner
 // reads it before typing on, so wait until nothing more is printed for a few timer turns.
+// Bounded in time too: output from a timer set for later belongs to a later input.
 async function settle(capture: OutputCapture): Promise<void> {
   const quietTurnsWanted = 3;
+  const deadline = performance.now() + 50;
   let quietTurns = 0;
-  for (let turn = 0; turn < 50 && quietTurns < quietTurnsWanted; turn++) {
+  while (quietTurns < quietTurnsWanted && performance.now() < deadline) {
     const before = capture.length;
     await new Promise((resolve) => setTimeout(resolve, 0));
     quietTurns = capture.length === before ? quietTurns + 1 : 0;
@@ -109,13 +111,25 @@ async function replay(job: ReplayJob): Promise<void> {
   capture.take();
   for (const [index, source] of job.inputs.entries()) {
     await report({ type: 'started', index });
+    const stuck = () => reportStuck(index, capture);
+    process.once('beforeExit', stuck);
     await evaluate(source);
+    process.off('beforeExit', stuck);
     await settle(capture);
     await report({ type: 'evaluated', index, output: capture.take() });
   }
   await report({ type: 'finished' });
 }
 
+// At a real prompt an input that awaits what nothing will ever bring (a reply from a process
+// that is gone) hangs forever. Here Node notices: no timer, socket or message is left that could
+// settle it, so the event loop empties. Say so now rather than at the time-out.
+function reportStuck(index: number, capture: OutputCapture): void {
+  void report({ type: 'stuck', index, output: capture.take() }).then(() => process.exit(0));
+}
+
+// `once`: with no listener left, the IPC channel no longer holds the event loop open, so an
+// input that can never finish empties the loop (see reportStuck) instead of idling.
 process.once('message', (job: ReplayJob) => {
   // Whatever the replayed code left running (timers, processes), the replay is over.
   void replay(job).then(() => process.exit(0));

@@ -10,7 +10,6 @@ import type { ReplayEvent, ReplayJob } from './protocol.ts';
 import {
   location,
   mismatchText,
-  PROMPT,
   type ScriptEntry,
   type ScriptResult,
   transcriptOf,
@@ -129,6 +128,7 @@ function watchReplay(
       if (event.type === 'started') current = event.index;
       else if (event.type === 'evaluated') outputs[event.index] = event.output;
       else if (event.type === 'setupFailed') finish(setupText(file, script, event));
+      else if (event.type === 'stuck') finish(stuckText(file, script, event));
       else finish();
     });
     child.on('exit', (code, signal) => {
@@ -137,14 +137,40 @@ function watchReplay(
   });
 }
 
-function inputText(file: string, script: ParsedScript, index: number | undefined): string {
+// `file:line: what happened:` then the input as typed at the prompt, then what it printed.
+function stoppedAt(
+  file: string,
+  script: ParsedScript,
+  index: number | undefined,
+  what: string,
+  printed = '',
+): string {
   const input = index === undefined ? undefined : script.inputs[index];
-  if (!input) return `${location(file, 1)}: before the first input`;
-  return `${location(file, input.line)}:\n    ${PROMPT}${input.source.split('\n').join('\n    ... ')}`;
+  const lines = [
+    `${location(file, input?.line ?? 1)}: ${what}${input ? ':' : ' before the first input'}`,
+  ];
+  if (input)
+    lines.push(
+      indent(transcriptOf([{ line: input.line, input: input.source, output: '', ok: false }])),
+    );
+  const shown = outputLines(printed);
+  if (shown.length > 0) lines.push('  it printed:', indent(shown.join('\n')));
+  return lines.join('\n');
+}
+
+function indent(text: string): string {
+  return text.replace(/^/gm, '    ');
 }
 
 function hangText(file: string, script: ParsedScript, current: number | undefined, ms: number) {
-  return `timed out after ${ms / 1000} s; this input never finished: ${inputText(file, script, current)}`;
+  return stoppedAt(file, script, current, `timed out after ${ms / 1000} s waiting for this input`);
+}
+
+function stuckText(file: string, script: ParsedScript, event: { index: number; output: string }) {
+  const what =
+    'this input can never finish: it waits, and nothing is left running that could end the ' +
+    'wait (no timer, no I/O, no process that could reply)';
+  return stoppedAt(file, script, event.index, what, event.output);
 }
 
 function crashText(
@@ -154,13 +180,18 @@ function crashText(
   how: string,
   printed: string,
 ) {
-  const tail = printed.trim()
-    ? `\n  it printed:\n    ${printed.trim().split('\n').join('\n    ')}`
-    : '';
-  return `the script's process ended (${how}) during ${inputText(file, script, current)}${tail}`;
+  return stoppedAt(
+    file,
+    script,
+    current,
+    `the script's process ended (${how}) during this input`,
+    printed,
+  );
 }
 
 function setupText(file: string, script: ParsedScript, event: { source: string; output: string }) {
   const line = script.setup.find((s) => s.source === event.source)?.line ?? 1;
-  return `${location(file, line)}: the import failed:\n    ${event.source}\n    ${outputLines(event.output).join('\n    ')}`;
+  // The loader's own stack frames say nothing about the script.
+  const message = outputLines(event.output).filter((l) => !/^\s+at /.test(l));
+  return `${location(file, line)}: the import failed:\n    ${event.source}\n    ${message.join('\n    ')}`;
 }

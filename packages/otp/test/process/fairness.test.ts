@@ -1,0 +1,72 @@
+import { readFile } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { exit, type Pid, receive, self, send, spawn } from '../../src/index.ts';
+import { deferred } from '../helpers.ts';
+
+/** When each callback ran, counted in messages the flood had handled by then. */
+type Seen = { timer?: number; immediate?: number; io?: number };
+
+/** Registers a timer, an immediate and a file read; each notes the flood's count when it runs. */
+function watchEventLoop(seen: Seen, count: () => number): void {
+  setTimeout(() => (seen.timer = count()), 5);
+  setImmediate(() => (seen.immediate = count()));
+  readFile(fileURLToPath(import.meta.url), () => (seen.io = count()));
+}
+
+const allSeen = (seen: Seen) =>
+  seen.timer !== undefined && seen.immediate !== undefined && seen.io !== undefined;
+
+describe('fairness', () => {
+  it('a ping-pong flood never starves timers, immediates or I/O', async () => {
+    const limit = 1_000_000;
+    const start = 10_000;
+    const seen: Seen = {};
+    let exchanged = 0;
+    const done = deferred<number>();
+    // Two processes bounce a counter. Once it reaches `start`, the event-loop callbacks are
+    // registered; the flood goes on until they have all run, or until `limit` if they never do.
+    const bounce = async () => {
+      for (;;) {
+        const [peer, n] = (await receive()) as [Pid, number];
+        exchanged = n;
+        if (n === start) watchEventLoop(seen, () => exchanged);
+        if (n >= limit || (n > start && allSeen(seen))) return done.resolve(n);
+        send(peer, [self(), n + 1]);
+      }
+    };
+    const a = spawn(bounce);
+    const b = spawn(bounce);
+    send(a, [b, 0]);
+    const stoppedAt = await done.promise;
+    exit(a, 'kill');
+    exit(b, 'kill');
+    // Every callback ran while the flood was still going, well before its bound.
+    expect(seen).toEqual({
+      timer: expect.any(Number),
+      immediate: expect.any(Number),
+      io: expect.any(Number),
+    });
+    expect(stoppedAt).toBeLessThan(limit);
+    for (const at of Object.values(seen)) expect(at).toBeGreaterThanOrEqual(start);
+  });
+
+  it('a process draining a long mailbox lets the event loop run in between', async () => {
+    const backlog = 200_000;
+    const seen: Seen = {};
+    let handled = 0;
+    const done = deferred<number>();
+    const drainer = spawn(async () => {
+      for (;;) {
+        await receive();
+        if (++handled === backlog) return done.resolve(handled);
+      }
+    });
+    for (let i = 0; i < backlog; i++) send(drainer, i);
+    watchEventLoop(seen, () => handled);
+    await done.promise;
+    // Run before the mailbox was drained: the drainer yielded to the event loop on the way.
+    expect(seen.immediate).toBeLessThan(backlog);
+    expect(seen.immediate).toBeGreaterThan(0);
+  });
+});

@@ -395,7 +395,9 @@ class RegistryViaName implements ViaName {
 
   /** Prints as the call that made it, in errors and in the REPL. */
   [inspect.custom](): string {
-    return `Registry.via(${inspect(this.via.registry)}, ${inspect(this.key)})`;
+    const { registry, value } = this.via;
+    const args = [registry, this.key, ...(value === undefined ? [] : [value])];
+    return `Registry.via(${args.map((arg) => inspect(arg)).join(', ')})`;
   }
 }
 

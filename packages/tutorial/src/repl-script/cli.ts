@@ -63,14 +63,15 @@ function sessionText(root: string, result: ScriptResult): string {
 }
 
 function summaryLine(step: Step, results: readonly ScriptResult[]): string {
-  const inputs = results.reduce((n, r) => n + r.entries.length, 0);
-  const checked = results.reduce(
-    (n, r) => n + r.entries.filter((e) => e.expected !== undefined).length,
-    0,
-  );
+  const entries = results.flatMap((r) => r.entries);
+  const checked = entries.filter((e) => e.expected !== undefined).length;
   const failed = results.filter((r) => !r.ok).length;
-  const counts = `${results.length} script${results.length === 1 ? '' : 's'}, ${inputs} inputs, ${checked} checked`;
+  const counts = `${count(results.length, 'script')}, ${count(entries.length, 'input')}, ${checked} checked`;
   const verdict =
     failed === 0 ? 'all print what they say' : `${failed} differ from their annotations`;
   return `${failed === 0 ? '✓' : '✗'} step ${stepLabel(step)} ${step.id}: ${counts}: ${verdict}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -41,15 +41,45 @@ export function stepImportResolver({ step, baseDir, impl }: ResolverOptions): Im
     if (specifier.startsWith('.') || isAbsolute(specifier)) {
       return pathToFileURL(resolve(baseDir, specifier)).href;
     }
-    if (impl && specifier === step.name) return implEntry(impl);
-    try {
-      return pathToFileURL(requireFromStep.resolve(specifier)).href;
-    } catch {
-      // Not resolvable the CommonJS way (an import-only package, say): let the REPL's own
-      // resolution have it, which reports a clear error if it fails too.
-      return specifier;
-    }
+    if (specifier === step.name) return impl ? implEntry(impl) : packageEntry(step.dir, specifier);
+    const dir = packageDir(requireFromStep, specifier);
+    return dir ? packageEntry(dir, specifier) : requiredOr(requireFromStep, specifier);
   };
+}
+
+// Workspace packages name their TypeScript entry under the `source` condition. Reading it from
+// the manifest, rather than trusting the process to run with --conditions=source, makes the
+// same resolution work under vitest too.
+function packageEntry(dir: string, specifier: string): string {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    exports?: { '.'?: { source?: string } };
+  };
+  const source = manifest.exports?.['.']?.source;
+  if (source) return pathToFileURL(join(dir, source)).href;
+  return requiredOr(createRequire(join(dir, 'package.json')), specifier);
+}
+
+function packageDir(require: NodeJS.Require, specifier: string): string | undefined {
+  try {
+    return dirname(require.resolve(`${specifier}/package.json`));
+  } catch {
+    return undefined; // a subpath, or a package that does not export its package.json
+  }
+}
+
+function requiredOr(require: NodeJS.Require, specifier: string): string {
+  try {
+    return pathToFileURL(require.resolve(specifier)).href;
+  } catch {
+    // Not resolvable the CommonJS way (an import-only package, say): let the REPL's own
+    // resolution have it, which reports a clear error if it fails too.
+    return specifier;
+  }
+}
+
+/** The runtime package of this repository, for a step that does not depend on it itself. */
+export function workspaceRuntimeEntry(): string {
+  return packageEntry(join(REPOSITORY_ROOT, 'packages', 'otp'), '@otp-chat/otp');
 }
 
 export function implEntry(impl: string): string {

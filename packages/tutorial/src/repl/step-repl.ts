@@ -1,13 +1,17 @@
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import type { REPLServer } from 'node:repl';
 import type { Readable, Writable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.ts';
 import { describeSteps, resolveStep } from '../steps/resolve.ts';
 import { discoverSteps, type Step, stepLabel } from '../steps/step.ts';
-import { implFromEnvironment, REPOSITORY_ROOT, stepImportResolver } from './imports.ts';
+import {
+  implFromEnvironment,
+  REPOSITORY_ROOT,
+  stepImportResolver,
+  workspaceRuntimeEntry,
+} from './imports.ts';
 import { startSession } from './session.ts';
 
 // `pnpm repl <step>`: the REPL a chapter is read beside. The step's public API and the whole
@@ -83,7 +87,7 @@ async function loadModules(root: string, step: Step, impl: string | undefined) {
   const resolve = stepImportResolver({ step: stepPackage(step), baseDir: step.dir, impl });
   const stepUrl = resolve(step.packageName);
   let runtimeUrl = resolve(RUNTIME_PACKAGE);
-  if (runtimeUrl === RUNTIME_PACKAGE) runtimeUrl = workspaceRuntime(root);
+  if (runtimeUrl === RUNTIME_PACKAGE) runtimeUrl = workspaceRuntimeEntry();
   // The step last: where both export a name, the step's own is the one the chapter means.
   return [
     await loadModule(root, RUNTIME_PACKAGE, runtimeUrl),
@@ -91,16 +95,18 @@ async function loadModules(root: string, step: Step, impl: string | undefined) {
   ];
 }
 
-function workspaceRuntime(root: string): string {
-  const manifest = join(root, 'packages', 'otp', 'package.json');
-  return pathToFileURL(createRequire(manifest).resolve(RUNTIME_PACKAGE)).href;
-}
-
 async function loadModule(root: string, name: string, url: string) {
   const exports = (await import(url)) as Record<string, unknown>;
   const names = Object.keys(exports).filter((key) => key !== 'default');
-  const from = url.startsWith('file:') ? relative(root, new URL(url).pathname) : url;
+  const from = url.startsWith('file:') ? shownPath(root, fileURLToPath(url)) : url;
   return { module: { name, from, names } satisfies LoadedModule, exports };
+}
+
+// Relative to the tutorial when inside it, else to this repository (the runtime, for a tutorial
+// kept elsewhere, as the tests' fixture is).
+function shownPath(root: string, file: string): string {
+  const inside = relative(root, file);
+  return inside.startsWith('..') ? relative(REPOSITORY_ROOT, file) : inside;
 }
 
 type Loaded = Awaited<ReturnType<typeof loadModule>>;

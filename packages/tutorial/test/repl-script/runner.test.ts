@@ -25,7 +25,7 @@ const results = new Map<string, ScriptResult>();
 
 beforeAll(async () => {
   const replayed = await Promise.all(names.map((name) => runScript(script(name))));
-  names.forEach((name, i) => results.set(name, replayed[i]!));
+  for (const [i, name] of names.entries()) results.set(name, replayed[i]!);
 }, 60_000);
 
 function result(name: (typeof names)[number]): ScriptResult {

@@ -255,7 +255,11 @@ function run(proc: Proc, body: ProcessBody): void {
     finish(proc, error, true);
     return;
   }
-  if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+  if (result instanceof Promise) {
+    // Shared handlers, not closures over proc: they run in the process's context, which tells
+    // them the process. An idle process holds ~150 bytes less.
+    result.then(bodyReturned, bodyThrew);
+  } else if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
     (result as PromiseLike<unknown>).then(
       () => finish(proc, 'normal', false),
       (error) => finish(proc, error, true),
@@ -263,6 +267,14 @@ function run(proc: Proc, body: ProcessBody): void {
   } else {
     finish(proc, 'normal', false);
   }
+}
+
+function bodyReturned(): void {
+  finish(context.getStore() as Proc, 'normal', false);
+}
+
+function bodyThrew(error: unknown): void {
+  finish(context.getStore() as Proc, error, true);
 }
 
 /** The body returned or threw: the process exits (unless something killed it first). */

@@ -10,6 +10,11 @@ export {
   setCrashReporter,
 } from './crash.js';
 export {
+  type DynamicChildSpec,
+  DynamicSupervisor,
+  type DynamicSupervisorOptions,
+} from './dynamic_supervisor.js';
+export {
   BadArgError,
   ExitError,
   type ExitReason,
@@ -70,4 +75,20 @@ export {
   type RegistryOptions,
   type RegistryRef,
 } from './registry.js';
+export {
+  type ChildCounts,
+  type ChildInfo,
+  type ChildOverrides,
+  type ChildSpec,
+  type ChildType,
+  type RestartType,
+  type Shutdown,
+  type StartChildResult,
+  type Strategy,
+  Supervisor,
+  type SupervisorFlags,
+  type SupervisorInit,
+  type SupervisorModule,
+  type SupervisorOptions,
+} from './supervisor.js';
 export { formatTree, printTree } from './tree.js';

@@ -18,6 +18,8 @@ export interface DocsRun {
   write: boolean;
   transcript: DocsContext['transcript'];
   subcommands: readonly SubcommandSpec[];
+  /** Sync only these documents (paths from the root); the checks still cover everything. */
+  only?: readonly string[];
 }
 
 export interface DocsReport {
@@ -61,7 +63,7 @@ export async function runDocs(root: string, run: DocsRun): Promise<DocsReport> {
       ...checkLinks(root, docFile, text),
       ...checkCommands(docFile, text, commands),
     );
-    if (run.write && synced.text !== original) {
+    if (run.write && synced.text !== original && (!run.only || run.only.includes(docFile))) {
       writeFileSync(join(root, docFile), synced.text);
       report.written.push(docFile);
     }

@@ -7,7 +7,8 @@ import { fencedBlocks } from './markdown.ts';
 // Every command a reader is told to type must exist. In sh/bash/shell/console blocks:
 // `pnpm X` / `npm run X` / `npm test` need a root script X (or, for pnpm, a binary the root
 // installs); `pnpm --filter <pkg> X` a script X in that package; `pnpm tutorial <sub> <step>`
-// a real subcommand and, when the argument is not a <placeholder>, a real step.
+// a real subcommand and, like `pnpm repl <step>`, a real step unless the argument is a
+// <placeholder>.
 
 export interface WorkspacePackage {
   name: string;
@@ -109,7 +110,13 @@ function pnpmProblem(args: string[], ctx: CommandContext): string | undefined {
   if (!(script in ctx.rootScripts) && !ctx.rootBins.has(script)) {
     return `the root package.json has no script "${script}"`;
   }
-  return script === 'tutorial' ? tutorialProblem(args, ctx) : undefined;
+  if (script === 'tutorial') return tutorialProblem(args, ctx);
+  if (script === 'repl')
+    return stepProblem(
+      args.find((a) => !a.startsWith('-')),
+      ctx,
+    );
+  return undefined;
 }
 
 function npmProblem(args: string[], ctx: CommandContext): string | undefined {
@@ -155,7 +162,12 @@ function tutorialProblem(args: string[], ctx: CommandContext): string | undefine
   if (!spec) return `"${name}" is not a tutorial subcommand (they are: ${names.join(', ')})`;
   const stepArg = rest.find((a) => !a.startsWith('-'));
   if (spec.step === 'required' && stepArg === undefined) return `tutorial ${name} needs a step`;
-  if (spec.step === 'none' || stepArg === undefined || isPlaceholder(stepArg)) return undefined;
+  return spec.step === 'none' ? undefined : stepProblem(stepArg, ctx);
+}
+
+/** `pnpm repl 02`, `pnpm tutorial start 02`: the step must exist, unless it is a placeholder. */
+function stepProblem(stepArg: string | undefined, ctx: CommandContext): string | undefined {
+  if (stepArg === undefined || isPlaceholder(stepArg)) return undefined;
   try {
     resolveStep(ctx.steps, stepArg);
     return undefined;

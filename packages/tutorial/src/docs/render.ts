@@ -33,7 +33,7 @@ export async function renderMarker(
     case 'diff':
       return fenced('diff', diffOf(marker.arg, ctx).trimEnd());
     case 'toc':
-      return renderToc(ctx.steps, docFile);
+      return renderToc(ctx.root, ctx.steps, docFile);
   }
 }
 

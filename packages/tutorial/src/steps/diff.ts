@@ -1,14 +1,25 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Step } from './step.ts';
 
 // What a step changes, as a unified diff of its package from the one it builds on. Only what a
 // learner writes is compared: the code, the tests, the REPL scripts and package.json without
-// the fields every step necessarily changes (its name and its otpChat block).
+// the fields every step necessarily changes (name, description, otpChat). Tests and scripts
+// import their step by its package name, so in the older step's files that name is read as the
+// newer one's: a renamed import in every file is not something the step teaches.
 const COMPARED_DIRS = ['src', 'test', 'repl'];
-const NOISE_FIELDS = ['name', 'otpChat'];
+const NOISE_FIELDS = ['name', 'description', 'otpChat'];
 
 export interface DiffOptions {
   color?: boolean;
@@ -19,6 +30,7 @@ export function stepDiff(base: Step, step: Step, options: DiffOptions = {}): str
   try {
     copyComparable(base.dir, join(scratch, base.id));
     copyComparable(step.dir, join(scratch, step.id));
+    renamePackage(join(scratch, base.id), base.packageName, step.packageName);
     return gitDiff(scratch, base.id, step.id, options.color ?? false);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -37,6 +49,15 @@ function copyComparable(from: string, to: string): void {
   const manifest = JSON.parse(readFileSync(join(from, 'package.json'), 'utf8'));
   for (const field of NOISE_FIELDS) delete manifest[field];
   writeFileSync(join(to, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+function renamePackage(dir: string, from: string, to: string): void {
+  for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const file = join(dir, entry);
+    if (!statSync(file).isFile()) continue;
+    const text = readFileSync(file, 'utf8');
+    if (text.includes(from)) writeFileSync(file, text.replaceAll(from, to));
+  }
 }
 
 // `git diff --no-index` with the user's diff settings pinned, so that the diff embedded in a

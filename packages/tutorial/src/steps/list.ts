@@ -12,6 +12,7 @@ export async function listSteps(
   const { log } = options;
   const verified = readProgress(tutorial.progressFile).verified;
   const width = Math.max(0, ...tutorial.steps.map((s) => s.title.length));
+  const chapterWidth = Math.max(0, ...tutorial.steps.map((s) => s.chapter.length));
   let ok = true;
   if (tutorial.steps.length === 0) log('There are no steps yet.');
   for (const step of tutorial.steps) {
@@ -19,7 +20,7 @@ export async function listSteps(
     ok &&= report?.ok ?? true;
     const mine = verified[step.id] ? `  · you verified it ${verified[step.id]?.slice(0, 10)}` : '';
     log(
-      `${stepLabel(step)}  ${step.title.padEnd(width)}  ${step.chapter}  ${testStatus(report)}${mine}`,
+      `${stepLabel(step)}  ${step.title.padEnd(width)}  ${step.chapter.padEnd(chapterWidth)}  ${testStatus(report)}${mine}`,
     );
   }
   for (const problem of tutorial.problems) log(`! ${problem}`);

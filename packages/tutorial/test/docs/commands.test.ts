@@ -42,6 +42,7 @@ describe('commands in shell blocks', () => {
         'pnpm tutorial start 2',
         'pnpm tutorial verify --watch',
         'pnpm tutorial diff <step>',
+        'pnpm repl 01-counter',
         'OTP_CHAT_IMPL=.learner/01-counter pnpm run test',
       ),
     ).toEqual([]);
@@ -65,12 +66,19 @@ describe('commands in shell blocks', () => {
 
   test('a tutorial subcommand or step that does not exist', () => {
     expect(
-      check('sh', 'pnpm tutorial frobnicate', 'pnpm tutorial start 9', 'pnpm tutorial diff'),
+      check(
+        'sh',
+        'pnpm tutorial frobnicate',
+        'pnpm tutorial start 9',
+        'pnpm tutorial diff',
+        'pnpm repl 3',
+      ),
     ).toEqual([
       'docs/x.md:4: `pnpm tutorial frobnicate`: "frobnicate" is not a tutorial subcommand ' +
         '(they are: list, diff, run, start, verify, reset, help)',
       'docs/x.md:5: `pnpm tutorial start 9`: there is no step "9"',
       'docs/x.md:6: `pnpm tutorial diff`: tutorial diff needs a step',
+      'docs/x.md:7: `pnpm repl 3`: there is no step "3"',
     ]);
   });
 

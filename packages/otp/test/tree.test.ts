@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   BadArgError,
+  DynamicSupervisor,
   exit,
   type From,
   formatTree,
@@ -12,7 +13,9 @@ import {
   Registry,
   receive,
   register,
+  Supervisor,
   spawn,
+  whereis,
 } from '../src/index.ts';
 import { type ProcessMeta, procOf } from '../src/process.ts';
 import { collectCrashReports } from './helpers.ts';
@@ -161,5 +164,56 @@ describe('the supervision-tree printer', () => {
 
   it('refuses a root that is not running', () => {
     expect(() => formatTree('Test.Nobody')).toThrow(BadArgError);
+  });
+
+  it('draws a real supervision tree, and a restarted room under its via name', async () => {
+    const sup = await ok(
+      Supervisor.start(
+        [
+          Registry.childSpec({ keys: 'unique', name: 'Chat.Rooms' }),
+          DynamicSupervisor.childSpec({ name: 'Chat.RoomSupervisor' }),
+        ],
+        { strategy: 'rest_for_one', name: 'Chat.Supervisor' },
+      ),
+    );
+    const startRoom = (topic: string) =>
+      ok(
+        DynamicSupervisor.startChild(
+          'Chat.RoomSupervisor',
+          Supervisor.childSpec(ChatRoom, topic, { name: Registry.via('Chat.Rooms', topic) }),
+        ),
+      );
+    const lobby = await startRoom('lobby');
+    const games = await startRoom('games');
+    const drawn = (rooms: Array<[Pid, string]>) =>
+      [
+        `${sup} Chat.Supervisor (supervisor, rest_for_one)`,
+        `├─ ${whereis('Chat.Rooms')} Chat.Rooms (registry)`,
+        `└─ ${whereis('Chat.RoomSupervisor')} Chat.RoomSupervisor (supervisor)`,
+        ...rooms.map(
+          ([pid, topic], i) =>
+            `   ${i === rooms.length - 1 ? '└─' : '├─'} ${pid} ${topic} (worker, ChatRoom)`,
+        ),
+      ].join('\n');
+    expect(formatTree()).toBe(
+      drawn([
+        [lobby, 'lobby'],
+        [games, 'games'],
+      ]),
+    );
+
+    exit(lobby, 'crash');
+    // The supervisor handles the EXIT (and restarts the room) before it answers this call.
+    await DynamicSupervisor.whichChildren('Chat.RoomSupervisor');
+    const [[restarted]] = Registry.lookup('Chat.Rooms', 'lobby') as [[Pid, unknown]];
+    expect(restarted).not.toBe(lobby);
+    // A dynamic supervisor lists its children as they (re)started: the new lobby comes last.
+    expect(formatTree('Chat.Supervisor')).toBe(
+      drawn([
+        [games, 'games'],
+        [restarted, 'lobby'],
+      ]),
+    );
+    await Supervisor.stop(sup);
   });
 });

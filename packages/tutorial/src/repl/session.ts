@@ -34,6 +34,9 @@ export function startSession(options: SessionOptions): REPLServer {
     useGlobal: true,
     ignoreUndefined: true,
     preview: false,
+    // Ctrl+C at a terminal stops an input that waits forever (`await receive()` with nothing
+    // coming) or loops, instead of leaving the learner with a dead prompt.
+    breakEvalOnSigint: options.terminal,
   });
   // The REPL exposes no default evaluator to wrap, only the one it installed; `eval` is typed
   // readonly but the REPL looks it up on every input, so replacing it is how to put TS in front.

@@ -191,7 +191,8 @@ async function serve<S, A>(
     ack('ignore');
     return failStart(proc, parent, null, 'normal');
   }
-  if (init[0] === 'stop') return failStart(proc, parent, ack, init[1]);
+  if (init?.[0] === 'stop') return failStart(proc, parent, ack, init[1]);
+  if (init?.[0] !== 'ok') return failStart(proc, parent, ack, ['bad_return_value', init]);
   ack(['ok', proc.pid]);
   await loop(module, proc, parent, init[1]);
 }

@@ -7,6 +7,7 @@ import {
   GenServer,
   type GenServerModule,
   isAlive,
+  type NameRegistry,
   type Pid,
   Process,
   receive,
@@ -143,6 +144,39 @@ describe('GenServer: starting', () => {
     expect(crashes.reports).toEqual([
       expect.objectContaining({ kind: 'gen_server', context: 'while running init' }),
     ]);
+  });
+
+  it('init returning something else makes start return bad_return_value', async () => {
+    const result = await GenServer.start({ init: () => ['okay', 1] as unknown as ['ok', 1] }, null);
+    expect(result).toEqual(['error', ['bad_return_value', ['okay', 1]]]);
+    const nothing = await GenServer.start({ init: () => undefined as unknown as 'ignore' }, null);
+    expect(nothing).toEqual(['error', ['bad_return_value', undefined]]);
+  });
+
+  it('a via name registers the server in the given registry, and a second start finds it taken', async () => {
+    const names = new Map<unknown, Pid>();
+    const registry: NameRegistry = {
+      registerName: (key, pid) => {
+        const holder = names.get(key);
+        if (holder !== undefined && isAlive(holder)) return holder;
+        names.set(key, pid);
+        return undefined;
+      },
+      whereisName: (key) => {
+        const pid = names.get(key);
+        return pid !== undefined && isAlive(pid) ? pid : undefined;
+      },
+    };
+    const name = { via: registry, key: ['room', 'lobby'] };
+    const pid = await started(GenServer.start(Counter, 7, { name }));
+    expect(names.get(name.key)).toBe(pid);
+    expect(await GenServer.call(name, 'get')).toBe(7);
+    expect(await GenServer.start(Counter, 0, { name })).toEqual([
+      'error',
+      ['already_started', pid],
+    ]);
+    await GenServer.stop(name);
+    expect((await exitErrorOf(GenServer.call(name, 'get'))).code).toBe('noproc');
   });
 });
 
@@ -337,6 +371,25 @@ describe('GenServer: calls', () => {
     const lengths = replies.map((r) => (r as number[]).length).sort((a, b) => a - b);
     expect(lengths).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     await GenServer.stop(pid);
+  });
+
+  it('a handleCall returning something else crashes the server with bad_return_value', async () => {
+    const pid = await started(
+      GenServer.start(
+        {
+          init: () => ['ok', null] as const,
+          handleCall: () => ['replied', 1] as unknown as ['noreply', null],
+        },
+        null,
+      ),
+    );
+    const error = await exitErrorOf(GenServer.call(pid, 'x'));
+    expect(error.reason).toEqual(['bad_return_value', ['replied', 1]]);
+    expect(crashes.reports).toEqual([expect.objectContaining({ kind: 'gen_server', pid })]);
+  });
+
+  it('GenServer.stop of a server that is not there fails with noproc', async () => {
+    expect((await exitErrorOf(GenServer.stop('no_server_to_stop'))).code).toBe('noproc');
   });
 });
 

@@ -658,6 +658,7 @@ export function register(name: string, pid: Pid): true {
 
 /** Removes a registered name. Throws if nobody has it. */
 export function unregister(name: string): true {
+  currentProc();
   const proc = registered.get(name);
   if (proc === undefined) throw new BadArgError(`unregister: '${name}' is not registered`);
   registered.delete(name);
@@ -697,6 +698,7 @@ export function sendAfter(dest: Dest, message: unknown, ms: number): Ref {
 
 /** Cancels a timer; returns the ms it had left, or false if it already fired or was cancelled. */
 export function cancelTimer(ref: Ref): number | false {
+  currentProc();
   const timer = timers.get(ref);
   if (timer === undefined) return false;
   clearTimeout(timer.handle);

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   BadArgError,
+  cancelTimer,
   captureCrashReports,
   exit,
   isAlive,
@@ -12,11 +13,13 @@ import {
   register,
   self,
   send,
+  sendAfter,
   setCrashReporter,
   spawn,
   spawnLink,
   TIMEOUT,
   trapExit,
+  unregister,
   whereis,
 } from '../../src/index.ts';
 import { collectCrashReports, deferred, exitReason, inProcess, tick } from '../helpers.ts';
@@ -80,6 +83,20 @@ describe('exit signals', () => {
       return { message: await receive(undefined, 100), from };
     });
     expect(got.message).toEqual({ type: 'EXIT', from: got.from, reason: 'please stop' });
+  });
+
+  it('exit(self(), normal) ends the caller with normal, unless it traps exits', async () => {
+    const plain = spawn(async () => {
+      exit(self(), 'normal');
+      await receive('never');
+    });
+    expect(await exitReason(plain)).toBe('normal');
+    const trapping = await inProcess(async () => {
+      trapExit(true);
+      exit(self(), 'normal');
+      return receive(undefined, 0);
+    });
+    expect(trapping).toMatchObject({ type: 'EXIT', reason: 'normal' });
   });
 
   it('exit(reason) ends the calling process with that reason', async () => {
@@ -177,6 +194,33 @@ describe('a killed process', () => {
     expect(Process.count()).toBe(processes);
     expect(Process.info(bystander)?.messageQueueLength).toBe(0);
     exit(bystander, 'kill');
+  });
+
+  it('cannot unregister a name or cancel a timer when its code resumes after death', async () => {
+    const gate = deferred();
+    const holder = spawn(() => receive('never'));
+    register('kept_name', holder);
+    const timer = sendAfter(holder, 'later', 60_000);
+    const tried = deferred<unknown[]>();
+    const victim = spawn(async () => {
+      await gate.promise;
+      const errors: unknown[] = [];
+      for (const attempt of [() => unregister('kept_name'), () => cancelTimer(timer)]) {
+        try {
+          attempt();
+        } catch (error) {
+          errors.push(error instanceof ProcessExitedError ? 'refused' : error);
+        }
+      }
+      tried.resolve(errors);
+    });
+    await tick();
+    exit(victim, 'kill');
+    gate.resolve();
+    expect(await tried.promise).toEqual(['refused', 'refused']);
+    expect(whereis('kept_name')).toBe(holder);
+    expect(cancelTimer(timer)).toEqual(expect.any(Number));
+    exit(holder, 'kill');
   });
 
   it('that awaited inside a receive never gets the message it was waiting for', async () => {

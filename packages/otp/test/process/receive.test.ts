@@ -95,6 +95,20 @@ describe('receive', () => {
     });
   });
 
+  it('a process cannot wait in two receives at once', async () => {
+    const error = await inProcess(async () => {
+      const first = receive('a');
+      try {
+        receive('b');
+      } catch (e) {
+        send(self(), 'a');
+        await first;
+        return e;
+      }
+    });
+    expect(error).toBeInstanceOf(BadArgError);
+  });
+
   it('a pattern that throws fails the receiver, not the sender, and keeps the message', async () => {
     const got = await inProcess(async () => {
       const receiver = self();

@@ -18,6 +18,7 @@ import { BadArgError, ExitError, type ExitReason, ProcessExitedError } from './e
 import { HOLE, Mailbox } from './mailbox.js';
 import { type Pattern, toPredicate } from './pattern.js';
 import { Pid, Ref } from './pid.js';
+import { type Deadline, Timeouts } from './timeouts.js';
 
 /** What `receive` returns when its timeout passes with no matching message. */
 export const TIMEOUT: unique symbol = Symbol('timeout');
@@ -59,7 +60,7 @@ export class Proc {
   waitMatch: Match | null = null;
   waitResolve: ((message: unknown) => void) | null = null;
   waitReject: ((error: unknown) => void) | null = null;
-  waitTimer: NodeJS.Timeout | null = null;
+  waitTimer: Deadline<Proc> | null = null;
   /** Run synchronously at exit, before any signal goes out (Registry uses it to forget names). */
   exitHooks: Array<(reason: ExitReason) => void> | null = null;
   #meta: ProcessMeta | undefined = undefined;
@@ -365,7 +366,7 @@ function wakeUp(proc: Proc): void {
 }
 
 function stopWaiting(proc: Proc): void {
-  if (proc.waitTimer !== null) clearTimeout(proc.waitTimer);
+  if (proc.waitTimer !== null) receiveTimeouts.cancel(proc.waitTimer);
   proc.waitTimer = null;
   proc.waitMatch = null;
   proc.waitResolve = null;
@@ -416,12 +417,14 @@ export function receiveIn(
     proc.waitReject = reject;
     proc.status = 'waiting';
     if (timeoutMs !== Number.POSITIVE_INFINITY)
-      proc.waitTimer = setTimeout(receiveTimedOut, timeoutMs, proc);
+      proc.waitTimer = receiveTimeouts.start(proc, timeoutMs);
     markIdle(proc);
   });
 }
 
 const any: Match = () => true;
+
+const receiveTimeouts = new Timeouts<Proc>(receiveTimedOut);
 
 function receiveTimedOut(proc: Proc): void {
   const resolve = proc.waitResolve;

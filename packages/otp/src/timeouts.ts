@@ -1,0 +1,124 @@
+/**
+ * Receive timeouts without a Node timer per receive.
+ *
+ * Every `GenServer.call` waits with a timeout (5 s by default) that its reply cancels a few
+ * microseconds later. A Node timer per wait costs an object, an async-hooks resource and a list
+ * insertion and removal: about a sixth of a call. Waits of the same duration expire in the order
+ * they began, so each duration gets a lane: a queue of deadlines in order, served by one Node
+ * timer armed no later than the oldest. Cancelling marks the entry dead; dead entries leave from
+ * the front, or in a sweep once they outnumber the live ones. The timer holds the event loop
+ * open only while its lane has a live wait, as a timer per wait would.
+ */
+
+const MAX_DELAY = 2 ** 31 - 1;
+
+/** A pending timeout; `cancel` it when the wait ends some other way. */
+export interface Deadline<T> {
+  owner: T | null;
+  readonly at: number;
+  readonly lane: Lane<T>;
+}
+
+interface Lane<T> {
+  readonly ms: number;
+  entries: Array<Deadline<T> | null>;
+  head: number;
+  live: number;
+  timer: NodeJS.Timeout | null;
+  /** Whether the timer keeps the event loop alive (only while `live > 0`). */
+  referenced: boolean;
+}
+
+export class Timeouts<T> {
+  private readonly lanes = new Map<number, Lane<T>>();
+
+  /** `expire(owner)` runs when a deadline passes without being cancelled. */
+  constructor(private readonly expire: (owner: T) => void) {}
+
+  start(owner: T, ms: number): Deadline<T> {
+    const lane = this.laneFor(ms);
+    const deadline: Deadline<T> = { owner, at: performance.now() + ms, lane };
+    lane.entries.push(deadline);
+    lane.live++;
+    // A later deadline never needs an earlier timer: one armed for an older entry fires first.
+    if (lane.timer === null) this.arm(lane, ms);
+    else if (!lane.referenced) {
+      lane.timer.ref();
+      lane.referenced = true;
+    }
+    return deadline;
+  }
+
+  cancel(deadline: Deadline<T>): void {
+    if (deadline.owner === null) return;
+    deadline.owner = null;
+    const lane = deadline.lane;
+    lane.live--;
+    dropDeadFront(lane);
+    if (lane.live === 0) {
+      if (lane.referenced) {
+        lane.timer?.unref();
+        lane.referenced = false;
+      }
+    } else if (lane.entries.length - lane.head > 2 * lane.live + 1024) {
+      sweep(lane);
+    }
+  }
+
+  private laneFor(ms: number): Lane<T> {
+    let lane = this.lanes.get(ms);
+    if (lane === undefined) {
+      lane = { ms, entries: [], head: 0, live: 0, timer: null, referenced: false };
+      this.lanes.set(ms, lane);
+    }
+    return lane;
+  }
+
+  private arm(lane: Lane<T>, delay: number): void {
+    // Node fires longer delays than 2^31 - 1 ms after 1 ms; a long wait is re-armed instead.
+    lane.timer = setTimeout(() => this.fire(lane), Math.min(delay, MAX_DELAY));
+    lane.referenced = true;
+  }
+
+  private fire(lane: Lane<T>): void {
+    lane.timer = null;
+    const now = performance.now();
+    const entries = lane.entries;
+    while (lane.head < entries.length) {
+      const deadline = entries[lane.head];
+      if (deadline != null && deadline.owner !== null) {
+        // Node's timers may fire a fraction of a millisecond before our clock says: wait on.
+        if (deadline.at > now) break;
+        const owner = deadline.owner;
+        deadline.owner = null;
+        lane.live--;
+        this.expire(owner);
+      }
+      entries[lane.head++] = null;
+    }
+    if (lane.head === entries.length) {
+      lane.entries = [];
+      lane.head = 0;
+    }
+    if (lane.timer !== null) return; // `expire` started a new wait that armed it again
+    const next = entries[lane.head];
+    if (lane.live > 0 && next != null) this.arm(lane, Math.max(1, Math.ceil(next.at - now)));
+    else if (lane.live === 0) this.lanes.delete(lane.ms);
+  }
+}
+
+function dropDeadFront<T>(lane: Lane<T>): void {
+  const entries = lane.entries;
+  while (lane.head < entries.length && entries[lane.head]?.owner == null) {
+    entries[lane.head++] = null;
+  }
+  if (lane.head === entries.length && lane.head > 1024) {
+    lane.entries = [];
+    lane.head = 0;
+  }
+}
+
+function sweep<T>(lane: Lane<T>): void {
+  lane.entries = lane.entries.slice(lane.head).filter((d) => d !== null && d.owner !== null);
+  lane.head = 0;
+}

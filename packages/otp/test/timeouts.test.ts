@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { Timeouts } from '../src/timeouts.ts';
+
+/** Resolves once `count` owners have expired, with the order they expired in. */
+function collect(count: number): { timeouts: Timeouts<number>; expired: Promise<number[]> } {
+  const order: number[] = [];
+  let done: (order: number[]) => void = () => {};
+  const expired = new Promise<number[]>((resolve) => {
+    done = resolve;
+  });
+  const timeouts = new Timeouts<number>((owner) => {
+    order.push(owner);
+    if (order.length === count) done(order);
+  });
+  return { timeouts, expired };
+}
+
+describe('receive timeouts (one timer per duration)', () => {
+  it('expires waits of one duration in the order they began, after at least their time', async () => {
+    const { timeouts, expired } = collect(3);
+    const began = performance.now();
+    for (const owner of [1, 2, 3]) timeouts.start(owner, 20);
+    expect(await expired).toEqual([1, 2, 3]);
+    expect(performance.now() - began).toBeGreaterThanOrEqual(19);
+  });
+
+  it('never expires a cancelled wait, and the live ones behind it still expire', async () => {
+    const { timeouts, expired } = collect(2);
+    const first = timeouts.start(1, 15);
+    timeouts.start(2, 15);
+    const third = timeouts.start(3, 15);
+    timeouts.start(4, 15);
+    timeouts.cancel(first);
+    timeouts.cancel(third);
+    timeouts.cancel(third); // cancelling twice is harmless
+    expect(await expired).toEqual([2, 4]);
+  });
+
+  it('keeps durations apart: a short wait started later expires first', async () => {
+    const { timeouts, expired } = collect(2);
+    timeouts.start(1, 40);
+    timeouts.start(2, 5);
+    expect(await expired).toEqual([2, 1]);
+  });
+
+  it('sweeps thousands of cancelled waits without losing the live ones among them', async () => {
+    const live = [5000, 12_345];
+    const { timeouts, expired } = collect(live.length);
+    for (let owner = 0; owner < 20_000; owner++) {
+      const deadline = timeouts.start(owner, 25);
+      if (!live.includes(owner)) timeouts.cancel(deadline);
+    }
+    expect(await expired).toEqual(live);
+  });
+
+  it('serves a wait started after its lane emptied', async () => {
+    const first = collect(1);
+    first.timeouts.cancel(first.timeouts.start(1, 10));
+    first.timeouts.start(2, 10);
+    expect(await first.expired).toEqual([2]);
+  });
+});

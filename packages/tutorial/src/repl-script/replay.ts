@@ -49,7 +49,9 @@ function captureAll(capture: OutputCapture): Writable {
 
 // The REPL shows its prompt when it is ready for the next input: after the value is printed, an
 // awaited promise settled, or an uncaught error was reported. That is the signal to go on.
-function inputSubmitter(server: REPLServer): (source: string) => Promise<void> {
+// (An error thrown from a stray timer while an input is still awaiting also brings the prompt
+// back, at a real prompt as here; the rest of that input's output then lands on the next one.)
+function inputSubmitter(server: REPLServer): Evaluate {
   let ready: (() => void) | undefined;
   const showPrompt = server.displayPrompt.bind(server);
   server.displayPrompt = (preserveCursor?: boolean) => {
@@ -88,37 +90,61 @@ function report(event: ReplayEvent): Promise<void> {
   return new Promise((resolve) => process.send!(event, () => resolve()));
 }
 
+type Evaluate = (source: string) => Promise<void>;
+
 async function replay(job: ReplayJob): Promise<void> {
   const capture = new OutputCapture();
-  const output = captureAll(capture);
-  const step = owningPackage(job.file);
   const server = startSession({
     input: new PassThrough(),
-    output,
+    output: captureAll(capture),
     prompt: '',
     terminal: false,
     useColors: false,
-    resolveImport: stepImportResolver({ step, baseDir: dirname(job.file), impl: job.impl }),
+    resolveImport: stepImportResolver({
+      step: owningPackage(job.file),
+      baseDir: dirname(job.file),
+      impl: job.impl,
+    }),
     wholeInputs: true,
   });
   const evaluate = inputSubmitter(server);
-  for (const source of job.setup) {
+  const failedImport = await importSetup(job.setup, evaluate, capture);
+  if (failedImport) return report(failedImport);
+  for (const [index, source] of job.inputs.entries()) {
+    await replayInput(index, source, evaluate, capture);
+  }
+  await report({ type: 'finished' });
+}
+
+// The imports run like any input, but what they print is not part of the session.
+async function importSetup(
+  setup: readonly string[],
+  evaluate: Evaluate,
+  capture: OutputCapture,
+): Promise<ReplayEvent | undefined> {
+  for (const source of setup) {
     await evaluate(source);
     const printed = capture.take();
-    if (/^Uncaught/m.test(printed)) return report({ type: 'setupFailed', source, output: printed });
+    if (/^Uncaught/m.test(printed)) return { type: 'setupFailed', source, output: printed };
   }
   await settle(capture);
   capture.take();
-  for (const [index, source] of job.inputs.entries()) {
-    await report({ type: 'started', index });
-    const stuck = () => reportStuck(index, capture);
-    process.once('beforeExit', stuck);
-    await evaluate(source);
-    process.off('beforeExit', stuck);
-    await settle(capture);
-    await report({ type: 'evaluated', index, output: capture.take() });
-  }
-  await report({ type: 'finished' });
+  return undefined;
+}
+
+async function replayInput(
+  index: number,
+  source: string,
+  evaluate: Evaluate,
+  capture: OutputCapture,
+): Promise<void> {
+  await report({ type: 'started', index });
+  const stuck = () => reportStuck(index, capture);
+  process.once('beforeExit', stuck);
+  await evaluate(source);
+  process.off('beforeExit', stuck);
+  await settle(capture);
+  await report({ type: 'evaluated', index, output: capture.take() });
 }
 
 // At a real prompt an input that awaits what nothing will ever bring (a reply from a process

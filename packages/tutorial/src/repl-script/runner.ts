@@ -108,6 +108,7 @@ function watchReplay(
 ): Promise<Replayed> {
   const outputs: string[] = [];
   let current: number | undefined;
+  // What got past the capture (a loader error before the session started): for a crash report.
   let stray = '';
   const keepTail = (chunk: Buffer) => {
     stray = (stray + chunk.toString('utf8')).slice(-4000);
@@ -133,6 +134,9 @@ function watchReplay(
     });
     child.on('exit', (code, signal) => {
       finish(crashText(file, script, current, `${signal ?? `exit code ${code}`}`, stray));
+    });
+    child.on('error', (error) => {
+      finish(crashText(file, script, current, `could not run: ${error.message}`, stray));
     });
   });
 }

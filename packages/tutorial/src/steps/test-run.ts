@@ -137,7 +137,7 @@ function readReport(json: VitestJson, stepDir: string, output: string): TestRepo
 }
 
 function describeFailure(test: string, absFile: string, file: string, raw: string): TestFailure {
-  const failure: TestFailure = { test, file, message: withoutStack(raw) };
+  const failure: TestFailure = { test, file, message: plainNames(withoutStack(raw)) };
   const at = raw.match(new RegExp(`${escapeRegExp(absFile)}:(\\d+):\\d+`));
   if (at) {
     const line = Number(at[1]);
@@ -154,6 +154,20 @@ function withoutStack(message: string): string {
   return (stackStart === -1 ? lines : lines.slice(0, stackStart)).join('\n').trimEnd();
 }
 
+// Vitest compiles `import { handle } from '...'` into `__vite_ssr_import_0__.handle`, and its
+// errors say so. The learner wrote `handle`: say that, and that it is an import, since a missing
+// export is the usual reason an imported name "is not a function".
+const COMPILED_IMPORT =
+  /\(0\s*,\s*__vite_ssr_import_\d+__\.([\w$]+)\)|__vite_ssr_import_\d+__\.([\w$]+)/g;
+
+function plainNames(message: string): string {
+  const plain = message.replace(COMPILED_IMPORT, (_match, called, used) => called ?? used);
+  const notCallable = /^TypeError: ([\w$]+) is not a (function|constructor)/.exec(plain);
+  if (!notCallable || !message.includes(`__.${notCallable[1]}`)) return plain;
+  const [, name, kind] = notCallable;
+  return `${plain}\n(${name} is imported: is it exported, and is it a ${kind === 'constructor' ? 'class' : 'function'}?)`;
+}
+
 function crashed(message: string): TestReport {
   return { ok: false, total: 0, passed: 0, failures: [], fileErrors: [{ file: '.', message }] };
 }
@@ -166,18 +180,20 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** A report as lines for a terminal: one block per failing test. */
-export function formatFailures(report: TestReport, indent = '    '): string {
+/** A report as lines for a terminal: one block per failing test, the first `limit` of them. */
+export function formatFailures(report: TestReport, indent = '    ', limit = 10): string {
   const blocks = report.fileErrors.map(
     (e) => `${indent}✗ ${e.file} could not run\n${indented(e.message, `${indent}    `)}`,
   );
-  for (const f of report.failures) {
+  for (const f of report.failures.slice(0, limit)) {
     const where = f.line === undefined ? f.file : `${f.file}:${f.line}`;
     const lines = [`${indent}✗ ${f.test}  (${where})`];
     if (f.expectation) lines.push(`${indent}    ${f.expectation}`);
     lines.push(indented(f.message, `${indent}    `));
     blocks.push(lines.join('\n'));
   }
+  const more = report.failures.length - limit;
+  if (more > 0) blocks.push(`${indent}... and ${more} more failing test${more === 1 ? '' : 's'}`);
   return blocks.join('\n');
 }
 

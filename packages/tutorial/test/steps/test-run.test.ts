@@ -1,8 +1,10 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { checkAddsBehaviour, describeAuthorCheck } from '../../src/steps/author-check.ts';
 import { discoverSteps } from '../../src/steps/step.ts';
 import { formatFailures, runStepTests } from '../../src/steps/test-run.ts';
-import { MINI } from '../helpers.ts';
+import { MINI, scratch } from '../helpers.ts';
 
 const { steps } = discoverSteps(MINI);
 const [counter, reset] = steps;
@@ -33,6 +35,22 @@ test('an implementation that does not exist is a file error, not a pass', async 
   const report = await runStepTests(reset!.dir, { impl: '/nonexistent/impl' });
   expect(report.ok).toBe(false);
   expect(report.fileErrors[0]?.message).toMatch(/\/nonexistent\/impl\/src\/index\.ts/);
+});
+
+test('a missing export is named as the learner wrote it, with a hint', async () => {
+  const impl = scratch();
+  mkdirSync(join(impl, 'src'));
+  writeFileSync(join(impl, 'src/index.ts'), 'export const handel = () => 0;\n');
+  const report = await runStepTests(reset!.dir, { impl });
+  expect(report.failures.map((f) => f.message)).toEqual([
+    'TypeError: handle is not a function\n(handle is imported: is it exported, and is it a function?)',
+    'TypeError: handle is not a function\n(handle is imported: is it exported, and is it a function?)',
+  ]);
+});
+
+test('long lists of failures are cut short', async () => {
+  const report = await runStepTests(reset!.dir, { impl: counter!.dir });
+  expect(formatFailures(report, '', 0)).toBe('... and 1 more failing test');
 });
 
 test('the author check sees that step 02 adds behaviour', async () => {

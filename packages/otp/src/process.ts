@@ -588,7 +588,11 @@ export function terminate(proc: Proc, reason: ExitReason): void {
   if (proc.status !== 'waiting') markIdle(proc);
   proc.status = 'exited';
   proc.exitReason = reason;
+  // A dead process's pending receive never settles, except the shell's: the script or REPL line
+  // awaiting it gets an error, as iex abandons the evaluation, instead of hanging forever.
+  const abandoned = proc === shell ? proc.waitReject : null;
   stopWaiting(proc);
+  abandoned?.(new ProcessExitedError(proc.pid, reason));
   proc.mailbox.clear();
   proc.pid.proc = null;
   if (proc !== shell) liveCount--;

@@ -7,6 +7,7 @@ import {
   isAlive,
   Pid,
   Process,
+  ProcessExitedError,
   receive,
   self,
   send,
@@ -62,6 +63,25 @@ describe('the shell', () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     await flush();
     expect(log).not.toHaveBeenCalled();
+  });
+
+  it('a shell killed while it waits in receive is told: the wait fails with ProcessExitedError', async () => {
+    const capture = captureCrashReports();
+    try {
+      const old = self();
+      spawnLink(async () => {
+        await tick();
+        exit('gone');
+      });
+      // Like iex, which abandons the evaluation when the shell dies: the script gets an error
+      // instead of waiting forever on a mailbox that no longer exists.
+      const error = await receive().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProcessExitedError);
+      expect(error).toMatchObject({ pid: old, reason: 'gone' });
+      expect(self()).not.toBe(old);
+    } finally {
+      capture.restore();
+    }
   });
 
   it('a shell killed through a link is replaced by a new shell with a new pid', async () => {

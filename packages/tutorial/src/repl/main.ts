@@ -9,7 +9,11 @@ try {
   // Processes or timers the learner left running must not keep Node alive after `.exit`.
   server.on('exit', () => process.exit(0));
 } catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  console.error(error.message);
-  process.exit(error.exitCode);
+  if (error instanceof UsageError) {
+    console.error(error.message);
+    process.exit(error.exitCode);
+  }
+  // Most likely the step's code does not load (a learner's work in progress): say so plainly.
+  console.error(`The REPL could not start: ${error instanceof Error ? error.stack : error}`);
+  process.exit(1);
 }

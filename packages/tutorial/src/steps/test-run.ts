@@ -33,6 +33,8 @@ export interface TestReport {
 export interface TestRunOptions {
   /** Directory whose `src/index.ts` stands in for the step's package (sets OTP_CHAT_IMPL). */
   impl?: string | undefined;
+  /** Stop at the first failing test: enough when the question is only whether any fails. */
+  bail?: boolean;
 }
 
 export async function runStepTests(
@@ -49,6 +51,7 @@ export async function runStepTests(
       stepDir,
       '--reporter=json',
       `--outputFile=${reportFile}`,
+      ...(options.bail ? ['--bail=1'] : []),
     ];
     const { output } = await runNode(args, childEnv(options.impl));
     if (!existsSync(reportFile)) {

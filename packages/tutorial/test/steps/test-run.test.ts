@@ -61,6 +61,19 @@ test('the author check sees that step 02 adds behaviour', async () => {
   );
 });
 
+test('the author check does not mistake a step without tests for one that adds behaviour', async () => {
+  const empty = scratch();
+  writeFileSync(
+    join(empty, 'package.json'),
+    JSON.stringify({ name: '@otp-chat/02-empty', type: 'module' }),
+  );
+  writeFileSync(join(empty, 'vitest.config.ts'), 'export default {};\n');
+  const step = { ...reset!, dir: empty };
+  const check = await checkAddsBehaviour(steps, step);
+  expect(check.kind).toBe('did-not-run');
+  expect(describeAuthorCheck(step, check)).toMatch(/^step 02's tests did not run:\nno tests ran:/);
+});
+
 test('the author check has nothing to compare the first step with', async () => {
   expect((await checkAddsBehaviour(steps, counter!)).kind).toBe('first-step');
 });

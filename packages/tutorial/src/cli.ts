@@ -14,7 +14,7 @@ import { stepDiff } from './steps/diff.ts';
 import { listSteps } from './steps/list.ts';
 import { resolveStep } from './steps/resolve.ts';
 import { previousStep, stepLabel } from './steps/step.ts';
-import { SUBCOMMANDS } from './subcommands.ts';
+import { SUBCOMMANDS, type SubcommandName } from './subcommands.ts';
 import { openTutorial, type Tutorial, type TutorialPaths } from './tutorial.ts';
 
 // `pnpm tutorial <subcommand>`: the learner's and the author's way around the steps.
@@ -37,7 +37,9 @@ interface Context {
 
 type Handler = (args: string[], ctx: Context) => Promise<number>;
 
-const HANDLERS: Record<string, Handler> = {
+// Typed by name, so that a subcommand in the help (subcommands.ts) without a handler, or a
+// handler missing from the help, does not compile.
+const HANDLERS: Record<SubcommandName, Handler> = {
   list: async (args, { tutorial, out }) => {
     const { values } = parse(args, { 'no-test': { type: 'boolean' } }, 0);
     return (await listSteps(tutorial, { test: !values['no-test'], log: out })) ? 0 : 1;
@@ -49,7 +51,7 @@ const HANDLERS: Record<string, Handler> = {
     out(stepDiff(base, step, { color: stdout.isTTY === true }).trimEnd());
     return 0;
   },
-  run: async (args) => runCommand(args),
+  run: async (args, { tutorial, out }) => runCommand(args, { root: tutorial.root, out }),
   start: async (args, { tutorial, out }) => {
     startStep(tutorial, stepArgument(tutorial, parse(args, {}, 1).positionals), out);
     return 0;
@@ -91,7 +93,7 @@ export async function main(argv: string[], options: CliOptions = {}): Promise<nu
   const out = options.out ?? ((text: string) => console.log(text));
   const err = options.err ?? ((text: string) => console.error(text));
   const [name, ...args] = argv;
-  const handler = name === undefined ? undefined : HANDLERS[name];
+  const handler = isSubcommand(name) ? HANDLERS[name] : undefined;
   if (!handler) {
     err(
       `${name === undefined ? 'Which subcommand?' : `Unknown subcommand "${name}".`}\n\n${usage()}`,
@@ -107,8 +109,22 @@ export async function main(argv: string[], options: CliOptions = {}): Promise<nu
       err(error.message);
       return error.exitCode;
     }
+    if (isArgumentError(error)) {
+      err(`${error.message}\n\n${usage()}`);
+      return 2;
+    }
     throw error;
   }
+}
+
+function isSubcommand(name: string | undefined): name is SubcommandName {
+  return SUBCOMMANDS.some((s) => s.name === name);
+}
+
+// node:util parseArgs rejects unknown options with codes like ERR_PARSE_ARGS_UNKNOWN_OPTION.
+function isArgumentError(error: unknown): error is Error {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
 
 export function usage(): string {
@@ -127,17 +143,15 @@ function parse(
   options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
   maxPositionals: number,
 ) {
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
-  try {
-    parsed = parseArgs({
-      args,
-      options: options ?? {},
-      allowPositionals: true,
-      strict: true,
-    }) as typeof parsed;
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${usage()}`);
-  }
+  const parsed = parseArgs({
+    args,
+    options: options ?? {},
+    allowPositionals: true,
+    strict: true,
+  }) as {
+    values: Record<string, string | boolean | undefined>;
+    positionals: string[];
+  };
   if (parsed.positionals.length > maxPositionals) {
     throw new UsageError(
       `Unexpected argument "${parsed.positionals[maxPositionals]}".\n\n${usage()}`,

@@ -1,8 +1,10 @@
 // The subcommands of `pnpm tutorial`, as the help text and the docs check know them. What each
 // one does lives in cli.ts; this table is kept free of behaviour so docs:check can read it.
 
+export type SubcommandName = 'list' | 'diff' | 'run' | 'start' | 'verify' | 'reset' | 'help';
+
 export interface SubcommandSpec {
-  name: string;
+  name: SubcommandName;
   usage: string;
   summary: string;
   /** Whether the first argument that is not a --flag names a step. */

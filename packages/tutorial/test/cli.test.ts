@@ -21,6 +21,16 @@ describe('pnpm tutorial', () => {
     );
   });
 
+  test('only real subcommands run, not what every object has', async () => {
+    expect((await tutorial(['toString'])).code).toBe(2);
+  });
+
+  test('run hands over to the REPL-script runner, and its bad options are usage errors', async () => {
+    const { code, err } = await tutorial(['run', '1', '--fast']);
+    expect(code).toBe(2);
+    expect(err).toContain("Unknown option '--fast'");
+  });
+
   test('no subcommand at all is a usage error too', async () => {
     expect((await tutorial([])).code).toBe(2);
   });

@@ -10,17 +10,21 @@
 import type { Socket } from 'node:net';
 
 /**
- * Writes `bytes` unless the socket already holds more than `limitBytes` unsent: then writes
- * nothing and returns false, and the caller should drop the client. Writing to a socket that is
- * closing is a no-op (true): its owner learns of the close from the socket's own events.
+ * Writes `bytes` unless the client has fallen behind: more than `limitBytes` written in earlier
+ * ticks is still waiting in the socket. Then it writes nothing and returns false, and the caller
+ * should drop the client. Writing to a socket that is closing is a no-op (true): its owner
+ * learns of the close from the socket's own events.
  *
  * Writes made in the same tick are corked and leave in one `writev` system call when the tick
- * ends, so a burst of lines for one client costs one system call rather than one per line.
+ * ends, so a burst of lines for one client costs one system call rather than one per line. The
+ * limit is checked at the first write of a tick, on what earlier ticks left behind: a burst
+ * within one tick is not held against a client that reads, and one that does not read is
+ * caught on the next tick.
  */
 export function writeBounded(socket: Socket, bytes: Uint8Array, limitBytes: number): boolean {
   if (!socket.writable) return true;
-  if (socket.writableLength + bytes.length > limitBytes) return false;
   if (socket.writableCorked === 0) {
+    if (socket.writableLength > limitBytes) return false;
     socket.cork();
     process.nextTick(uncork, socket);
   }

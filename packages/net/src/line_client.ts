@@ -53,7 +53,8 @@ export class LineClient {
 
   /** Connects to `port` (on 127.0.0.1 unless told otherwise). */
   static connect(port: number, options: LineClientOptions = {}): Promise<LineClient> {
-    const socket = connect({ port, host: options.host ?? '127.0.0.1' });
+    // No Nagle delay: a line typed is a line sent, as with telnet.
+    const socket = connect({ port, host: options.host ?? '127.0.0.1', noDelay: true });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
       socket.once('connect', () => {
@@ -149,11 +150,16 @@ export class LineClient {
   }
 
   private failure(description: string, why: string): Error {
-    const recent = this.received.slice(-5).map((line) => `  ${JSON.stringify(line)}`);
+    const recent = this.received.slice(-5).map((line) => `  ${JSON.stringify(shorten(line))}`);
     return new Error(
       `LineClient: expected ${description}, but ${why}; last lines received:\n${recent.join('\n') || '  (none)'}`,
     );
   }
+}
+
+/** A line cut to a readable length for error messages. */
+function shorten(line: string): string {
+  return line.length <= 100 ? line : `${line.slice(0, 100)}... (${line.length} characters)`;
 }
 
 function toPredicate(match: LineMatch): (line: string) => boolean {

@@ -87,24 +87,34 @@ describe('writeBounded', () => {
     await client.close();
   });
 
-  it('refuses once a reader that never reads has more than the limit waiting', async () => {
+  it('refuses once a reader that never reads has more than the limit left from earlier ticks', async () => {
     const { port, accepted } = await serve();
     const client = await LineClient.connect(port);
     client.socket.pause(); // never read: the kernel buffers fill, then the socket's own
     const socket = await accepted();
     const line = Buffer.alloc(16 * 1024, 0x61);
     const limit = 256 * 1024;
-    let written = 0;
-    // Write until refused, yielding so the kernel can take what it will.
-    for (let round = 0; round < 10_000; round++) {
-      if (!writeBounded(socket, line, limit)) break;
-      written += line.length;
-      if (socket.writableLength > 0) await new Promise((resolve) => setImmediate(resolve));
+    let refused = false;
+    // One write a tick, so that the kernel can take what it will in between.
+    for (let round = 0; round < 10_000 && !refused; round++) {
+      refused = !writeBounded(socket, line, limit);
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    expect(writeBounded(socket, line, limit)).toBe(false);
-    expect(socket.writableLength).toBeLessThanOrEqual(limit);
-    expect(written).toBeGreaterThan(0);
+    expect(refused).toBe(true);
+    expect(socket.writableLength).toBeGreaterThan(limit);
+    expect(socket.writableLength).toBeLessThanOrEqual(limit + line.length);
     client.reset();
+  });
+
+  it('does not hold a burst written in one tick against a client that reads', async () => {
+    const { port, accepted } = await serve();
+    const client = await LineClient.connect(port);
+    const socket = await accepted();
+    const line = Buffer.from(`${'b'.repeat(1023)}\n`);
+    for (let i = 0; i < 64; i++) expect(writeBounded(socket, line, 4096)).toBe(true);
+    await client.expect((text) => client.received.length === 64 && text.length === 1023);
+    expect(client.received).toHaveLength(64);
+    await client.close();
   });
 
   it('is a no-op on a socket that is already closing', async () => {

@@ -1,0 +1,138 @@
+/**
+ * The chat server as an application: one supervisor over everything, so that `printTree()`
+ * shows the whole server and stopping that supervisor stops it all, in order.
+ *
+ *   Chat.Application (one_for_one)
+ *   ├─ ChatServer.Supervisor (rest_for_one)   the rooms, as in step 4
+ *   │  ├─ ChatServer.Registry                 room name -> room process
+ *   │  └─ ChatServer.RoomSupervisor           one process per room
+ *   └─ Chat.Tcp (rest_for_one)                the network side
+ *      ├─ Chat.Users                          user name -> connection process
+ *      ├─ Chat.Connections                    one process per connection
+ *      └─ Chat.Listener                       owns the listening socket
+ *
+ * Children start in this order and stop in the reverse one: the listener stops accepting
+ * first, then every connection says goodbye, then the rooms go.
+ */
+import {
+  DynamicSupervisor,
+  type ExitReason,
+  formatReason,
+  isAlive,
+  type Pid,
+  Registry,
+  Supervisor,
+  type SupervisorInit,
+} from '@otp-chat/otp';
+import { type ChatConfig, defaultConfig } from './config.ts';
+import { USERS } from './connection.ts';
+import { CONNECTIONS, type Endpoint, LISTENER, Listener } from './listener.ts';
+import { ChatSupervisor } from './supervisor.ts';
+
+export const APPLICATION = 'Chat.Application';
+export const TCP_SUPERVISOR = 'Chat.Tcp';
+
+// #region tcp
+/**
+ * The network side, `rest_for_one` because each child needs the ones before it: connections
+ * register their user in Chat.Users (and are linked to it), and the listener starts
+ * connections under Chat.Connections. If the users registry dies, the connections and the
+ * listener are restarted after it; if the listener dies, it alone is, and no session notices.
+ */
+export const TcpSupervisor = {
+  name: TCP_SUPERVISOR,
+
+  init({
+    config,
+    endpoint,
+  }: {
+    config: ChatConfig;
+    endpoint: Endpoint;
+  }): readonly ['ok', SupervisorInit] {
+    const users = { id: USERS, start: () => Registry.startLink({ keys: 'unique', name: USERS }) };
+    const listener = Supervisor.childSpec(
+      Listener,
+      { config, endpoint },
+      { id: LISTENER, name: LISTENER },
+    );
+    return Supervisor.init([users, DynamicSupervisor.childSpec({ name: CONNECTIONS }), listener], {
+      strategy: 'rest_for_one',
+    });
+  },
+};
+// #endregion tcp
+
+// #region application
+/**
+ * The two halves are `one_for_one` under the application: neither needs the other to restart.
+ * Rooms come and go on their own (a connection rejoins a room that went down), and connections
+ * are nothing to the rooms but monitored pids.
+ */
+function children(config: ChatConfig, endpoint: Endpoint) {
+  return [
+    {
+      id: 'ChatServer.Supervisor',
+      start: () => ChatSupervisor.startLink(),
+      type: 'supervisor' as const,
+    },
+    {
+      id: TCP_SUPERVISOR,
+      start: () =>
+        Supervisor.startLink(TcpSupervisor, { config, endpoint }, { name: TCP_SUPERVISOR }),
+      type: 'supervisor' as const,
+    },
+  ];
+}
+// #endregion application
+
+/** A running chat server. */
+export interface Chat {
+  /** The application supervisor. */
+  readonly pid: Pid;
+  readonly host: string;
+  /** The port the server listens on: the real one, when port 0 was asked for. */
+  readonly port: number;
+  /**
+   * Stops the server: tells every user, closes every connection, waits until all is down.
+   * Stopping a server that has stopped does nothing.
+   */
+  stop(): Promise<void>;
+}
+
+/** Starts the chat server; resolves once it accepts connections. */
+export async function startChat(options: Partial<ChatConfig> = {}): Promise<Chat> {
+  const config = { ...defaultConfig, ...options };
+  const endpoint: Endpoint = { host: config.host, port: config.port };
+  const started = await Supervisor.start(children(config, endpoint), {
+    strategy: 'one_for_one',
+    name: APPLICATION,
+  });
+  if (started === 'ignore' || started[0] === 'error') {
+    const reason = started === 'ignore' ? 'ignore' : started[1];
+    throw new Error(`the chat server did not start: ${rootCause(reason)}`);
+  }
+  const pid = started[1];
+  return {
+    pid,
+    host: endpoint.host,
+    get port() {
+      return endpoint.port;
+    },
+    stop: async () => {
+      if (isAlive(pid)) await Supervisor.stop(pid);
+    },
+  };
+}
+
+/**
+ * The innermost error of a failed start, for a readable message: a supervisor that cannot
+ * start a child fails with `{ shutdown: ['failed_to_start_child', id, reason] }`, nested once
+ * per level of the tree, and the listener's `listen EADDRINUSE ...` is at the bottom.
+ */
+function rootCause(reason: ExitReason): string {
+  if (reason instanceof Error) return reason.message;
+  const shutdown = (reason as { shutdown?: unknown } | null)?.shutdown;
+  if (Array.isArray(shutdown) && shutdown[0] === 'failed_to_start_child')
+    return rootCause(shutdown[2]);
+  return formatReason(reason);
+}

@@ -1,0 +1,57 @@
+/**
+ * The server's settings, with the defaults a person at `nc` gets. Tests shorten the timeouts
+ * and lower the limits to reach them quickly; nothing else differs.
+ */
+
+// #region config
+export interface ChatConfig {
+  /** Where the listener accepts connections. */
+  readonly host: string;
+  /** 0 picks a free port; `ChatServer.port` tells which. */
+  readonly port: number;
+  /** The room everyone enters after giving a name. */
+  readonly defaultRoom: string;
+  /** How long a new connection has to give a valid name before it is closed. */
+  readonly nameTimeoutMs: number;
+  /** The longest line accepted, in bytes; a longer one is dropped with an error. */
+  readonly maxLineBytes: number;
+  /** How many lines a second a client may send, sustained... */
+  readonly linesPerSecond: number;
+  /** ...and how many at once, in a burst. */
+  readonly lineBurst: number;
+  /** How many bytes may wait to be sent to a client that does not read before it is dropped. */
+  readonly maxOutboundBytes: number;
+}
+
+export const defaultConfig: ChatConfig = {
+  host: '127.0.0.1',
+  port: 8080,
+  defaultRoom: 'lobby',
+  nameTimeoutMs: 60_000,
+  maxLineBytes: 4096,
+  linesPerSecond: 20,
+  lineBurst: 40,
+  maxOutboundBytes: 256 * 1024,
+};
+// #endregion config
+
+/**
+ * The host and port from the command line (`--host`, `--port`) or else the environment
+ * (`CHAT_HOST`, `CHAT_PORT`). Throws a RangeError with a message for the user on a bad port.
+ */
+export function listenAddress(
+  flags: { host?: string | undefined; port?: string | undefined },
+  env: Record<string, string | undefined>,
+): { host: string; port: number } {
+  const host = flags.host ?? env.CHAT_HOST ?? defaultConfig.host;
+  const portText = flags.port ?? env.CHAT_PORT;
+  return { host, port: portText === undefined ? defaultConfig.port : parsePort(portText) };
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || port > 65535) {
+    throw new RangeError(`not a port: '${text}' (use 0-65535; 0 picks a free port)`);
+  }
+  return port;
+}

@@ -1,0 +1,31 @@
+// Step 5: a TCP chat server people reach with telnet or netcat.
+export { LineClient, type LineMatch } from '@otp-chat/net';
+export { APPLICATION, type Chat, startChat, TCP_SUPERVISOR, TcpSupervisor } from './application.ts';
+export {
+  explainNameProblem,
+  MAX_NAME_LENGTH,
+  type NameProblem,
+  nameKey,
+  nameProblem,
+} from './chat_names.ts';
+export {
+  ChatServer,
+  type CreateRoomResult,
+  type JoinReply,
+  REGISTRY,
+  ROOM_SUPERVISOR,
+  type RoomMessage,
+} from './chat_server.ts';
+export { COMMANDS, type Command, parseCommand } from './commands.ts';
+export { type ChatConfig, defaultConfig, listenAddress } from './config.ts';
+export { connectionSpec, type PrivateMessage, USERS, userPid } from './connection.ts';
+export { CONNECTIONS, type Endpoint, LISTENER, Listener, listenerAddress } from './listener.ts';
+export {
+  Message,
+  type NewMessageResult,
+  newMessage,
+  type PostError,
+  type PostInput,
+} from './message.ts';
+export { asProcess, closeWhenExits, receiveLines, type SocketMessage } from './socket_owner.ts';
+export { ChatSupervisor } from './supervisor.ts';

@@ -1,0 +1,69 @@
+/**
+ * The command line: `pnpm start` (or `tsx src/main.ts`) with `--host` and `--port`, or the
+ * CHAT_HOST and CHAT_PORT environment variables. Ctrl-C or SIGTERM stops the server cleanly:
+ * every user is told, then their connections close.
+ */
+import { parseArgs } from 'node:util';
+import { captureCrashReports, printCrashReport } from '@otp-chat/otp';
+import { type Chat, startChat } from './application.ts';
+import { listenAddress } from './config.ts';
+
+const USAGE = `usage: pnpm start [--host <address>] [--port <port>]
+  --host   the address to listen on (default 127.0.0.1; env CHAT_HOST)
+  --port   the port to listen on, 0 for any free one (default 8080; env CHAT_PORT)`;
+
+async function main(): Promise<void> {
+  let address: { host: string; port: number };
+  try {
+    const { values } = parseArgs({
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return;
+    }
+    address = listenAddress(values, process.env);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  // A start that fails makes each supervisor on the way up report it: one line says it better.
+  const reports = captureCrashReports();
+  let server: Chat;
+  try {
+    server = await startChat(address);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 1;
+    return;
+  } finally {
+    reports.restore();
+  }
+  for (const report of reports.reports) printCrashReport(report);
+  const { host, port } = server;
+  console.log(`chat server listening on ${host}:${port} — connect with: nc ${host} ${port}`);
+  stopOnSignal(server);
+}
+
+function stopOnSignal(server: Chat): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      console.log('stopping now');
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`${signal}: telling everyone and shutting down (again to force)`);
+    await server.stop();
+    console.log('chat server stopped');
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+await main();

@@ -1,0 +1,86 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { LineClient } from '@otp-chat/05-tcp-chat';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// The command line as `pnpm start` runs it: node with tsx, in the step's directory.
+const stepDir = fileURLToPath(new URL('..', import.meta.url));
+const running: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of running.splice(0)) child.kill('SIGKILL');
+});
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=source', 'src/main.ts', ...args],
+    { cwd: stepDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  running.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  /** Resolves with stdout once it matches `pattern`. */
+  const output = async (pattern: RegExp) => {
+    while (!pattern.test(stdout)) {
+      if (child.exitCode !== null) throw new Error(`exited early: ${stdout}${stderr}`);
+      await once(child.stdout!, 'data');
+    }
+    return stdout;
+  };
+  return { child, exited, output, stderr: () => stderr, stdout: () => stdout };
+}
+
+const LISTENING =
+  /chat server listening on 127\.0\.0\.1:(\d+) — connect with: nc 127\.0\.0\.1 (\d+)\n/;
+
+describe('main.ts', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'prints how to connect, and on %s tells users and stops cleanly',
+    async (signal) => {
+      const server = run(['--port', '0']);
+      const [, port, again] = LISTENING.exec(await server.output(LISTENING))!;
+      expect(Number(port)).toBeGreaterThan(0);
+      expect(again).toBe(port);
+      const alice = await LineClient.connect(Number(port));
+      await alice.expect('What is your name?');
+      alice.send('alice');
+      await alice.expect(/^You joined/);
+      server.child.kill(signal);
+      expect(await alice.expect(/shutting down/)).toBe('The server is shutting down. Bye!');
+      await alice.closed;
+      expect(await server.exited).toBe(0);
+      expect(server.stdout()).toContain('chat server stopped');
+    },
+  );
+
+  it('takes the port from CHAT_PORT', async () => {
+    const free = createServer().listen(0, '127.0.0.1');
+    await once(free, 'listening');
+    const { port } = free.address() as { port: number };
+    free.close();
+    const server = run([], { CHAT_PORT: String(port) });
+    expect(await server.output(LISTENING)).toContain(`nc 127.0.0.1 ${port}`);
+  });
+
+  it('says why and exits 1 when the port is taken', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port } = taken.address() as { port: number };
+    const server = run(['--port', String(port)]);
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toMatch(/^the chat server did not start: listen EADDRINUSE: .*\n$/);
+    taken.close();
+  });
+
+  it('exits 2 with the usage on a bad port', async () => {
+    const server = run(['--port', 'eighty']);
+    expect(await server.exited).toBe(2);
+    expect(server.stderr()).toMatch(/not a port: 'eighty'[\s\S]*usage: pnpm start/);
+  });
+});

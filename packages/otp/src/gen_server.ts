@@ -27,6 +27,7 @@ import {
   type Proc,
   procOf,
   receiveIn,
+  receiveThen,
   spawnProc,
   TIMEOUT,
   terminate,
@@ -366,39 +367,52 @@ async function runTerminate<S>(
  * reply is then dropped, never left in the mailbox), or the server's exit reason when it dies
  * before replying.
  */
-export async function call<R = unknown>(
+export function call<R = unknown>(server: Server, request: unknown, timeoutMs = 5000): Promise<R> {
+  // One promise, settled straight from the reply: no async function or await in between.
+  return new Promise<R>((resolve, reject) => {
+    const caller = currentProc();
+    const target = serverProc(server);
+    if (target === null)
+      throw new ExitError('noproc', `GenServer.call: no process for ${formatReason(server)}`);
+    if (target === caller)
+      throw new ExitError('calling_self', 'GenServer.call: a server cannot call itself');
+    const mark = caller.mailbox.mark();
+    // The monitor's ref doubles as the reply's address: demonitoring it makes late replies vanish.
+    const ref = monitorProc(caller, target);
+    deliver(target, new CallRequest(request, { pid: caller.pid, ref }));
+    receiveThen(
+      caller,
+      (m) => (m instanceof Reply && m.ref === ref) || isDownFor(m, ref),
+      timeoutMs,
+      mark,
+      (answer) => {
+        settleMonitor(caller, ref);
+        if (answer instanceof Reply) resolve(answer.value as R);
+        else reject(callFailure(caller, server, ref, answer, timeoutMs));
+      },
+      reject,
+    );
+  });
+}
+
+/** The error a call fails with: the server did not answer in time, or it exited. */
+function callFailure(
+  caller: Proc,
   server: Server,
-  request: unknown,
-  timeoutMs = 5000,
-): Promise<R> {
-  const caller = currentProc();
-  const target = serverProc(server);
-  if (target === null)
-    throw new ExitError('noproc', `GenServer.call: no process for ${formatReason(server)}`);
-  if (target === caller)
-    throw new ExitError('calling_self', 'GenServer.call: a server cannot call itself');
-  const mark = caller.mailbox.mark();
-  // The monitor's ref doubles as the reply's address: demonitoring it makes late replies vanish.
-  const ref = monitorProc(caller, target);
-  deliver(target, new CallRequest(request, { pid: caller.pid, ref }));
-  const answer = await receiveIn(
-    caller,
-    (m) => (m instanceof Reply && m.ref === ref) || isDownFor(m, ref),
-    timeoutMs,
-    mark,
-  );
-  settleMonitor(caller, ref);
-  if (answer instanceof Reply) return answer.value as R;
+  ref: Ref,
+  answer: unknown,
+  timeoutMs: number,
+): ExitError {
   if (answer === TIMEOUT) {
-    // A reply sent after the timer fired but before this code resumed is already in the mailbox.
+    // A reply sent after the timer fired but before the call settled is already in the mailbox.
     caller.mailbox.removeAll((m) => m instanceof Reply && m.ref === ref);
-    throw new ExitError(
+    return new ExitError(
       'timeout',
       `GenServer.call to ${formatReason(server)} timed out after ${timeoutMs} ms`,
     );
   }
   const { reason } = answer as DownMessage;
-  throw new ExitError(
+  return new ExitError(
     reason,
     `GenServer.call to ${formatReason(server)} failed: the server exited (${formatReason(reason)})`,
   );

@@ -393,13 +393,7 @@ export function receive(match?: Pattern, timeoutMs = Number.POSITIVE_INFINITY): 
   return receiveIn(proc, match === undefined ? null : toPredicate(match), timeoutMs, 0);
 }
 
-/** @internal Receive for `proc`, scanning its mailbox from the mark `from`. */
-export function receiveIn(
-  proc: Proc,
-  match: Match | null,
-  timeoutMs: number,
-  from: number,
-): Promise<unknown> {
+function checkCanWait(proc: Proc, timeoutMs: number): void {
   if (!(timeoutMs >= 0))
     throw new BadArgError(`receive: timeout must be >= 0 ms, got ${timeoutMs}`);
   // Behaviours pass their proc in; a dead one must not wait again (it would count as idle twice).
@@ -407,19 +401,59 @@ export function receiveIn(
   if (proc.waitResolve !== null) {
     throw new BadArgError(`receive: ${proc.pid} is already waiting in another receive`);
   }
+}
+
+/** @internal Receive for `proc`, scanning its mailbox from the mark `from`. */
+export function receiveIn(
+  proc: Proc,
+  match: Match | null,
+  timeoutMs: number,
+  from: number,
+): Promise<unknown> {
+  checkCanWait(proc, timeoutMs);
   const found =
     match === null && from === 0 ? proc.mailbox.shift() : proc.mailbox.take(match ?? any, from);
   if (found !== HOLE) return ready(proc, found);
   if (timeoutMs === 0) return ready(proc, TIMEOUT);
-  return new Promise((resolve, reject) => {
-    proc.waitMatch = match;
-    proc.waitResolve = resolve;
-    proc.waitReject = reject;
-    proc.status = 'waiting';
-    if (timeoutMs !== Number.POSITIVE_INFINITY)
-      proc.waitTimer = receiveTimeouts.start(proc, timeoutMs);
-    markIdle(proc);
-  });
+  return new Promise((resolve, reject) => block(proc, match, timeoutMs, resolve, reject));
+}
+
+/**
+ * @internal `receiveIn` with callbacks instead of a promise, for a behaviour that settles a
+ * promise of its own (GenServer.call): one promise per call instead of three. `onMessage` gets
+ * the message, or TIMEOUT, when the process would have resumed; it runs in the context of
+ * whoever delivered the message, so it must only settle state and its own promise.
+ */
+export function receiveThen(
+  proc: Proc,
+  match: Match,
+  timeoutMs: number,
+  from: number,
+  onMessage: (message: unknown) => void,
+  onError: (error: unknown) => void,
+): void {
+  checkCanWait(proc, timeoutMs);
+  const found = proc.mailbox.take(match, from);
+  if (found !== HOLE) resume(proc, onMessage, found);
+  else if (timeoutMs === 0) resume(proc, onMessage, TIMEOUT);
+  else block(proc, match, timeoutMs, onMessage, onError);
+}
+
+/** Suspends `proc` in receive until `deliver` or the timeout resumes it. */
+function block(
+  proc: Proc,
+  match: Match | null,
+  timeoutMs: number,
+  resolve: (message: unknown) => void,
+  reject: (error: unknown) => void,
+): void {
+  proc.waitMatch = match;
+  proc.waitResolve = resolve;
+  proc.waitReject = reject;
+  proc.status = 'waiting';
+  if (timeoutMs !== Number.POSITIVE_INFINITY)
+    proc.waitTimer = receiveTimeouts.start(proc, timeoutMs);
+  markIdle(proc);
 }
 
 const any: Match = () => true;

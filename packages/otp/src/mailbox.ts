@@ -34,7 +34,7 @@ export class Mailbox {
     while (this.head < items.length) {
       const message = items[this.head++];
       if (message !== HOLE) {
-        this.compactIfSparse();
+        this.afterTake();
         return message;
       }
       this.holes--;
@@ -55,7 +55,7 @@ export class Mailbox {
         items[i] = HOLE;
         this.holes++;
       }
-      this.compactIfSparse();
+      this.afterTake();
       return message;
     }
     return HOLE;
@@ -80,6 +80,22 @@ export class Mailbox {
     this.items = [];
     this.head = 0;
     this.holes = 0;
+  }
+
+  /**
+   * Once the last message is taken the array starts over (it keeps its identity, so this costs
+   * no allocation); short queues, the common case, never reach a compaction. Only after a few
+   * messages, so that a one-in-one-out exchange does not free and regrow the backing store.
+   */
+  private afterTake(): void {
+    const items = this.items;
+    if (this.head === items.length && this.head >= 16) {
+      this.dropped += this.head;
+      items.length = 0;
+      this.head = 0;
+    } else {
+      this.compactIfSparse();
+    }
   }
 
   private compactIfSparse(): void {

@@ -62,6 +62,7 @@ export class TelnetLineDecoder {
     this.line = Buffer.allocUnsafe(this.maxLineBytes);
   }
 
+  // #region feed
   /** Bytes received from the client, in order; calls back for every line they complete. */
   feed(chunk: Uint8Array): void {
     for (let i = 0; i < chunk.length; i++) {
@@ -98,6 +99,7 @@ export class TelnetLineDecoder {
       }
     }
   }
+  // #endregion feed
 
   /** The client closed its side: a last line without a line end still counts. */
   end(): void {

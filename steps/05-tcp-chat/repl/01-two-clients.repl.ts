@@ -47,8 +47,8 @@ printTree();
 //    └─ #PID<...> Chat.Tcp (supervisor, rest_for_one)
 //       ├─ #PID<...> Chat.Users (registry)
 //       ├─ #PID<...> Chat.Connections (supervisor)
-//       │  ├─ #PID<...> 127.0.0.1:... (worker)
-//       │  └─ #PID<...> 127.0.0.1:... (worker)
+//       │  ├─ #PID<...> 127.0.0.1 (worker)
+//       │  └─ #PID<...> 127.0.0.1 (worker)
 //       └─ #PID<...> Chat.Listener (worker, ChatListener)
 
 bob.send('/quit');

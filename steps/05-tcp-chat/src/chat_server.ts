@@ -34,7 +34,7 @@ import {
   send,
   type ViaName,
 } from '@otp-chat/otp';
-import { nameKey } from './chat_names.ts';
+import { nameKey, nameProblem } from './chat_names.ts';
 import { newMessage } from './message.ts';
 
 /** Where rooms register their names. */
@@ -166,7 +166,7 @@ function via(room: string): ViaName {
 
 export type CreateRoomResult =
   | 'ok'
-  | readonly ['error', 'already_exists']
+  | readonly ['error', 'already_exists' | 'invalid_name']
   /** The room could not start for another reason (the supervisor's answer, passed on). */
   | readonly ['error', unknown];
 
@@ -188,8 +188,10 @@ export const ChatServer = {
     return { id: room, start: () => ChatServer.startLink(room), restart: 'transient' };
   },
 
-  /** Opens a new, empty room. */
+  /** Opens a new, empty room. Room names follow the rules for user names. */
   async createRoom(room: string): Promise<CreateRoomResult> {
+    if (typeof room !== 'string' || nameProblem(room) !== undefined)
+      return ['error', 'invalid_name'];
     const result = await DynamicSupervisor.startChild(ROOM_SUPERVISOR, ChatServer.childSpec(room));
     if (result === 'ignore' || result[0] === 'ok') return 'ok';
     // The registry lets one process hold a name: a second room by that name cannot start.

@@ -51,7 +51,8 @@ export type PrivateMessage = readonly ['private', from: string, text: string];
  */
 export function connectionSpec(socket: Socket, config: ChatConfig): DynamicChildSpec {
   return {
-    id: `${socket.remoteAddress}:${socket.remotePort}`,
+    // Labels the process in the tree: the client's address (its port would change every run).
+    id: socket.remoteAddress ?? 'connection',
     start: () => startConnection(socket, config),
     restart: 'temporary',
   };

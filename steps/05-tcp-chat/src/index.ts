@@ -19,7 +19,7 @@ export {
 export { COMMANDS, type Command, parseCommand } from './commands.ts';
 export { type ChatConfig, defaultConfig, listenAddress } from './config.ts';
 export { connectionSpec, type PrivateMessage, USERS, userPid } from './connection.ts';
-export { CONNECTIONS, type Endpoint, LISTENER, Listener, listenerAddress } from './listener.ts';
+export { CONNECTIONS, type Endpoint, LISTENER, Listener } from './listener.ts';
 export {
   Message,
   type NewMessageResult,

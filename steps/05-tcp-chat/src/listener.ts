@@ -8,15 +8,7 @@
  * on untouched.
  */
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
-import {
-  DynamicSupervisor,
-  type From,
-  GenServer,
-  type GenServerModule,
-  Process,
-  self,
-  send,
-} from '@otp-chat/otp';
+import { DynamicSupervisor, type GenServerModule, Process, self, send } from '@otp-chat/otp';
 import type { ChatConfig } from './config.ts';
 import { connectionSpec } from './connection.ts';
 import { asProcess } from './socket_owner.ts';
@@ -34,7 +26,6 @@ export interface Endpoint {
 }
 
 interface ListenerState {
-  readonly server: Server;
   readonly config: ChatConfig;
   /** Accepted sockets not yet handed to a connection process: closed if the listener dies. */
   readonly pending: Set<Socket>;
@@ -74,7 +65,7 @@ export const Listener = {
       'error',
       asProcess(me, (error: Error) => send(me, ['listen_error', error] satisfies ListenError)),
     );
-    return ['ok', { server, config, pending }] as const;
+    return ['ok', { config, pending }] as const;
   },
 
   async handleInfo(message: unknown, state: ListenerState) {
@@ -89,17 +80,8 @@ export const Listener = {
     }
     return ['noreply', state] as const;
   },
-
-  handleCall(_request: 'address', _from: From, state: ListenerState) {
-    return ['reply', state.server.address() as AddressInfo, state] as const;
-  },
 } satisfies GenServerModule<ListenerState, { endpoint: Endpoint; config: ChatConfig }>;
 // #endregion listener
-
-/** The address the listener is bound to (its port is the real one when 0 was asked). */
-export function listenerAddress(): Promise<AddressInfo> {
-  return GenServer.call(LISTENER, 'address');
-}
 
 function listen(server: Server, endpoint: Endpoint): Promise<void> {
   return new Promise((resolve, reject) => {

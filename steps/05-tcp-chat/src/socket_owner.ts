@@ -11,7 +11,7 @@
  * nothing once the owner has exited.
  */
 import { AsyncResource } from 'node:async_hooks';
-import type { Server, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { type LineError, TelnetLineDecoder } from '@otp-chat/net';
 import { isAlive, type Pid, Process, self, send } from '@otp-chat/otp';
 
@@ -84,10 +84,6 @@ export function closeWhenExits(owner: Pid, socket: Socket): void {
   });
 }
 
-/** The same for a listening socket: it stops listening when its owner exits. */
-export function closeServerWhenExits(owner: Pid, server: Server): void {
-  Process.onExit(owner, () => server.close());
-}
 // #endregion close
 
 function ignore(): void {}

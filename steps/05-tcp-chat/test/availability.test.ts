@@ -177,7 +177,7 @@ describe('the application', () => {
     ]) {
       expect(tree).toContain(part);
     }
-    expect(tree.match(/127\.0\.0\.1:\d+/g)).toHaveLength(2);
+    expect(tree.match(/ 127\.0\.0\.1 \(worker\)/g)).toHaveLength(2);
   });
 
   it('tells everyone and closes every connection when it stops', async () => {

@@ -156,7 +156,11 @@ class Connection {
   /** What is handled the same way before and after login. */
   private handleCommon(message: unknown): void {
     if (isSocket(message)) {
-      if (message[0] === 'closed') exit('normal');
+      if (message[0] === 'closed') {
+        // What we wrote before still goes out: end the socket rather than drop it.
+        this.socket.end();
+        exit('normal');
+      }
       if (message[0] === 'line_error') this.reportBadLine(message[1]);
     } else if (isExit(message)) {
       // Our supervisor shuts us down (the server is stopping), or the users registry died.

@@ -42,7 +42,8 @@ export const Listener = {
   async init({ endpoint, config }: { endpoint: Endpoint; config: ChatConfig }) {
     const me = self();
     // Paused: nothing is read from a socket before its connection process is listening.
-    const server = createServer({ pauseOnConnect: true, noDelay: true });
+    // Half-open: a client that closes its side still gets the answers to what it sent.
+    const server = createServer({ pauseOnConnect: true, noDelay: true, allowHalfOpen: true });
     const pending = new Set<Socket>();
     Process.onExit(me, () => {
       server.close();

@@ -20,6 +20,7 @@ import { isAlive, type Pid, Process, self, send } from '@otp-chat/otp';
 export type SocketMessage =
   | readonly ['line', text: string]
   | readonly ['line_error', reason: LineError]
+  /** The client will send nothing more: it closed its side, or the connection broke. */
   | readonly ['closed'];
 // #endregion messages
 
@@ -52,15 +53,19 @@ export function receiveLines(socket: Socket, maxLineBytes: number): void {
     'data',
     asProcess(owner, (chunk: Buffer) => decoder.feed(chunk)),
   );
-  // The client closed its side: a last line it did not end still counts.
+  const closed = () => send(owner, ['closed'] satisfies SocketMessage);
+  // The client closed its side (`printf ... | nc -N` does, right after its last line). A last
+  // line it did not end still counts, and the sockets are half-open: the answers to the lines
+  // before can still be written, and the owner ends the socket once it has.
   socket.on(
     'end',
-    asProcess(owner, () => decoder.end()),
+    asProcess(owner, () => {
+      decoder.end();
+      closed();
+    }),
   );
-  socket.on(
-    'close',
-    asProcess(owner, () => send(owner, ['closed'] satisfies SocketMessage)),
-  );
+  // The connection broke (a reset, say): the owner may get 'closed' twice and stops at the first.
+  socket.on('close', asProcess(owner, closed));
   socket.resume();
 }
 // #endregion receive

@@ -272,3 +272,26 @@ describe('several rooms', () => {
     expect(await alice.next()).toBe('error: you are in no room');
   });
 });
+
+describe('a client that closes its side', () => {
+  it('still gets the answers to the lines it sent before closing', async () => {
+    await chat.start();
+    const bob = await chat.login('bob');
+    const alice = await chat.connect();
+    // All at once, then FIN: what `printf 'alice\n...' | nc -N` does.
+    alice.socket.end('alice\nhello bob\n/rooms\n');
+    expect(await alice.expect(/^Rooms/)).toBe('Rooms: lobby (2)');
+    await alice.closed;
+    expect(await bob.expect(/^alice:/)).toBe('alice: hello bob');
+    expect(await bob.next()).toBe('* alice left lobby');
+  });
+
+  it('counts a last line that has no line end', async () => {
+    await chat.start();
+    const bob = await chat.login('bob');
+    const alice = await chat.login('alice');
+    alice.socket.end('no newline at the end');
+    expect(await bob.expect(/^alice:/)).toBe('alice: no newline at the end');
+    expect(await bob.next()).toBe('* alice left lobby');
+  });
+});

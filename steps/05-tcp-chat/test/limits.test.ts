@@ -89,9 +89,9 @@ describe('line length', () => {
 
 describe('name timeout', () => {
   it('disconnects a client that gives no name in time, and nobody else', async () => {
-    const { alice, bob } = await aliceAndBob({ nameTimeoutMs: 300 });
+    const { alice, bob } = await aliceAndBob({ nameTimeoutMs: 1000 });
     const silent = await chat.connect();
-    expect(await silent.next()).toBe('No name given in 0.3 s. Bye!');
+    expect(await silent.next()).toBe('No name given in 1 s. Bye!');
     await silent.closed;
     // Named users have no such deadline.
     bob.send('still here');
@@ -99,11 +99,11 @@ describe('name timeout', () => {
   });
 
   it('keeps counting while invalid names come in', async () => {
-    await chat.start({ nameTimeoutMs: 300 });
+    await chat.start({ nameTimeoutMs: 1000 });
     const client = await chat.connect();
     client.send('bad name');
     await client.expect('What is your name?');
-    expect(await client.expect(/^No name/)).toBe('No name given in 0.3 s. Bye!');
+    expect(await client.expect(/^No name/)).toBe('No name given in 1 s. Bye!');
     await client.closed;
   });
 });
@@ -134,9 +134,9 @@ describe('flooding', () => {
     await bob.closed;
     await alice.expect('* bob left lobby');
     const fromBob = alice.received.filter((line) => line.startsWith('bob: '));
-    // About the burst got through (give or take a token refilled meanwhile), no more.
+    // About the burst got through (give or take the tokens refilled meanwhile), far from all.
     expect(fromBob.length).toBeGreaterThanOrEqual(39);
-    expect(fromBob.length).toBeLessThan(60);
+    expect(fromBob.length).toBeLessThan(100);
     expect(fromBob).toEqual(fromBob.map((_, i) => `bob: line ${i}`));
     // The others talk on.
     carol.send('quiet again');
@@ -144,17 +144,18 @@ describe('flooding', () => {
   });
 
   it('forgets the warning once the client has calmed down', async () => {
-    const { alice, bob } = await aliceAndBob({ linesPerSecond: 10, lineBurst: 5 });
-    await rest(700); // the bucket is full after 500 ms
-    bob.write(lines(6));
+    // A token every 250 ms, and full again 750 ms after it emptied.
+    const { alice, bob } = await aliceAndBob({ linesPerSecond: 4, lineBurst: 3 });
+    await rest(1000);
+    bob.write(lines(4));
     await bob.expect(/^error: slow down/);
-    await alice.expect('bob: line 4');
-    await rest(700);
+    await alice.expect('bob: line 2');
+    await rest(1000);
     // Over the rate again, but calm in between: a second warning, not a disconnection.
-    bob.write(lines(6, 10));
+    bob.write(lines(4, 10));
     await bob.expect(/^error: slow down/);
-    await alice.expect('bob: line 14');
-    await rest(700);
+    await alice.expect('bob: line 12');
+    await rest(1000);
     bob.send('/users');
     expect(await bob.next()).toBe('In lobby: alice, bob');
   });

@@ -32,6 +32,12 @@ import { ChatSupervisor } from './supervisor.ts';
 export const APPLICATION = 'Chat.Application';
 export const TCP_SUPERVISOR = 'Chat.Tcp';
 
+/** What the network side needs: the settings, and where to listen. */
+interface TcpArgs {
+  readonly config: ChatConfig;
+  readonly endpoint: Endpoint;
+}
+
 // #region tcp
 /**
  * The network side, `rest_for_one` because each child needs the ones before it: connections
@@ -42,13 +48,7 @@ export const TCP_SUPERVISOR = 'Chat.Tcp';
 export const TcpSupervisor = {
   name: TCP_SUPERVISOR,
 
-  init({
-    config,
-    endpoint,
-  }: {
-    config: ChatConfig;
-    endpoint: Endpoint;
-  }): readonly ['ok', SupervisorInit] {
+  init({ config, endpoint }: TcpArgs): readonly ['ok', SupervisorInit] {
     const users = { id: USERS, start: () => Registry.startLink({ keys: 'unique', name: USERS }) };
     const listener = Supervisor.childSpec(
       Listener,

@@ -1,29 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { FloodGate } from '../src/index.js';
 
+/** The verdicts for `count` events at time `at`. */
+function verdicts(gate: FloodGate, count: number, at: number): string[] {
+  return Array.from({ length: count }, () => gate.check(at));
+}
+
 describe('FloodGate', () => {
-  it('lets the burst through, warns once, then disconnects', () => {
+  it('lets a burst through, warns at the first event over it, disconnects at the next', () => {
     const gate = new FloodGate({ ratePerSecond: 10, burst: 3 }, 0);
-    const verdicts = Array.from({ length: 5 }, () => gate.check(0));
-    expect(verdicts).toEqual(['ok', 'ok', 'ok', 'warn', 'disconnect']);
+    expect(verdicts(gate, 5, 0)).toEqual(['ok', 'ok', 'ok', 'warn', 'disconnect']);
   });
 
-  it('forgets the warning once the client has calmed down (its bucket full again)', () => {
+  it('lets events within the rate through after a warning without disconnecting', () => {
     const gate = new FloodGate({ ratePerSecond: 10, burst: 3 }, 0);
-    for (let i = 0; i < 4; i++) gate.check(0);
-    // 3 tokens at 10 a second take 300 ms to come back.
-    expect(gate.check(300)).toBe('ok');
-    gate.check(300);
-    gate.check(300);
-    expect(gate.check(300)).toBe('warn');
+    verdicts(gate, 4, 0);
+    // One token every 100 ms: one event every 100 ms is within the rate.
+    expect([gate.check(100), gate.check(200), gate.check(300)]).toEqual(['ok', 'ok', 'ok']);
   });
 
-  it('keeps the warning while the client is still busy, even within the rate', () => {
+  it('keeps the warning until the bucket is full again, then warns afresh', () => {
     const gate = new FloodGate({ ratePerSecond: 10, burst: 3 }, 0);
-    for (let i = 0; i < 4; i++) gate.check(0);
-    // One token back after 100 ms: allowed, but the bucket is not full, so the next excess
-    // disconnects.
-    expect(gate.check(100)).toBe('ok');
-    expect(gate.check(100)).toBe('disconnect');
+    verdicts(gate, 4, 0);
+    // 200 ms later two tokens are back, not three: still warned, so over the rate disconnects.
+    expect(verdicts(gate, 3, 200)).toEqual(['ok', 'ok', 'disconnect']);
+    const calm = new FloodGate({ ratePerSecond: 10, burst: 3 }, 0);
+    verdicts(calm, 4, 0);
+    // 300 ms later the bucket is full: the client calmed down, and gets a new warning.
+    expect(verdicts(calm, 4, 300)).toEqual(['ok', 'ok', 'ok', 'warn']);
+  });
+
+  it('tells its rate, for the warning text', () => {
+    expect(new FloodGate({ ratePerSecond: 20, burst: 40 }).ratePerSecond).toBe(20);
   });
 });

@@ -8,7 +8,7 @@
  * out), enter the default room, then chat until /quit, a dropped connection, or a limit.
  */
 import type { Socket } from 'node:net';
-import { TokenBucket, writeBounded } from '@otp-chat/net';
+import { FloodGate, writeBounded } from '@otp-chat/net';
 import {
   type DownMessage,
   type DynamicChildSpec,
@@ -80,18 +80,14 @@ class Connection {
   private user = '';
   /** The rooms the user is in, in the order joined: the last one is where they talk. */
   private readonly rooms: JoinedRoom[] = [];
-  private readonly bucket: TokenBucket;
-  /** Set by the first line over the rate; cleared once the client has calmed down. */
-  private warned = false;
+  /** Judges every line the client sends against the rate (see withinRate). */
+  private readonly flood: FloodGate;
 
   constructor(
     private readonly socket: Socket,
     private readonly config: ChatConfig,
   ) {
-    this.bucket = new TokenBucket({
-      ratePerSecond: config.linesPerSecond,
-      burst: config.lineBurst,
-    });
+    this.flood = new FloodGate({ ratePerSecond: config.linesPerSecond, burst: config.lineBurst });
   }
 
   // #region run
@@ -301,11 +297,9 @@ class Connection {
    * one before the client has calmed down (its token bucket full again) disconnects it.
    */
   private withinRate(): boolean {
-    const now = performance.now();
-    if (this.warned && this.bucket.isFull(now)) this.warned = false;
-    if (this.bucket.take(now)) return true;
-    if (this.warned) this.goodbye('error: still too many lines; disconnecting.');
-    this.warned = true;
+    const verdict = this.flood.check();
+    if (verdict === 'ok') return true;
+    if (verdict === 'disconnect') this.goodbye('error: still too many lines; disconnecting.');
     this.send(
       `error: slow down: at most ${this.config.linesPerSecond} lines a second; ` +
         'lines over that are dropped, and more will disconnect you.',

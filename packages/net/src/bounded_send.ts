@@ -8,7 +8,7 @@
 /** The part of a WebSocket that `sendBounded` needs: the ws package's, or the browser's. */
 export interface BufferedSocket {
   readonly bufferedAmount: number;
-  send(data: string | Uint8Array, options?: { binary?: boolean }): void;
+  send(data: string | Uint8Array, options: { binary: boolean }): void;
 }
 
 /**

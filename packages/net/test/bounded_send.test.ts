@@ -3,10 +3,10 @@ import { type BufferedSocket, sendBounded } from '../src/index.js';
 
 /** A socket that keeps what it is sent and reports a backlog we set. */
 function fakeSocket(bufferedAmount: number) {
-  const sent: Array<{ data: string | Uint8Array; binary: boolean | undefined }> = [];
+  const sent: Array<{ data: string | Uint8Array; binary: boolean }> = [];
   const socket: BufferedSocket = {
     bufferedAmount,
-    send: (data, options) => sent.push({ data, binary: options?.binary }),
+    send: (data, options) => sent.push({ data, binary: options.binary }),
   };
   return { socket, sent };
 }

@@ -1,0 +1,72 @@
+/**
+ * The server's settings, with the defaults a person at `nc` gets. Tests shorten the timeouts
+ * and lower the limits to reach them quickly; nothing else differs.
+ */
+
+// #region config
+export interface ChatConfig {
+  /** Where both listeners accept connections. */
+  readonly host: string;
+  /** The telnet port. 0 picks a free port; `Chat.port` tells which. */
+  readonly port: number;
+  /** The HTTP port: the page at /chat.html and WebSockets at /ws. 0 picks a free port too. */
+  readonly webPort: number;
+  /** The room everyone enters after giving a name. */
+  readonly defaultRoom: string;
+  /** How long a new connection has to give a valid name before it is closed. */
+  readonly nameTimeoutMs: number;
+  /** The longest line accepted, in bytes; a longer one is dropped with an error. */
+  readonly maxLineBytes: number;
+  /** How many lines (or WebSocket frames) a second a client may send, sustained... */
+  readonly linesPerSecond: number;
+  /** ...and how many at once, in a burst. */
+  readonly lineBurst: number;
+  /** How many bytes may wait to be sent to a client that does not read before it is dropped. */
+  readonly maxOutboundBytes: number;
+  /** The largest WebSocket frame accepted, in bytes; a larger one closes the connection. */
+  readonly maxFrameBytes: number;
+  /** How often a WebSocket is pinged; one that has not answered by the next ping is dropped. */
+  readonly heartbeatMs: number;
+}
+
+export const defaultConfig: ChatConfig = {
+  host: '127.0.0.1',
+  port: 8080,
+  webPort: 4000,
+  defaultRoom: 'lobby',
+  nameTimeoutMs: 60_000,
+  maxLineBytes: 4096,
+  linesPerSecond: 20,
+  lineBurst: 40,
+  maxOutboundBytes: 256 * 1024,
+  maxFrameBytes: 16 * 1024,
+  heartbeatMs: 30_000,
+};
+// #endregion config
+
+/**
+ * The host and ports from the command line (`--host`, `--port`, `--web-port`) or else the
+ * environment (`CHAT_HOST`, `CHAT_PORT`, `CHAT_WEB_PORT`). Throws a RangeError with a message
+ * for the user on a bad port.
+ */
+export function listenAddress(
+  flags: { host?: string | undefined; port?: string | undefined; webPort?: string | undefined },
+  env: Record<string, string | undefined>,
+): { host: string; port: number; webPort: number } {
+  const host = flags.host ?? env.CHAT_HOST ?? defaultConfig.host;
+  const port = portOr(flags.port ?? env.CHAT_PORT, defaultConfig.port);
+  const webPort = portOr(flags.webPort ?? env.CHAT_WEB_PORT, defaultConfig.webPort);
+  return { host, port, webPort };
+}
+
+function portOr(text: string | undefined, otherwise: number): number {
+  return text === undefined ? otherwise : parsePort(text);
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || port > 65535) {
+    throw new RangeError(`not a port: '${text}' (use 0-65535; 0 picks a free port)`);
+  }
+  return port;
+}

@@ -1,0 +1,96 @@
+/**
+ * The listener: a GenServer that owns the listening socket and hands every new connection to
+ * a fresh connection process under the connection supervisor.
+ *
+ * It is deliberately not linked to the connections it starts: they are the connection
+ * supervisor's children. When the listener dies, the port closes (it owns it) and its
+ * supervisor starts a new listener on the same port, while every established session carries
+ * on untouched.
+ */
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { DynamicSupervisor, type GenServerModule, Process, self, send } from '@otp-chat/otp';
+import type { ChatConfig } from './config.ts';
+import { connectionSpec } from './connection.ts';
+import { asProcess } from './socket_owner.ts';
+
+export const LISTENER = 'Chat.Listener';
+export const CONNECTIONS = 'Chat.Connections';
+
+/**
+ * Where to listen. The listener writes the port it got back into it, so that a listener
+ * restarted after a crash takes the same port again, even when port 0 let the system pick.
+ */
+export interface Endpoint {
+  readonly host: string;
+  port: number;
+}
+
+interface ListenerState {
+  readonly config: ChatConfig;
+  /** Accepted sockets not yet handed to a connection process: closed if the listener dies. */
+  readonly pending: Set<Socket>;
+}
+
+/** What the listening socket sends its owner. */
+type Accepted = readonly ['accepted', Socket];
+type ListenError = readonly ['listen_error', Error];
+
+// #region listener
+export const Listener = {
+  name: 'ChatListener',
+
+  async init({ endpoint, config }: { endpoint: Endpoint; config: ChatConfig }) {
+    const me = self();
+    // Paused: nothing is read from a socket before its connection process is listening.
+    // Half-open: a client that closes its side still gets the answers to what it sent.
+    const server = createServer({ pauseOnConnect: true, noDelay: true, allowHalfOpen: true });
+    const pending = new Set<Socket>();
+    Process.onExit(me, () => {
+      server.close();
+      for (const socket of pending) socket.destroy();
+    });
+    server.on(
+      'connection',
+      asProcess(me, (socket: Socket) => {
+        pending.add(socket);
+        send(me, ['accepted', socket] satisfies Accepted);
+      }),
+    );
+    try {
+      await listen(server, endpoint);
+    } catch (error) {
+      return ['stop', error] as const;
+    }
+    endpoint.port = (server.address() as AddressInfo).port;
+    server.on(
+      'error',
+      asProcess(me, (error: Error) => send(me, ['listen_error', error] satisfies ListenError)),
+    );
+    return ['ok', { config, pending }] as const;
+  },
+
+  async handleInfo(message: unknown, state: ListenerState) {
+    const [tag, payload] = message as Accepted | ListenError;
+    if (tag === 'listen_error') return ['stop', payload, state] as const;
+    if (tag === 'accepted') {
+      const socket = payload;
+      state.pending.delete(socket);
+      const spec = connectionSpec(socket, state.config);
+      const started = await DynamicSupervisor.startChild(CONNECTIONS, spec);
+      if (started[0] !== 'ok') socket.destroy();
+    }
+    return ['noreply', state] as const;
+  },
+} satisfies GenServerModule<ListenerState, { endpoint: Endpoint; config: ChatConfig }>;
+// #endregion listener
+
+/** Starts `server` listening at `endpoint`; rejects if it cannot (the port is taken, say). */
+export function listen(server: Server, endpoint: Endpoint): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(endpoint.port, endpoint.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * The command line: `pnpm start` (or `tsx src/main.ts`) with `--host`, `--port` and
+ * `--web-port`, or the CHAT_HOST, CHAT_PORT and CHAT_WEB_PORT environment variables. Ctrl-C or
+ * SIGTERM stops the server cleanly: every user on either transport is told, then their
+ * connections close.
+ */
+import { parseArgs } from 'node:util';
+import { captureCrashReports, printCrashReport } from '@otp-chat/otp';
+import { type Chat, hostInUrl, startChat } from './application.ts';
+import { listenAddress } from './config.ts';
+
+const USAGE = `usage: pnpm start [--host <address>] [--port <port>] [--web-port <port>]
+  --host       the address to listen on (default 127.0.0.1; env CHAT_HOST)
+  --port       the telnet port, 0 for any free one (default 8080; env CHAT_PORT)
+  --web-port   the web page and WebSocket port, 0 for any free one (default 4000; env CHAT_WEB_PORT)`;
+
+async function main(): Promise<void> {
+  let address: { host: string; port: number; webPort: number };
+  try {
+    const { values } = parseArgs({
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'web-port': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return;
+    }
+    address = listenAddress({ ...values, webPort: values['web-port'] }, process.env);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  // A start that fails makes each supervisor on the way up report it: one line says it better.
+  const reports = captureCrashReports();
+  let server: Chat;
+  try {
+    server = await startChat(address);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 1;
+    return;
+  } finally {
+    reports.restore();
+  }
+  for (const report of reports.reports) printCrashReport(report);
+  const { host, port, webPort } = server;
+  console.log(`chat server listening on ${host}:${port} — connect with: nc ${host} ${port}`);
+  console.log(
+    `web chat on http://${hostInUrl(host)}:${webPort}/chat.html (WebSocket: ${server.wsUrl})`,
+  );
+  stopOnSignal(server);
+}
+
+function stopOnSignal(server: Chat): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      console.log('stopping now');
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`${signal}: telling everyone and shutting down (again to force)`);
+    await server.stop();
+    console.log('chat server stopped');
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+await main();

@@ -1,0 +1,148 @@
+/**
+ * The web listener: a GenServer that owns the HTTP server. It serves the browser client's
+ * files, and it accepts WebSocket connections at WS_PATH and hands each to a fresh connection
+ * process under the same connection supervisor as the telnet connections.
+ *
+ * Like the telnet listener, it is not linked to the connections it starts: if it dies, the
+ * port closes and its supervisor starts a new one on the same port, and the WebSocket sessions
+ * carry on (ws tracks no clients here, so closing its server touches none of them).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { DynamicSupervisor, type GenServerModule, Process, self, send } from '@otp-chat/otp';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { ChatConfig } from './config.ts';
+import { CONNECTIONS, type Endpoint, listen } from './listener.ts';
+import { asProcess } from './socket_owner.ts';
+import { type Asset, webAssets } from './web_assets.ts';
+import { webConnectionSpec } from './web_connection.ts';
+
+export const WEB_LISTENER = 'Chat.WebListener';
+/** Where WebSocket connections are accepted. */
+export const WS_PATH = '/ws';
+/** How long a closing handshake may take before ws cuts the connection. */
+const CLOSE_TIMEOUT_MS = 2000;
+
+interface WebListenerState {
+  readonly config: ChatConfig;
+  /** Accepted WebSockets not yet handed to a connection process: cut if the listener dies. */
+  readonly pending: Set<WebSocket>;
+}
+
+/** What the HTTP server sends its owner. */
+type Upgraded = readonly ['upgraded', WebSocket, address: string | undefined];
+type ListenError = readonly ['listen_error', Error];
+
+// #region listener
+export const WebListener = {
+  name: 'ChatWebListener',
+
+  async init({ endpoint, config }: { endpoint: Endpoint; config: ChatConfig }) {
+    const me = self();
+    const assets = await webAssets();
+    const options = {
+      noServer: true,
+      maxPayload: config.maxFrameBytes,
+      // The sessions are tracked by the connection supervisor, not by ws.
+      clientTracking: false,
+      // ws 8.23 takes this option; its type definitions do not list it yet.
+      closeTimeout: CLOSE_TIMEOUT_MS,
+    };
+    const sockets = new WebSocketServer(options);
+    const server = createServer((request, response) => serveFile(assets, request, response));
+    const pending = new Set<WebSocket>();
+    Process.onExit(me, () => {
+      server.close();
+      for (const ws of pending) ws.terminate();
+    });
+    server.on(
+      'upgrade',
+      asProcess(me, (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (pathOf(request) !== WS_PATH) return refuseUpgrade(socket);
+        sockets.handleUpgrade(request, socket, head, (ws) => {
+          // Paused: no frame is read before its connection process is listening.
+          ws.pause();
+          ws.on('error', ignore);
+          pending.add(ws);
+          send(me, ['upgraded', ws, request.socket.remoteAddress] satisfies Upgraded);
+        });
+      }),
+    );
+    try {
+      await listen(server, endpoint);
+    } catch (error) {
+      return ['stop', error] as const;
+    }
+    endpoint.port = (server.address() as AddressInfo).port;
+    server.on(
+      'error',
+      asProcess(me, (error: Error) => send(me, ['listen_error', error] satisfies ListenError)),
+    );
+    return ['ok', { config, pending }] as const;
+  },
+
+  async handleInfo(message: unknown, state: WebListenerState) {
+    const [tag, payload, address] = message as Upgraded | ListenError;
+    if (tag === 'listen_error') return ['stop', payload, state] as const;
+    if (tag === 'upgraded') {
+      const ws = payload;
+      state.pending.delete(ws);
+      const spec = webConnectionSpec(ws, address, state.config);
+      const started = await DynamicSupervisor.startChild(CONNECTIONS, spec);
+      if (started[0] !== 'ok') ws.terminate();
+    }
+    return ['noreply', state] as const;
+  },
+} satisfies GenServerModule<WebListenerState, { endpoint: Endpoint; config: ChatConfig }>;
+// #endregion listener
+
+// #region http
+/**
+ * Plain HTTP: the client's files, nothing else. It needs no process: the files are the same
+ * for every request and nothing changes, so Node's request handler answers straight away.
+ */
+function serveFile(
+  assets: ReadonlyMap<string, Asset>,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
+  const path = pathOf(request);
+  const asset = assets.get(path);
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    response.writeHead(405, { Allow: 'GET, HEAD' }).end();
+  } else if (asset !== undefined) {
+    response.writeHead(200, {
+      'Content-Type': asset.type,
+      'Content-Length': asset.body.length,
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+      // The page runs its own script and talks to its own server, and nothing else.
+      'Content-Security-Policy': "default-src 'self'",
+    });
+    response.end(request.method === 'HEAD' ? undefined : asset.body);
+  } else {
+    const status = path === WS_PATH ? 426 : 404;
+    const text = status === 426 ? 'this address takes WebSocket connections\n' : 'not found\n';
+    response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(text);
+  }
+}
+// #endregion http
+
+/** The path the request asks for ('' for a request target that is no URL at all). */
+function pathOf(request: IncomingMessage): string {
+  try {
+    return new URL(request.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return '';
+  }
+}
+
+/** An upgrade to anything but WS_PATH: answered in plain HTTP, then the socket is closed. */
+function refuseUpgrade(socket: Duplex): void {
+  socket.on('error', ignore);
+  socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+}
+
+function ignore(): void {}

@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { ChatClient, LineClient } from '@otp-chat/06-websocket-chat';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+
+// The command line as `pnpm start` runs it: node with tsx, in the step's directory.
+const stepDir = fileURLToPath(new URL('..', import.meta.url));
+const running: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of running.splice(0)) child.kill('SIGKILL');
+});
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=source', 'src/main.ts', ...args],
+    { cwd: stepDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  running.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  /** Resolves with stdout once it matches `pattern`. */
+  const output = async (pattern: RegExp) => {
+    while (!pattern.test(stdout)) {
+      if (child.exitCode !== null) throw new Error(`exited early: ${stdout}${stderr}`);
+      await once(child.stdout!, 'data');
+    }
+    return stdout;
+  };
+  return { child, exited, output, stderr: () => stderr, stdout: () => stdout };
+}
+
+const LISTENING =
+  /chat server listening on 127\.0\.0\.1:(\d+) — connect with: nc 127\.0\.0\.1 (\d+)\n/;
+const WEB =
+  /web chat on http:\/\/127\.0\.0\.1:(\d+)\/chat\.html \(WebSocket: (ws:\/\/127\.0\.0\.1:\d+\/ws)\)\n/;
+
+describe('main.ts', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'prints how to connect, and on %s tells users of both transports and stops cleanly',
+    async (signal) => {
+      const server = run(['--port', '0', '--web-port', '0']);
+      const [, port, again] = LISTENING.exec(await server.output(LISTENING))!;
+      expect(Number(port)).toBeGreaterThan(0);
+      expect(again).toBe(port);
+      const [, webPort, wsUrl] = WEB.exec(await server.output(WEB))!;
+      expect(wsUrl).toBe(`ws://127.0.0.1:${webPort}/ws`);
+      const alice = await LineClient.connect(Number(port));
+      await alice.expect('What is your name?');
+      alice.send('alice');
+      await alice.expect(/^You joined/);
+      const ada = await ChatClient.connect(wsUrl!, { WebSocket });
+      ada.join('lobby', 'ada');
+      await ada.expect('joined');
+      await alice.expect('* ada joined lobby');
+      server.child.kill(signal);
+      expect(await alice.expect(/shutting down/)).toBe('The server is shutting down. Bye!');
+      expect(await ada.expect('error')).toEqual({
+        type: 'error',
+        code: 'SERVER_SHUTDOWN',
+        message: 'the server is shutting down',
+      });
+      await alice.closed;
+      expect(await ada.closed).toEqual({ code: 1001, reason: 'the server is shutting down' });
+      expect(await server.exited).toBe(0);
+      expect(server.stdout()).toContain('chat server stopped');
+    },
+  );
+
+  it('takes the port from CHAT_PORT', async () => {
+    const free = createServer().listen(0, '127.0.0.1');
+    await once(free, 'listening');
+    const { port } = free.address() as { port: number };
+    free.close();
+    const server = run(['--web-port', '0'], { CHAT_PORT: String(port) });
+    expect(await server.output(LISTENING)).toContain(`nc 127.0.0.1 ${port}`);
+  });
+
+  it('takes the web port from CHAT_WEB_PORT', async () => {
+    const free = createServer().listen(0, '127.0.0.1');
+    await once(free, 'listening');
+    const { port } = free.address() as { port: number };
+    free.close();
+    const server = run(['--port', '0'], { CHAT_WEB_PORT: String(port) });
+    expect(await server.output(WEB)).toContain(`http://127.0.0.1:${port}/chat.html`);
+  });
+
+  it.each([
+    ['telnet', '--port', '--web-port'],
+    ['web', '--web-port', '--port'],
+  ])('says why and exits 1 when the %s port is taken', async (_which, taken, free) => {
+    const holder = createServer().listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const { port } = holder.address() as { port: number };
+    const server = run([taken, String(port), free, '0']);
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toMatch(/^the chat server did not start: listen EADDRINUSE: .*\n$/);
+    holder.close();
+  });
+
+  it('exits 2 with the usage on a bad port', async () => {
+    const server = run(['--port', 'eighty']);
+    expect(await server.exited).toBe(2);
+    expect(server.stderr()).toMatch(/not a port: 'eighty'[\s\S]*usage: pnpm start/);
+  });
+});

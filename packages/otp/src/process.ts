@@ -4,8 +4,8 @@
  *
  * A process is an async function with a mailbox. It runs until it awaits; `receive` suspends it
  * until a matching message arrives. Node has one thread and no preemption, so a process gives
- * the event loop back at every `await`, and the scheduler defers wake-ups every BUDGET messages
- * so that a flooded process cannot starve timers or I/O.
+ * the event loop back at every `await`, and the scheduler defers wake-ups once a few ms have gone
+ * by without an event-loop turn, so that a flooded process cannot starve timers or I/O.
  *
  * Which process is running is tracked with AsyncLocalStorage, so `self()`, `send` and `receive`
  * know their caller across any `await`. Code that runs outside every process (a script, a test,
@@ -174,18 +174,36 @@ export function whenIdle(timeoutMs = 5000): Promise<void> {
   });
 }
 
-/** Wake-ups resumed straight away (as microtasks) before the next one waits for the event loop. */
+/**
+ * The fairness rule. Wake-ups run as microtasks, which Node runs before any timer or I/O, so a
+ * flood of messages could hold the event loop for ever. Every BUDGET wake-ups the scheduler
+ * looks at the clock; once a slice of SLICE_MS has passed since the event loop last had a turn,
+ * it defers every further wake-up to a setImmediate. Counting alone (yield every BUDGET) would
+ * also be fair, but it splits every burst larger than BUDGET, such as one broadcast to a
+ * thousand subscribers, across event-loop turns for no gain in latency.
+ */
 const BUDGET = 1000;
+const SLICE_MS = 2;
 let budget = BUDGET;
+let sliceStart = performance.now();
 let deferred: Array<Proc | ((value: unknown) => void) | unknown> = [];
 let deferredScheduled = false;
 
-/** Resumes a process with `value`, as a microtask while budget lasts, else after I/O. */
+/** True if a wake-up may run now; false once the slice is spent, until the event loop has run. */
+function mayRunNow(): boolean {
+  if (deferredScheduled) return false;
+  if (--budget > 0) return true;
+  budget = BUDGET;
+  return performance.now() - sliceStart < SLICE_MS;
+}
+
+/** Resumes a process with `value`: as a microtask within the slice, else after I/O. */
 function resume(proc: Proc, resolve: (value: unknown) => void, value: unknown): void {
-  if (--budget > 0) {
-    resolve(value);
-    return;
-  }
+  if (mayRunNow()) resolve(value);
+  else defer(proc, resolve, value);
+}
+
+function defer(proc: Proc, resolve: (value: unknown) => void, value: unknown): void {
   deferred.push(proc, resolve, value);
   if (!deferredScheduled) {
     deferredScheduled = true;
@@ -198,6 +216,7 @@ function runDeferred(): void {
   deferred = [];
   deferredScheduled = false;
   budget = BUDGET;
+  sliceStart = performance.now();
   for (let i = 0; i < batch.length; i += 3) {
     const proc = batch[i] as Proc;
     // A process killed while its wake-up waited must not run again.
@@ -207,11 +226,8 @@ function runDeferred(): void {
 
 /** A promise for `value` that respects the budget: the fast path of `receive`. */
 function ready(proc: Proc, value: unknown): Promise<unknown> {
-  if (budget > 1) {
-    budget--;
-    return Promise.resolve(value);
-  }
-  return new Promise((resolve) => resume(proc, resolve, value));
+  if (mayRunNow()) return Promise.resolve(value);
+  return new Promise((resolve) => defer(proc, resolve, value));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -70,20 +70,21 @@ async function connect(): Promise<void> {
   if (!rejoining) failures = 0;
   opened.listRooms();
   const poll = setInterval(() => opened.listRooms(), ROOM_LIST_EVERY_MS);
-  const { code } = await opened.closed;
+  const { code, reason } = await opened.closed;
   clearInterval(poll);
   client = undefined;
   showInput();
-  if (code === 1008) setStatus('disconnected by the server');
-  reconnectLater();
+  reconnectLater(reason || `code ${code}`);
 }
 
-/** Tries again after 0.5 s, 1 s, 2 s... up to 10 s, give or take a fifth (so that a crowd of
- *  pages does not come back at the same instant after a restart). */
-function reconnectLater(): void {
+/**
+ * Tries again after 0.5 s, 1 s, 2 s... up to 10 s, give or take a fifth, so that a crowd of
+ * pages does not come back at the same instant after a restart.
+ */
+function reconnectLater(why = 'no connection'): void {
   const delay = Math.min(10_000, 500 * 2 ** failures) * (0.8 + Math.random() * 0.4);
   failures++;
-  setStatus(`disconnected; trying again in ${Math.ceil(delay / 1000)} s`);
+  setStatus(`disconnected (${why}); trying again in ${Math.ceil(delay / 1000)} s`);
   setTimeout(connect, delay);
 }
 // #endregion connect

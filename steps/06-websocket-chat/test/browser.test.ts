@@ -148,7 +148,8 @@ function browserTests() {
     await enter(ada, 'ada');
     await enter(grace, 'grace');
     await chat.server.stop();
-    await waitForText(ada, '#status', 'disconnected; trying again in');
+    await waitForText(ada, '#error', 'the server is shutting down');
+    await waitForText(ada, '#status', 'disconnected (');
     await chat.start({ webPort });
     await ada.locator('#messages li', { hasText: 'Connected again.' }).waitFor();
     await grace.locator('#messages li', { hasText: 'Connected again.' }).waitFor();

@@ -21,7 +21,7 @@ function socketOf(client: ChatClient): WebSocket {
 
 describe('heartbeat', () => {
   it('drops a client that does not answer pings, and its rooms see it leave', async () => {
-    await chat.start({ heartbeatMs: 100 });
+    await chat.start({ heartbeatMs: 250 });
     const grace = await chat.webLogin('grace');
     const deaf = await chat.web(DeafWebSocket);
     deaf.join('lobby', 'deaf');
@@ -32,7 +32,7 @@ describe('heartbeat', () => {
   });
 
   it('keeps a client that answers, ping after ping', async () => {
-    await chat.start({ heartbeatMs: 50 });
+    await chat.start({ heartbeatMs: 250 });
     const ada = await chat.webLogin('ada');
     const pings = await new Promise<number>((resolve) => {
       let count = 0;

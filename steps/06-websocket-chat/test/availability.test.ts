@@ -51,6 +51,29 @@ async function aliceAndBob() {
   return { alice, bob };
 }
 
+describe('the web listener', () => {
+  it('can be killed without dropping a session or the telnet port, and comes back on its port', async () => {
+    const { alice } = await aliceAndBob();
+    const ada = await chat.webLogin('ada');
+    await alice.expect('* ada joined lobby');
+    const { webPort } = chat.server;
+    const [telnetListener, webListener] = [whereis(LISTENER)!, whereis(WEB_LISTENER)!];
+    exit(webListener, 'kill');
+    await until(() => ![undefined, webListener].includes(whereis(WEB_LISTENER)));
+    // Only the web listener restarted (its siblings are one_for_one), and no session noticed.
+    expect(whereis(LISTENER)).toBe(telnetListener);
+    ada.say('lobby', 'still connected');
+    expect(await alice.next()).toBe('ada: still connected');
+    expect(chat.server.webPort).toBe(webPort);
+    const grace = await chat.webLogin('grace');
+    grace.say('lobby', 'hello');
+    expect(await ada.expect('message', (message) => message.from === 'grace')).toMatchObject({
+      text: 'hello',
+    });
+    expect(crashes.reports.map((report) => report.reason)).toEqual(['killed']);
+  });
+});
+
 describe('the listener', () => {
   it('can be killed without dropping a session, and is listening again on the same port', async () => {
     const { alice, bob } = await aliceAndBob();

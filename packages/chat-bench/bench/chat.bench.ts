@@ -1,0 +1,110 @@
+/**
+ * `pnpm bench:chat` (or `pnpm bench chat`): the chat server under load, next to the servers
+ * it should be compared with, in one run: a raw ws server (the ceiling for WebSockets),
+ * Socket.IO, and a raw node:net line server (the ceiling for telnet). Prints tables and writes
+ * every figure, the ratios otp-chat / peer and the verdict on each target, as JSON to
+ * .bench/chat.json. See the package's README for what each scenario and each server does.
+ *
+ *   pnpm bench:chat                      every scenario, every server (a few minutes)
+ *   pnpm bench:chat --smoke              tiny sizes (seconds): checks that it all still runs
+ *   pnpm bench:chat --scenarios fanout --servers otp-chat,ws --fanout-rate 400
+ *   pnpm bench:chat --profile --servers otp-chat     where the server's time goes
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fdLimits, maxFds } from '../src/children.ts';
+import { parseOptions, USAGE } from '../src/options.ts';
+import { formatProfile } from '../src/profile.ts';
+import { idleTable, loadTable, ratios, ratioTable, targets, targetTable } from '../src/report.ts';
+import {
+  type IdleResult,
+  type LoadResult,
+  type RunResult,
+  runIdle,
+  runLoad,
+} from '../src/runner.ts';
+import { scenarioPlan } from '../src/scenarios.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+function options() {
+  try {
+    return parseOptions(process.argv.slice(2), {
+      out: resolve(root, '.bench/chat.json'),
+      profileDir: resolve(root, '.bench/profiles'),
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const cpu = cpus();
+  const limits = fdLimits();
+  const machine = {
+    node: process.version,
+    cpu: cpu[0]?.model ?? 'unknown',
+    cores: cpu.length,
+    memoryBytes: totalmem(),
+    loadAverage: loadavg(),
+    fdLimits: limits,
+  };
+  console.log(
+    `node ${machine.node}, ${machine.cpu} (${machine.cores} cores), load average ${machine.loadAverage.map((n) => n.toFixed(2)).join(' ')}`,
+  );
+  console.log(
+    `open files per process: soft ${limits.soft ?? 'unlimited'}, hard ${limits.hard ?? 'unlimited'} ` +
+      `(children are raised to what they need, up to the hard limit; a server can hold ${maxFds() - 64} connections)`,
+  );
+  if (opts.smoke) console.log('smoke sizes: checks that everything runs; the figures mean nothing');
+  if (opts.profile) mkdirSync(opts.profileDir, { recursive: true });
+  const context = {
+    sizes: opts.sizes,
+    profileDir: opts.profile ? opts.profileDir : null,
+    log: (line: string) => console.log(line),
+  };
+  const results: RunResult[] = [];
+  for (const key of opts.scenarios) {
+    const scenario = scenarioPlan(key, opts.sizes);
+    console.log(`\n${scenario.title}`);
+    for (const [server, transport] of scenario.servers) {
+      if (!opts.servers.includes(server)) continue;
+      const result =
+        scenario.kind === 'load'
+          ? await runLoad(scenario, server, transport, context)
+          : await runIdle(scenario, server, transport, context);
+      if (result.capped !== null) console.log(`  note: ${result.capped}`);
+      if (result.failed > 0)
+        console.log(`  ${result.failed} clients never joined: ${result.failures.join('; ')}`);
+      if (result.profile !== null) console.log(formatProfile(result.profile));
+      results.push(result);
+    }
+  }
+  const loads = results.filter((r): r is LoadResult => r.kind === 'load');
+  const idles = results.filter((r): r is IdleResult => r.kind === 'idle');
+  if (loads.length > 0) console.log(`\n${loadTable(loads)}`);
+  if (idles.length > 0) console.log(`\nidle connections\n${idleTable(idles)}`);
+  const ratioList = ratios(results);
+  if (ratioList.length > 0) console.log(`\n${ratioTable(ratioList)}`);
+  const verdicts = targets(results);
+  console.log(`\n${targetTable(verdicts)}`);
+  const report = {
+    date: new Date().toISOString(),
+    command: ['pnpm', 'bench:chat', ...process.argv.slice(2)].join(' '),
+    machine,
+    sizes: opts.sizes,
+    smoke: opts.smoke,
+    results,
+    ratios: ratioList,
+    targets: verdicts,
+  };
+  mkdirSync(dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote ${opts.out}`);
+}
+
+await main();

@@ -1,0 +1,224 @@
+/**
+ * A load worker: a process of its own that holds some of the clients, makes some of them say
+ * timed messages, and measures what its clients receive. The coordinator drives it over IPC
+ * (see the handlers at the bottom) and merges what every worker measured.
+ */
+import type { ClientEvents, ClientPlan, LoadClient, Transport } from './clients/client.ts';
+import { nowUs } from './clock.ts';
+import { Histogram, type HistogramData } from './histogram.ts';
+import { encodeText, sentAtOf } from './payload.ts';
+import { serveParent } from './rpc.ts';
+
+export interface ConnectRequest {
+  readonly transport: Transport;
+  /** A URL for json and socketio, a port for telnet. */
+  readonly target: string | number;
+  readonly clients: readonly ClientPlan[];
+  /** How many connections may be opening at once (too many overflow the listen backlog). */
+  readonly concurrency: number;
+}
+
+export interface ConnectResult {
+  readonly connected: number;
+  readonly failed: number;
+  /** The first few reasons, to show. */
+  readonly reasons: string[];
+  readonly seconds: number;
+  /** Clients that joined, by room. */
+  readonly joinedByRoom: Record<string, number>;
+}
+
+/** A client of this worker that sends `rate` messages a second, offset by `phase` periods. */
+export interface SenderPlan {
+  readonly client: number;
+  readonly rate: number;
+  readonly phase: number;
+}
+
+export interface RunRequest {
+  /** When to start, on the shared clock (clock.ts), so every worker starts together. */
+  readonly startAtUs: number;
+  readonly durationMs: number;
+  /** Characters in each text. */
+  readonly size: number;
+  readonly senders: readonly SenderPlan[];
+}
+
+export interface WorkerStats {
+  readonly sentByRoom: Record<string, number>;
+  /** Messages received from someone else, by room: deliveries. */
+  readonly receivedByRoom: Record<string, number>;
+  /** Senders' own messages coming back to them (the JSON protocols' echo), not deliveries. */
+  readonly echoes: number;
+  readonly latency: HistogramData;
+  readonly lastDeliveryUs: number;
+  readonly errors: Record<string, number>;
+  readonly disconnects: number;
+  /** This worker's CPU time since the last reset, in microseconds. */
+  readonly cpuUs: number;
+  readonly open: number;
+}
+
+interface Held {
+  readonly plan: ClientPlan;
+  client: LoadClient | undefined;
+}
+
+const held: Held[] = [];
+let frames = 0;
+/** Connections that closed without being asked to, since the worker started. */
+let dropped = 0;
+let counters = freshCounters();
+
+function freshCounters() {
+  return {
+    sentByRoom: {} as Record<string, number>,
+    receivedByRoom: {} as Record<string, number>,
+    echoes: 0,
+    latency: new Histogram(),
+    lastDeliveryUs: 0,
+    errors: {} as Record<string, number>,
+    disconnects: 0,
+    cpuAtReset: cpuUs(),
+  };
+}
+
+function cpuUs(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
+function eventsFor(plan: ClientPlan): ClientEvents {
+  return {
+    frame: () => frames++,
+    message: (from, text) => {
+      if (from === plan.name) {
+        counters.echoes++;
+        return;
+      }
+      const sentAt = sentAtOf(text);
+      if (sentAt === undefined) return;
+      const now = nowUs();
+      counters.latency.record(now - sentAt);
+      counters.lastDeliveryUs = now;
+      counters.receivedByRoom[plan.room] = (counters.receivedByRoom[plan.room] ?? 0) + 1;
+    },
+    error: (code) => (counters.errors[code] = (counters.errors[code] ?? 0) + 1),
+    closed: () => {
+      counters.disconnects++;
+      dropped++;
+    },
+  };
+}
+
+async function connector(transport: Transport, target: string | number) {
+  switch (transport) {
+    case 'json': {
+      const { connectJson } = await import('./clients/json_client.ts');
+      return (plan: ClientPlan) => connectJson(target as string, plan, eventsFor(plan));
+    }
+    case 'socketio': {
+      const { connectSocketIo } = await import('./clients/socketio_client.ts');
+      return (plan: ClientPlan) => connectSocketIo(target as string, plan, eventsFor(plan));
+    }
+    case 'telnet': {
+      const { connectTelnet } = await import('./clients/telnet_client.ts');
+      return (plan: ClientPlan) => connectTelnet(target as number, plan, eventsFor(plan));
+    }
+  }
+}
+
+/** Connects (and joins) every client, `concurrency` at a time. */
+async function connectAll(request: ConnectRequest): Promise<ConnectResult> {
+  const start = nowUs();
+  const connect = await connector(request.transport, request.target);
+  const reasons: string[] = [];
+  const joinedByRoom: Record<string, number> = {};
+  let failed = 0;
+  let next = 0;
+  const lane = async () => {
+    while (next < request.clients.length) {
+      const entry: Held = { plan: request.clients[next++]!, client: undefined };
+      held.push(entry);
+      try {
+        entry.client = await connect(entry.plan);
+        joinedByRoom[entry.plan.room] = (joinedByRoom[entry.plan.room] ?? 0) + 1;
+      } catch (error) {
+        failed++;
+        if (reasons.length < 5) reasons.push((error as Error).message);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, request.concurrency) }, lane));
+  return {
+    connected: request.clients.length - failed,
+    failed,
+    reasons,
+    seconds: (nowUs() - start) / 1e6,
+    joinedByRoom,
+  };
+}
+
+/** Each sender says its messages on its own schedule; resolves when all have been said. */
+function run(request: RunRequest): Promise<{ sent: number }> {
+  const endUs = request.startAtUs + request.durationMs * 1000;
+  let sent = 0;
+  const senders = request.senders.map(
+    (sender) =>
+      new Promise<void>((resolve) => {
+        const entry = held[sender.client];
+        const client = entry?.client;
+        if (entry === undefined || client === undefined) return resolve();
+        const periodUs = 1e6 / sender.rate;
+        let seq = 0;
+        const tick = () => {
+          // Every message due by now goes out, so a late timer does not lower the rate.
+          let due = request.startAtUs + (seq + sender.phase) * periodUs;
+          while (due <= nowUs() && due < endUs) {
+            client.say(encodeText(nowUs(), sender.client, seq, request.size));
+            const room = entry.plan.room;
+            counters.sentByRoom[room] = (counters.sentByRoom[room] ?? 0) + 1;
+            sent++;
+            seq++;
+            due = request.startAtUs + (seq + sender.phase) * periodUs;
+          }
+          if (due >= endUs) return resolve();
+          setTimeout(tick, Math.max(0, (due - nowUs()) / 1000));
+        };
+        setTimeout(tick, Math.max(0, (request.startAtUs - nowUs()) / 1000));
+      }),
+  );
+  return Promise.all(senders).then(() => ({ sent }));
+}
+
+function stats(): WorkerStats {
+  return {
+    sentByRoom: counters.sentByRoom,
+    receivedByRoom: counters.receivedByRoom,
+    echoes: counters.echoes,
+    latency: counters.latency.toJSON(),
+    lastDeliveryUs: counters.lastDeliveryUs,
+    errors: counters.errors,
+    disconnects: counters.disconnects,
+    cpuUs: cpuUs() - counters.cpuAtReset,
+    open: held.filter((entry) => entry.client !== undefined).length - dropped,
+  };
+}
+
+serveParent(
+  {
+    connect: connectAll,
+    /** Frames received so far, to tell when the server has gone quiet. */
+    frames: () => frames,
+    reset: () => {
+      counters = freshCounters();
+    },
+    run,
+    stats,
+    close: () => {
+      for (const entry of held) entry.client?.close();
+      held.length = 0;
+    },
+  },
+  { pid: process.pid },
+);

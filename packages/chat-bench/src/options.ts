@@ -1,0 +1,147 @@
+/**
+ * The command line: which scenarios and servers, the sizes of each scenario, and the run's
+ * settings. Every size has a flag; `--smoke` makes every size tiny (the test runs that).
+ */
+import { parseArgs } from 'node:util';
+import { SERVER_NAMES, type ServerName } from './peers/peer.ts';
+
+export const SCENARIO_KEYS = ['fanout', 'rooms', 'idle', 'telnet'] as const;
+export type ScenarioKey = (typeof SCENARIO_KEYS)[number];
+
+export interface Sizes {
+  /** Seconds of measured sending in each load scenario. */
+  readonly duration: number;
+  /** Seconds of sending before that, not measured (the JIT warms up, buffers grow). */
+  readonly warmup: number;
+  /** Load worker processes. */
+  readonly workers: number;
+  /** Connections each worker opens at once while connecting. */
+  readonly concurrency: number;
+  /** Characters in each message's text. */
+  readonly textSize: number;
+  /** Messages a second one sending client says: under every server's flood limit (20). */
+  readonly senderRate: number;
+  readonly fanoutClients: number;
+  readonly fanoutRate: number;
+  readonly rooms: number;
+  readonly roomSize: number;
+  readonly roomRate: number;
+  readonly idleConnections: number;
+  readonly idleRoomSize: number;
+  readonly telnetClients: number;
+  readonly telnetRate: number;
+}
+
+export const defaultSizes: Sizes = {
+  duration: 10,
+  warmup: 2,
+  workers: 2,
+  concurrency: 100,
+  textSize: 64,
+  senderRate: 5,
+  fanoutClients: 1000,
+  fanoutRate: 50,
+  rooms: 100,
+  roomSize: 50,
+  roomRate: 10,
+  idleConnections: 20_000,
+  idleRoomSize: 50,
+  telnetClients: 1000,
+  telnetRate: 50,
+};
+
+/** A few seconds in all: every scenario and server still runs, with a handful of clients. */
+export const smokeSizes: Sizes = {
+  ...defaultSizes,
+  duration: 1,
+  warmup: 0.3,
+  workers: 1,
+  concurrency: 20,
+  fanoutClients: 20,
+  fanoutRate: 20,
+  rooms: 4,
+  roomSize: 5,
+  roomRate: 5,
+  idleConnections: 40,
+  idleRoomSize: 10,
+  telnetClients: 20,
+  telnetRate: 20,
+};
+
+/** Flag name for each size: `fanoutClients` is `--fanout-clients`. */
+function flagOf(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+export interface Options {
+  readonly sizes: Sizes;
+  readonly scenarios: readonly ScenarioKey[];
+  readonly servers: readonly ServerName[];
+  readonly profile: boolean;
+  readonly smoke: boolean;
+  readonly out: string;
+  readonly profileDir: string;
+}
+
+export const USAGE = `usage: pnpm bench:chat [flags]
+  --smoke                 tiny sizes, a few seconds: checks that every scenario still runs
+  --scenarios a,b         some of ${SCENARIO_KEYS.join(',')} (default: all)
+  --servers a,b           some of ${SERVER_NAMES.join(',')} (default: all)
+  --profile               CPU-profile each server (.bench/profiles) and show where its time went
+  --out <file>            where the JSON goes (default .bench/chat.json)
+  sizes (defaults in parentheses):
+${Object.entries(defaultSizes)
+  .map(([key, value]) => `  --${flagOf(key)} <n>`.padEnd(26) + `(${value})`)
+  .join('\n')}`;
+
+export function parseOptions(
+  argv: readonly string[],
+  defaults: { out: string; profileDir: string },
+): Options {
+  const sizeFlags = Object.fromEntries(
+    Object.keys(defaultSizes).map((key) => [flagOf(key), { type: 'string' as const }]),
+  );
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      ...sizeFlags,
+      smoke: { type: 'boolean', default: false },
+      scenarios: { type: 'string' },
+      servers: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      out: { type: 'string', default: defaults.out },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const sizes: Record<string, number> = { ...(values.smoke ? smokeSizes : defaultSizes) };
+  for (const key of Object.keys(sizes)) {
+    const given = (values as Record<string, unknown>)[flagOf(key)];
+    if (given === undefined) continue;
+    const n = Number(given);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new RangeError(`--${flagOf(key)} needs a positive number`);
+    sizes[key] = n;
+  }
+  return {
+    sizes: sizes as unknown as Sizes,
+    scenarios: listOf(values.scenarios, SCENARIO_KEYS, '--scenarios'),
+    servers: listOf(values.servers, SERVER_NAMES, '--servers'),
+    profile: values.profile ?? false,
+    smoke: values.smoke ?? false,
+    out: values.out ?? defaults.out,
+    profileDir: defaults.profileDir,
+  };
+}
+
+function listOf<T extends string>(given: string | undefined, all: readonly T[], flag: string): T[] {
+  if (given === undefined) return [...all];
+  const picked = given.split(',').map((item) => item.trim());
+  const unknown = picked.filter((item) => !all.includes(item as T));
+  if (unknown.length > 0)
+    throw new RangeError(`${flag}: unknown ${unknown.join(', ')}; known: ${all.join(', ')}`);
+  return picked as T[];
+}

@@ -1,0 +1,113 @@
+/**
+ * The four scenarios as plans: which rooms, how many clients in each, how fast each room
+ * talks, which servers run it and over which protocol.
+ */
+import type { Transport } from './clients/client.ts';
+import { TELNET_ROOM } from './clients/telnet_client.ts';
+import type { ScenarioKey, Sizes } from './options.ts';
+import type { ServerName } from './peers/peer.ts';
+
+export interface RoomPlan {
+  readonly name: string;
+  readonly members: number;
+  /** Messages a second said in the room, all senders together. */
+  readonly rate: number;
+}
+
+interface ScenarioBase {
+  readonly key: ScenarioKey;
+  readonly title: string;
+  /** The servers that run it, each with the protocol its clients speak. */
+  readonly servers: ReadonlyArray<readonly [ServerName, Transport]>;
+}
+
+/** Clients in rooms, some of them talking at a fixed total rate: throughput and latency. */
+export interface LoadScenario extends ScenarioBase {
+  readonly kind: 'load';
+  readonly rooms: readonly RoomPlan[];
+}
+
+/** Connections that join rooms and say nothing: memory per connection. */
+export interface IdleScenario extends ScenarioBase {
+  readonly kind: 'idle';
+  readonly rooms: readonly RoomPlan[];
+}
+
+export type Scenario = LoadScenario | IdleScenario;
+
+const WEB_SERVERS = [
+  ['otp-chat', 'json'],
+  ['ws', 'json'],
+  ['socket.io', 'socketio'],
+] as const;
+const TELNET_SERVERS = [
+  ['otp-chat', 'telnet'],
+  ['net', 'telnet'],
+] as const;
+
+/** `count` clients in rooms of `size` (the last one smaller if need be). */
+function roomsOf(prefix: string, count: number, size: number, rate: number): RoomPlan[] {
+  const rooms: RoomPlan[] = [];
+  for (let placed = 0; placed < count; placed += size) {
+    rooms.push({
+      name: `${prefix}${rooms.length + 1}`,
+      members: Math.min(size, count - placed),
+      rate,
+    });
+  }
+  return rooms;
+}
+
+export function scenarioPlan(key: ScenarioKey, sizes: Sizes): Scenario {
+  switch (key) {
+    case 'fanout':
+      return {
+        key,
+        kind: 'load',
+        title: `fan-out: 1 room of ${sizes.fanoutClients} WebSocket clients, ${sizes.fanoutRate} msg/s`,
+        servers: WEB_SERVERS,
+        rooms: [{ name: TELNET_ROOM, members: sizes.fanoutClients, rate: sizes.fanoutRate }],
+      };
+    case 'rooms':
+      return {
+        key,
+        kind: 'load',
+        title: `many rooms: ${sizes.rooms} rooms of ${sizes.roomSize}, ${sizes.roomRate} msg/s each`,
+        servers: WEB_SERVERS,
+        rooms: roomsOf('room', sizes.rooms * sizes.roomSize, sizes.roomSize, sizes.roomRate),
+      };
+    case 'idle':
+      return {
+        key,
+        kind: 'idle',
+        title: `idle: ${sizes.idleConnections} WebSocket connections in rooms of ${sizes.idleRoomSize}`,
+        servers: WEB_SERVERS,
+        rooms: roomsOf('idle', sizes.idleConnections, sizes.idleRoomSize, 0),
+      };
+    case 'telnet':
+      return {
+        key,
+        kind: 'load',
+        title: `telnet fan-out: 1 room of ${sizes.telnetClients} TCP clients, ${sizes.telnetRate} msg/s`,
+        servers: TELNET_SERVERS,
+        rooms: [{ name: TELNET_ROOM, members: sizes.telnetClients, rate: sizes.telnetRate }],
+      };
+  }
+}
+
+/** How many clients a plan has in all. */
+export function clientCount(rooms: readonly RoomPlan[]): number {
+  return rooms.reduce((sum, room) => sum + room.members, 0);
+}
+
+/** The same plan with at most `max` clients, the last rooms cut first. */
+export function capClients(rooms: readonly RoomPlan[], max: number): RoomPlan[] {
+  const capped: RoomPlan[] = [];
+  let left = max;
+  for (const room of rooms) {
+    if (left <= 0) break;
+    capped.push({ ...room, members: Math.min(room.members, left) });
+    left -= room.members;
+  }
+  return capped;
+}

@@ -1,0 +1,65 @@
+/**
+ * The process a server under test runs in, alone, so that its memory and CPU figures are its
+ * own: `server_child.ts <server>`. It loads only that server's code, starts it on free ports,
+ * tells the coordinator where it listens, then answers requests for its memory, CPU time and
+ * connection count. Started with --expose-gc, so a memory reading can come after a full
+ * collection; with --cpu-prof when the benchmark profiles (the profile is written on exit).
+ */
+
+import { type Peer, SERVER_NAMES, type ServerName } from './peers/peer.ts';
+import { serveParent } from './rpc.ts';
+
+/** What the server child says when it is ready. */
+export interface ServerReady {
+  readonly endpoints: Peer['endpoints'];
+  readonly pid: number;
+}
+
+/** One reading of the server's memory (bytes) and CPU time (microseconds, user + system). */
+export interface ServerSample {
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+  readonly cpuUs: number;
+}
+
+async function start(name: ServerName): Promise<Peer> {
+  switch (name) {
+    case 'otp-chat':
+      return (await import('./peers/otp_chat.ts')).startOtpChat();
+    case 'ws':
+      return (await import('./peers/ws_server.ts')).startWsServer();
+    case 'socket.io':
+      return (await import('./peers/socketio_server.ts')).startSocketIoServer();
+    case 'net':
+      return (await import('./peers/net_server.ts')).startNetServer();
+  }
+}
+
+function sample({ gc }: { gc: boolean }): ServerSample {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (gc && collect !== undefined) {
+    // Twice: the first collection can leave garbage that only a second one frees.
+    collect();
+    collect();
+  }
+  const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+  const { user, system } = process.cpuUsage();
+  return { rss, heapUsed, heapTotal, external, cpuUs: user + system };
+}
+
+const name = process.argv[2] as ServerName;
+if (!SERVER_NAMES.includes(name)) throw new Error(`unknown server ${name}`);
+const peer = await start(name);
+serveParent(
+  {
+    sample,
+    connections: () => peer.connections(),
+    // Exits at once (the profile, if any, is written on the way out); the load is gone by now.
+    exit: () => {
+      setImmediate(() => process.exit(0));
+    },
+  },
+  { endpoints: peer.endpoints, pid: process.pid } satisfies ServerReady,
+);

@@ -17,7 +17,8 @@ export interface Asset {
   readonly type: string;
 }
 
-const PUBLIC = new URL('../public/', import.meta.url);
+const STEP = new URL('../', import.meta.url);
+const PUBLIC = new URL('public/', STEP);
 
 let assets: Promise<ReadonlyMap<string, Asset>> | undefined;
 
@@ -49,6 +50,9 @@ async function bundleScript(): Promise<Buffer> {
     format: 'esm',
     target: 'es2022',
     write: false,
+    // File names in the bundle's comments and source map are from the step's directory,
+    // whatever directory the server was started from.
+    absWorkingDir: fileURLToPath(STEP),
     // The original files, for the browser's developer tools.
     sourcemap: 'inline',
     logLevel: 'silent',

@@ -63,6 +63,8 @@ export class Proc {
   waitTimer: Deadline<Proc> | null = null;
   /** Run synchronously at exit, before any signal goes out (Registry uses it to forget names). */
   exitHooks: Array<(reason: ExitReason) => void> | null = null;
+  /** Timers from `sendAfter` aimed at this pid: cancelled when it exits, as in Erlang. */
+  timers: Set<Ref> | null = null;
   #meta: ProcessMeta | undefined = undefined;
 
   constructor(id: number) {
@@ -648,6 +650,7 @@ export function terminate(proc: Proc, reason: ExitReason): void {
   if (proc !== shell) liveCount--;
   if (proc.name !== undefined) registered.delete(proc.name);
   described.delete(proc);
+  if (proc.timers) cancelTimersOf(proc);
   if (proc.exitHooks) for (const hook of proc.exitHooks) hook(reason);
   pendingExits.push(proc);
   if (propagating) return;
@@ -736,21 +739,48 @@ export function registeredNames(): string[] {
 // ---------------------------------------------------------------------------------------------
 // Timers
 
-const timers = new Map<Ref, { handle: NodeJS.Timeout; due: number }>();
+interface Timer {
+  readonly handle: NodeJS.Timeout;
+  readonly due: number;
+  /** The process a pid-addressed timer is for; a name is looked up when the timer fires. */
+  readonly target: Proc | null;
+}
 
-/** Sends `message` to `dest` after `ms` milliseconds; returns a ref for `cancelTimer`. */
+const timers = new Map<Ref, Timer>();
+
+/**
+ * Sends `message` to `dest` after `ms` milliseconds; returns a ref for `cancelTimer`. A timer
+ * aimed at a pid is cancelled when that process exits (one aimed at a dead pid never fires);
+ * a timer aimed at a name finds whoever has the name when it fires.
+ */
 export function sendAfter(dest: Dest, message: unknown, ms: number): Ref {
   currentProc();
   if (!(ms >= 0) || ms === Number.POSITIVE_INFINITY)
     throw new BadArgError(`sendAfter: bad delay ${ms}`);
   const ref = new Ref();
-  const handle = setTimeout(() => {
-    timers.delete(ref);
-    const target = typeof dest === 'string' ? registered.get(dest) : (dest.proc as Proc | null);
-    if (target) deliver(target, message);
-  }, ms);
-  timers.set(ref, { handle, due: performance.now() + ms });
+  const target = typeof dest === 'string' ? null : destProc(dest);
+  if (typeof dest !== 'string' && target === null) return ref;
+  const handle = setTimeout(fireTimer, ms, ref, dest, message);
+  timers.set(ref, { handle, due: performance.now() + ms, target });
+  if (target !== null) (target.timers ??= new Set()).add(ref);
   return ref;
+}
+
+function fireTimer(ref: Ref, dest: Dest, message: unknown): void {
+  const timer = timers.get(ref);
+  timers.delete(ref);
+  timer?.target?.timers?.delete(ref);
+  const target = typeof dest === 'string' ? registered.get(dest) : (dest.proc as Proc | null);
+  if (target) deliver(target, message);
+}
+
+function cancelTimersOf(proc: Proc): void {
+  for (const ref of proc.timers ?? []) {
+    const timer = timers.get(ref);
+    if (timer) clearTimeout(timer.handle);
+    timers.delete(ref);
+  }
+  proc.timers = null;
 }
 
 /** Cancels a timer; returns the ms it had left, or false if it already fired or was cancelled. */
@@ -760,6 +790,7 @@ export function cancelTimer(ref: Ref): number | false {
   if (timer === undefined) return false;
   clearTimeout(timer.handle);
   timers.delete(ref);
+  timer.target?.timers?.delete(ref);
   return Math.max(0, Math.round(timer.due - performance.now()));
 }
 

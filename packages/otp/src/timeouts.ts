@@ -8,9 +8,14 @@
  * timer armed no later than the oldest. Cancelling marks the entry dead; dead entries leave from
  * the front, or in a sweep once they outnumber the live ones. The timer holds the event loop
  * open only while its lane has a live wait, as a timer per wait would.
+ *
+ * A lane with no live wait keeps its (unreferenced) timer, so that the next call of the same
+ * duration finds it armed; only the IDLE_LANES most recently emptied lanes are kept that way,
+ * so waits of ever-changing durations (a deadline counted down) cannot pile up lanes.
  */
 
 const MAX_DELAY = 2 ** 31 - 1;
+const IDLE_LANES = 16;
 
 /** A pending timeout; `cancel` it when the wait ends some other way. */
 export interface Deadline<T> {
@@ -31,6 +36,13 @@ interface Lane<T> {
 
 export class Timeouts<T> {
   private readonly lanes = new Map<number, Lane<T>>();
+  /** How many lanes exist (for tests: waits of many durations must not pile them up). */
+  get laneCount(): number {
+    return this.lanes.size;
+  }
+
+  /** Lanes with no live wait, oldest emptied first. */
+  private readonly idle = new Set<Lane<T>>();
 
   /** `expire(owner)` runs when a deadline passes without being cancelled. */
   constructor(private readonly expire: (owner: T) => void) {}
@@ -39,7 +51,7 @@ export class Timeouts<T> {
     const lane = this.laneFor(ms);
     const deadline: Deadline<T> = { owner, at: performance.now() + ms, lane };
     lane.entries.push(deadline);
-    lane.live++;
+    if (lane.live++ === 0) this.idle.delete(lane);
     // A later deadline never needs an earlier timer: one armed for an older entry fires first.
     if (lane.timer === null) this.arm(lane, ms);
     else if (!lane.referenced) {
@@ -60,9 +72,19 @@ export class Timeouts<T> {
         lane.timer?.unref();
         lane.referenced = false;
       }
+      this.keepIdle(lane);
     } else if (lane.entries.length - lane.head > 2 * lane.live + 1024) {
       sweep(lane);
     }
+  }
+
+  private keepIdle(lane: Lane<T>): void {
+    this.idle.add(lane);
+    if (this.idle.size <= IDLE_LANES) return;
+    const oldest = this.idle.values().next().value as Lane<T>;
+    this.idle.delete(oldest);
+    if (oldest.timer !== null) clearTimeout(oldest.timer);
+    this.lanes.delete(oldest.ms);
   }
 
   private laneFor(ms: number): Lane<T> {
@@ -103,7 +125,10 @@ export class Timeouts<T> {
     if (lane.timer !== null) return; // `expire` started a new wait that armed it again
     const next = entries[lane.head];
     if (lane.live > 0 && next != null) this.arm(lane, Math.max(1, Math.ceil(next.at - now)));
-    else if (lane.live === 0) this.lanes.delete(lane.ms);
+    else if (lane.live === 0) {
+      this.idle.delete(lane);
+      this.lanes.delete(lane.ms);
+    }
   }
 }
 

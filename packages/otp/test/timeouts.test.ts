@@ -59,4 +59,11 @@ describe('receive timeouts (one timer per duration)', () => {
     first.timeouts.start(2, 10);
     expect(await first.expired).toEqual([2]);
   });
+
+  it('does not pile up lanes for waits of ever-changing durations', () => {
+    const timeouts = new Timeouts<number>(() => {});
+    // A deadline counted down: every wait has a new duration and ends before its timeout.
+    for (let ms = 10_000; ms < 11_000; ms++) timeouts.cancel(timeouts.start(ms, ms));
+    expect(timeouts.laneCount).toBeLessThanOrEqual(16);
+  });
 });

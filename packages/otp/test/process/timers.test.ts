@@ -65,4 +65,18 @@ describe('timers', () => {
       expect(() => sendAfter(self(), 'x', ms)).toThrow(BadArgError);
     }
   });
+
+  it('a timer aimed at a pid is cancelled when that process exits', async () => {
+    const target = spawn(() => receive());
+    const ref = sendAfter(target, 'too late', 1000);
+    exit(target, 'kill');
+    // The timer is gone at once: nothing is left to cancel, and nothing keeps Node waiting.
+    expect(cancelTimer(ref)).toBe(false);
+  });
+
+  it('a timer aimed at a dead pid never fires and has nothing to cancel', () => {
+    const dead = spawn(() => undefined);
+    exit(dead, 'kill');
+    expect(cancelTimer(sendAfter(dead, 'nobody', 10))).toBe(false);
+  });
 });

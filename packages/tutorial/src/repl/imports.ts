@@ -42,28 +42,51 @@ export function stepImportResolver({ step, baseDir, impl }: ResolverOptions): Im
       return pathToFileURL(resolve(baseDir, specifier)).href;
     }
     if (specifier === step.name) return impl ? implEntry(impl) : packageEntry(step.dir, specifier);
-    const dir = packageDir(requireFromStep, specifier);
+    const dir = packageDir(step.dir, specifier);
     return dir ? packageEntry(dir, specifier) : requiredOr(requireFromStep, specifier);
   };
 }
 
 // Workspace packages name their TypeScript entry under the `source` condition. Reading it from
 // the manifest, rather than trusting the process to run with --conditions=source, makes the
-// same resolution work under vitest too.
+// same resolution work under vitest too. Other packages load through their ES module entry (the
+// `import` condition): `import { WebSocket } from 'ws'` must give what it gives in a script, and
+// a CommonJS entry would hide names that Node cannot detect in it.
 function packageEntry(dir: string, specifier: string): string {
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-    exports?: { '.'?: { source?: string } };
+    exports?: unknown;
   };
-  const source = manifest.exports?.['.']?.source;
-  if (source) return pathToFileURL(join(dir, source)).href;
+  const entry = exportTarget(manifest.exports);
+  if (entry) return pathToFileURL(join(dir, entry)).href;
   return requiredOr(createRequire(join(dir, 'package.json')), specifier);
 }
 
-function packageDir(require: NodeJS.Require, specifier: string): string | undefined {
-  try {
-    return dirname(require.resolve(`${specifier}/package.json`));
-  } catch {
-    return undefined; // a subpath, or a package that does not export its package.json
+const CONDITIONS = ['source', 'import', 'node', 'default'];
+
+/** The file a package's `exports` gives for its main entry under CONDITIONS, if any. */
+function exportTarget(exports: unknown): string | undefined {
+  if (typeof exports === 'string') return exports;
+  if (exports === null || typeof exports !== 'object' || Array.isArray(exports)) return undefined;
+  const map = exports as Record<string, unknown>;
+  // `exports` is either a map of subpaths ('.', './x') or directly the conditions of '.'.
+  if (Object.keys(map).some((key) => key.startsWith('.'))) return exportTarget(map['.']);
+  for (const condition of CONDITIONS) {
+    if (condition in map) {
+      const target = exportTarget(map[condition]);
+      if (target) return target;
+    }
+  }
+  return undefined;
+}
+
+/** The directory of the package a bare name points to, found the way Node looks in node_modules. */
+function packageDir(from: string, specifier: string): string | undefined {
+  // Only a package's own name: a subpath ('pkg/x') goes through `exports` or require.
+  if (!/^(@[^/]+\/)?[^/@][^/]*$/.test(specifier)) return undefined;
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', specifier);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dirname(dir) === dir) return undefined;
   }
 }
 

@@ -21,8 +21,10 @@ const steps = (existsSync(stepsDir) ? readdirSync(stepsDir) : [])
   .sort((a, b) => a.otpChat.step - b.otpChat.step);
 const server = steps.filter((pkg) => pkg.scripts?.start).at(-1);
 
+// `pnpm start -- --port 0` hands the `--` on; it only separated pnpm's flags from the server's.
+const flags = process.argv[2] === '--' ? process.argv.slice(3) : process.argv.slice(2);
 const [cmd, args] = server
-  ? ['pnpm', ['--silent', '--filter', server.name, 'start', ...process.argv.slice(2)]]
+  ? ['pnpm', ['--silent', '--filter', server.name, 'start', ...flags]]
   : ['pnpm', ['--silent', 'tutorial', 'run', '01']];
 if (server) console.error(`Starting ${server.otpChat.title} (${server.name})`);
 else console.error('No chat server step yet: replaying the step 01 REPL session.');

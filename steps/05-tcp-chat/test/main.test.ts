@@ -78,6 +78,12 @@ describe('main.ts', () => {
     taken.close();
   });
 
+  it('takes its flags after a `--`, as `pnpm start -- --port 0` passes them', async () => {
+    const server = run(['--', '--port', '0']);
+    const [, port] = LISTENING.exec(await server.output(LISTENING))!;
+    expect(Number(port)).toBeGreaterThan(0);
+  });
+
   it('exits 2 with the usage on a bad port', async () => {
     const server = run(['--port', 'eighty']);
     expect(await server.exited).toBe(2);

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   let address: { host: string; port: number; webPort: number };
   try {
     const { values } = parseArgs({
+      args: flags(process.argv.slice(2)),
       options: {
         host: { type: 'string' },
         port: { type: 'string' },
@@ -73,3 +74,8 @@ function stopOnSignal(server: Chat): void {
 }
 
 await main();
+
+/** `pnpm start -- --port 0` passes the `--` on; it only separates pnpm's flags from ours. */
+function flags(argv: string[]): string[] {
+  return argv[0] === '--' ? argv.slice(1) : argv;
+}

@@ -105,6 +105,11 @@ describe('main.ts', () => {
     holder.close();
   });
 
+  it('takes its flags after a `--`, as `pnpm start -- --port 0` passes them', async () => {
+    const server = run(['--', '--port', '0', '--web-port', '0']);
+    expect(await server.output(LISTENING)).toMatch(/nc 127\.0\.0\.1 \d+/);
+  });
+
   it('exits 2 with the usage on a bad port', async () => {
     const server = run(['--port', 'eighty']);
     expect(await server.exited).toBe(2);

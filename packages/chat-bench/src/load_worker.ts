@@ -6,7 +6,7 @@
 import type { ClientEvents, ClientPlan, LoadClient, Transport } from './clients/client.ts';
 import { nowUs } from './clock.ts';
 import { Histogram, type HistogramData } from './histogram.ts';
-import { encodeText, sentAtOf } from './payload.ts';
+import { encodeText, stampOf } from './payload.ts';
 import { serveParent } from './rpc.ts';
 
 export interface ConnectRequest {
@@ -36,6 +36,8 @@ export interface SenderPlan {
 }
 
 export interface RunRequest {
+  /** Tells this run's messages from an earlier run's late ones. */
+  readonly id: number;
   /** When to start, on the shared clock (clock.ts), so every worker starts together. */
   readonly startAtUs: number;
   readonly durationMs: number;
@@ -50,6 +52,8 @@ export interface WorkerStats {
   readonly receivedByRoom: Record<string, number>;
   /** Senders' own messages coming back to them (the JSON protocols' echo), not deliveries. */
   readonly echoes: number;
+  /** Messages of an earlier run that arrived during this one: not counted. */
+  readonly stale: number;
   readonly latency: HistogramData;
   readonly lastDeliveryUs: number;
   readonly errors: Record<string, number>;
@@ -69,12 +73,15 @@ let frames = 0;
 /** Connections that closed without being asked to, since the worker started. */
 let dropped = 0;
 let counters = freshCounters();
+/** The run whose messages count now. */
+let currentRun = 0;
 
 function freshCounters() {
   return {
     sentByRoom: {} as Record<string, number>,
     receivedByRoom: {} as Record<string, number>,
     echoes: 0,
+    stale: 0,
     latency: new Histogram(),
     lastDeliveryUs: 0,
     errors: {} as Record<string, number>,
@@ -96,10 +103,14 @@ function eventsFor(plan: ClientPlan): ClientEvents {
         counters.echoes++;
         return;
       }
-      const sentAt = sentAtOf(text);
-      if (sentAt === undefined) return;
+      const stamp = stampOf(text);
+      if (stamp === undefined) return;
+      if (stamp.run !== currentRun) {
+        counters.stale++;
+        return;
+      }
       const now = nowUs();
-      counters.latency.record(now - sentAt);
+      counters.latency.record(now - stamp.sentAtUs);
       counters.lastDeliveryUs = now;
       counters.receivedByRoom[plan.room] = (counters.receivedByRoom[plan.room] ?? 0) + 1;
     },
@@ -161,6 +172,7 @@ async function connectAll(request: ConnectRequest): Promise<ConnectResult> {
 
 /** Each sender says its messages on its own schedule; resolves when all have been said. */
 function run(request: RunRequest): Promise<{ sent: number }> {
+  currentRun = request.id;
   const endUs = request.startAtUs + request.durationMs * 1000;
   let sent = 0;
   const senders = request.senders.map(
@@ -175,7 +187,7 @@ function run(request: RunRequest): Promise<{ sent: number }> {
           // Every message due by now goes out, so a late timer does not lower the rate.
           let due = request.startAtUs + (seq + sender.phase) * periodUs;
           while (due <= nowUs() && due < endUs) {
-            client.say(encodeText(nowUs(), sender.client, seq, request.size));
+            client.say(encodeText(nowUs(), request.id, sender.client, seq, request.size));
             const room = entry.plan.room;
             counters.sentByRoom[room] = (counters.sentByRoom[room] ?? 0) + 1;
             sent++;
@@ -196,6 +208,7 @@ function stats(): WorkerStats {
     sentByRoom: counters.sentByRoom,
     receivedByRoom: counters.receivedByRoom,
     echoes: counters.echoes,
+    stale: counters.stale,
     latency: counters.latency.toJSON(),
     lastDeliveryUs: counters.lastDeliveryUs,
     errors: counters.errors,

@@ -87,7 +87,7 @@ export const USAGE = `usage: pnpm bench:chat [flags]
   --smoke                 tiny sizes, a few seconds: checks that every scenario still runs
   --scenarios a,b         some of ${SCENARIO_KEYS.join(',')} (default: all)
   --servers a,b           some of ${SERVER_NAMES.join(',')} (default: all)
-  --profile               CPU-profile each server (.bench/profiles) and show where its time went
+  --profile               CPU-profile each server over the measured run (.bench/profiles)
   --out <file>            where the JSON goes (default .bench/chat.json)
   sizes (defaults in parentheses):
 ${Object.entries(defaultSizes)

@@ -67,7 +67,8 @@ export function summarizeProfile(file: string, top = 12): ProfileSummary {
     const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
     const part = partOf(url, functionName);
     parts.set(part, (parts.get(part) ?? 0) + count);
-    const where = url === '' ? '' : ` ${shortUrl(url)}:${lineNumber + 1}`;
+    const where =
+      url === '' ? '' : ` ${shortUrl(url)}${lineNumber > 0 ? `:${lineNumber + 1}` : ''}`;
     const name = `${functionName || '(anonymous)'}${where}`;
     functions.set(name, (functions.get(name) ?? 0) + count);
   }

@@ -39,6 +39,7 @@ const LOAD_FIGURES: ReadonlyArray<readonly [string, (r: LoadResult) => number]> 
   ['delivered/s', (r) => r.deliveredPerSecond],
   ['p99 latency', (r) => r.latencyMs.p99],
   ['server CPU', (r) => r.serverCpu],
+  ['server CPU per delivery', (r) => r.serverCpuPerDeliveryUs],
   ['server RSS', (r) => r.memory.rss],
 ];
 const IDLE_FIGURES: ReadonlyArray<readonly [string, (r: IdleResult) => number]> = [
@@ -79,13 +80,16 @@ export function targets(results: readonly RunResult[]): TargetVerdict[] {
     ] as const) {
       const other = find<LoadResult>(results, scenario, peer);
       const ratio = divide(otp?.deliveredPerSecond, other?.deliveredPerSecond);
+      // Deliveries per CPU-second: what each server could reach with a core to itself.
+      const perCpu = divide(other?.serverCpuPerDeliveryUs, otp?.serverCpuPerDeliveryUs);
       verdicts.push({
         target: `${scenario}: delivered/s >= ${factor} x ${peer}`,
         met: ratio === null ? null : ratio >= factor,
         measured:
           ratio === null
             ? 'not run'
-            : `${ratio.toFixed(2)} x (${rate(otp!.deliveredPerSecond)} vs ${rate(other!.deliveredPerSecond)}/s)`,
+            : `${ratio.toFixed(2)} x (${rate(otp!.deliveredPerSecond)} vs ${rate(other!.deliveredPerSecond)}/s);` +
+              ` per server CPU-second ${perCpu === null ? '-' : perCpu.toFixed(2)} x`,
       });
     }
   }
@@ -161,6 +165,8 @@ export function loadTable(results: readonly LoadResult[]): string {
       'max ms',
       'lost',
       'server CPU',
+      'CPU µs/msg',
+      'load CPU',
       'RSS',
       'heap',
     ],
@@ -176,6 +182,8 @@ export function loadTable(results: readonly LoadResult[]): string {
       ms(r.latencyMs.max),
       String(r.lost),
       `${(r.serverCpu * 100).toFixed(0)}%`,
+      r.serverCpuPerDeliveryUs.toFixed(1),
+      `${(r.workerCpu * 100).toFixed(0)}%`,
       mb(r.memory.rss),
       mb(r.memory.heapUsed),
     ]),

@@ -3,7 +3,6 @@
  * in worker processes, and the coordinator (this process) only planning, starting, waiting
  * and adding up. Every process is gone when a run returns, whether it succeeded or not.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Child, maxFds, startChild } from './children.ts';
 import type { ClientPlan, Transport } from './clients/client.ts';
@@ -68,6 +67,8 @@ export interface LoadResult extends RunBase {
   /** Deliveries made more than once. */
   readonly duplicated: number;
   readonly echoes: number;
+  /** Warm-up messages that arrived during the measured run (not counted). */
+  readonly stale: number;
   readonly disconnects: number;
   readonly errors: Record<string, number>;
   readonly offeredPerSecond: number;
@@ -76,6 +77,12 @@ export interface LoadResult extends RunBase {
   readonly latencyMs: Latency;
   /** The server's CPU time over the measured run, in cores (1 = one core all the time). */
   readonly serverCpu: number;
+  /**
+   * The server's CPU time per delivery, in microseconds, from the first send until the last
+   * delivery: what the server spends to deliver one message, whatever else runs on the
+   * machine. One core at full load could deliver 1e6 / this many messages a second.
+   */
+  readonly serverCpuPerDeliveryUs: number;
   /** The load workers' CPU time, added up, in cores. */
   readonly workerCpu: number;
   /** The server's memory at the end of the run, clients still connected (no forced GC). */
@@ -120,7 +127,7 @@ class Session {
     return this.server.call<number>('connections');
   }
 
-  /** The server first (so its profile covers the run and no more), then the workers. */
+  /** The server first (its clients see it go, rather than it seeing them go), then the workers. */
   async end(): Promise<void> {
     this.server.call('exit').catch(() => {});
     await Promise.race([this.server.exited, sleep(10_000)]);
@@ -199,15 +206,6 @@ async function open(
 ): Promise<[Session, string | null]> {
   const clients = clientCount(rooms);
   const nodeFlags = ['--expose-gc'];
-  let profileFile: string | null = null;
-  if (context.profileDir !== null) {
-    profileFile = `${scenario}-${server}.cpuprofile`.replace(/[^\w.-]/g, '_');
-    nodeFlags.push(
-      '--cpu-prof',
-      `--cpu-prof-dir=${context.profileDir}`,
-      `--cpu-prof-name=${profileFile}`,
-    );
-  }
   const [child, ready] = await startChild<ServerReady>({
     file: 'src/server_child.ts',
     args: [server],
@@ -215,10 +213,11 @@ async function open(
     fds: clients + FD_MARGIN,
     label: `server ${server}`,
   });
-  return [
-    new Session(child, ready.endpoints),
-    profileFile && join(context.profileDir!, profileFile),
-  ];
+  const profile =
+    context.profileDir === null
+      ? null
+      : join(context.profileDir, `${scenario}-${server}.cpuprofile`.replace(/[^\w.-]/g, '_'));
+  return [new Session(child, ready.endpoints), profile];
 }
 
 function startWorkers(plans: WorkerPlan[]): Promise<Child[]> {
@@ -311,7 +310,7 @@ function delivered(stats: WorkerStats[]): number {
   );
 }
 
-/** After the last send: waits until every delivery due has arrived, or none has for 3 s. */
+/** After the last send: waits until every delivery due has arrived, or none has for 10 s. */
 async function drain(workers: Child[], members: Map<string, number>): Promise<WorkerStats[]> {
   let last = -1;
   let lastChange = Date.now();
@@ -322,21 +321,26 @@ async function drain(workers: Child[], members: Map<string, number>): Promise<Wo
     if (received !== last) {
       last = received;
       lastChange = Date.now();
-    } else if (Date.now() - lastChange > 3000) return stats;
+    } else if (Date.now() - lastChange > 10_000) return stats;
     await sleep(100);
   }
 }
 
+let runs = 0;
+
+/** Every sender talks for `seconds`, from a moment shortly ahead; resolves to that moment. */
 async function sendFor(
   workers: Child[],
   plans: WorkerPlan[],
   seconds: number,
   textSize: number,
 ): Promise<number> {
+  const id = ++runs;
   const startAtUs = nowUs() + 200_000;
   await Promise.all(
     workers.map((worker, i) =>
       worker.call<{ sent: number }>('run', {
+        id,
         startAtUs,
         durationMs: seconds * 1000,
         size: textSize,
@@ -355,13 +359,6 @@ function latencyOf(stats: WorkerStats[]): Latency {
     max: histogram.maxUs / 1000,
     mean: histogram.meanUs / 1000,
   };
-}
-
-async function profileOf(file: string | null): Promise<ProfileSummary | null> {
-  if (file === null) return null;
-  // The profile is written as the server exits; give the file system a moment.
-  for (let i = 0; i < 50 && !existsSync(file); i++) await sleep(100);
-  return existsSync(file) ? summarizeProfile(file) : null;
 }
 
 export async function runLoad(
@@ -394,12 +391,14 @@ export async function runLoad(
     }
     await Promise.all(session.workers.map((worker) => worker.call('reset')));
     log(`  ${server}: measuring for ${sizes.duration} s`);
+    if (profileFile !== null) await session.server.call('startProfile');
     const before = await session.sample(false);
     const t0 = nowUs();
     const startAtUs = await sendFor(session.workers, plans, sizes.duration, sizes.textSize);
     const after = await session.sample(false);
     const t1 = nowUs();
     const stats = await drain(session.workers, members);
+    if (profileFile !== null) await session.server.call('stopProfile', { file: profileFile });
     const memory = await session.sample(false);
     const connectionsAfter = await session.connections();
     const expected = expectedDeliveries(stats, members);
@@ -425,6 +424,7 @@ export async function runLoad(
       lost: Math.max(0, expected - received),
       duplicated: Math.max(0, received - expected),
       echoes: stats.reduce((sum, part) => sum + part.echoes, 0),
+      stale: stats.reduce((sum, part) => sum + part.stale, 0),
       disconnects: stats.reduce((sum, part) => sum + part.disconnects, 0),
       errors: addUp(stats.map((part) => part.errors)),
       offeredPerSecond: expected / sizes.duration,
@@ -432,13 +432,14 @@ export async function runLoad(
       deliveredPerSecond: received / Math.max(sizes.duration, (lastDeliveryUs - startAtUs) / 1e6),
       latencyMs: latencyOf(stats),
       serverCpu: (after.cpuUs - before.cpuUs) / (t1 - t0),
+      serverCpuPerDeliveryUs: received === 0 ? 0 : (memory.cpuUs - before.cpuUs) / received,
       workerCpu: stats.reduce((sum, part) => sum + part.cpuUs, 0) / (t1 - t0),
       memory,
       connectionsAfter,
     };
     await session.end();
     ended = true;
-    return { ...result, profile: await profileOf(profileFile) };
+    return { ...result, profile: profileFile === null ? null : summarizeProfile(profileFile) };
   } finally {
     if (!ended) await session.end();
   }
@@ -462,8 +463,10 @@ export async function runIdle(
   try {
     const before = await session.sample(true);
     log(`  ${server}: opening ${clientCount(rooms)} connections`);
+    if (profileFile !== null) await session.server.call('startProfile');
     const connect = await connectAll(session, plans, transport, sizes.concurrency);
     await quiet(session.workers);
+    if (profileFile !== null) await session.server.call('stopProfile', { file: profileFile });
     const connectionsHeld = await session.connections();
     const after = await session.sample(true);
     const per = (field: 'rss' | 'heapUsed' | 'external') =>
@@ -487,7 +490,7 @@ export async function runIdle(
     };
     await session.end();
     ended = true;
-    return { ...result, profile: await profileOf(profileFile) };
+    return { ...result, profile: profileFile === null ? null : summarizeProfile(profileFile) };
   } finally {
     if (!ended) await session.end();
   }

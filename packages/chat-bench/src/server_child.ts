@@ -3,9 +3,11 @@
  * own: `server_child.ts <server>`. It loads only that server's code, starts it on free ports,
  * tells the coordinator where it listens, then answers requests for its memory, CPU time and
  * connection count. Started with --expose-gc, so a memory reading can come after a full
- * collection; with --cpu-prof when the benchmark profiles (the profile is written on exit).
+ * collection. When the benchmark profiles, the server profiles its own CPU (V8's sampling
+ * profiler, the one `node --cpu-prof` runs) over the measured run only, and writes the profile.
  */
-
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { type Peer, SERVER_NAMES, type ServerName } from './peers/peer.ts';
 import { serveParent } from './rpc.ts';
 
@@ -49,6 +51,30 @@ function sample({ gc }: { gc: boolean }): ServerSample {
   return { rss, heapUsed, heapTotal, external, cpuUs: user + system };
 }
 
+/** The profiler, on this process's own inspector session. */
+const inspector = new Session();
+
+function post<T>(method: string, params?: object): Promise<T> {
+  return new Promise((resolve, reject) =>
+    inspector.post(method, params, (error, result) =>
+      error ? reject(error) : resolve(result as T),
+    ),
+  );
+}
+
+async function startProfile(): Promise<void> {
+  inspector.connect();
+  await post('Profiler.enable');
+  await post('Profiler.start');
+}
+
+/** Stops the profiler and writes what it sampled to `file` (a .cpuprofile, for DevTools too). */
+async function stopProfile({ file }: { file: string }): Promise<void> {
+  const { profile } = await post<{ profile: object }>('Profiler.stop');
+  inspector.disconnect();
+  writeFileSync(file, JSON.stringify(profile));
+}
+
 const name = process.argv[2] as ServerName;
 if (!SERVER_NAMES.includes(name)) throw new Error(`unknown server ${name}`);
 const peer = await start(name);
@@ -56,7 +82,8 @@ serveParent(
   {
     sample,
     connections: () => peer.connections(),
-    // Exits at once (the profile, if any, is written on the way out); the load is gone by now.
+    startProfile,
+    stopProfile,
     exit: () => {
       setImmediate(() => process.exit(0));
     },

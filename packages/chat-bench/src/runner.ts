@@ -83,6 +83,8 @@ export interface LoadResult extends RunBase {
    * machine. One core at full load could deliver 1e6 / this many messages a second.
    */
   readonly serverCpuPerDeliveryUs: number;
+  /** The part of serverCpuPerDeliveryUs spent in the kernel. */
+  readonly serverSystemPerDeliveryUs: number;
   /** The load workers' CPU time, added up, in cores. */
   readonly workerCpu: number;
   /** The server's memory at the end of the run, clients still connected (no forced GC). */
@@ -433,6 +435,8 @@ export async function runLoad(
       latencyMs: latencyOf(stats),
       serverCpu: (after.cpuUs - before.cpuUs) / (t1 - t0),
       serverCpuPerDeliveryUs: received === 0 ? 0 : (memory.cpuUs - before.cpuUs) / received,
+      serverSystemPerDeliveryUs:
+        received === 0 ? 0 : (memory.systemUs - before.systemUs) / received,
       workerCpu: stats.reduce((sum, part) => sum + part.cpuUs, 0) / (t1 - t0),
       memory,
       connectionsAfter,

@@ -24,6 +24,8 @@ export interface ServerSample {
   readonly heapTotal: number;
   readonly external: number;
   readonly cpuUs: number;
+  /** The part of cpuUs spent in the kernel (system calls: socket writes and reads). */
+  readonly systemUs: number;
 }
 
 async function start(name: ServerName): Promise<Peer> {
@@ -48,7 +50,7 @@ function sample({ gc }: { gc: boolean }): ServerSample {
   }
   const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
   const { user, system } = process.cpuUsage();
-  return { rss, heapUsed, heapTotal, external, cpuUs: user + system };
+  return { rss, heapUsed, heapTotal, external, cpuUs: user + system, systemUs: system };
 }
 
 /** The profiler, on this process's own inspector session. */

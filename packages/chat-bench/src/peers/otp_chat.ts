@@ -2,12 +2,28 @@
  * The server under test: step 06 as a user runs it (`startChat` with its default settings: the
  * flood limit, the outbound bound, the heartbeat, the frame limit), on free ports. It speaks
  * both the JSON protocol over WebSockets and telnet lines, to the same rooms.
+ *
+ * As in the tests, `OTP_CHAT_IMPL=<dir>` puts another implementation in its place: the server
+ * is `<dir>/src/index.ts` (a learner's step 06, or a copy of the step with a change to try).
  */
-import { CONNECTIONS, startChat } from '@otp-chat/06-websocket-chat';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamicSupervisor } from '@otp-chat/otp';
 import { HOST, type Peer } from './peer.ts';
 
+type Step06 = typeof import('@otp-chat/06-websocket-chat');
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+async function implementation(): Promise<Step06> {
+  const dir = process.env.OTP_CHAT_IMPL;
+  if (!dir) return import('@otp-chat/06-websocket-chat');
+  const entry = join(isAbsolute(dir) ? dir : resolve(root, dir), 'src', 'index.ts');
+  return (await import(pathToFileURL(entry).href)) as Step06;
+}
+
 export async function startOtpChat(): Promise<Peer> {
+  const { CONNECTIONS, startChat } = await implementation();
   const chat = await startChat({ host: HOST, port: 0, webPort: 0 });
   return {
     endpoints: { json: chat.wsUrl, telnet: chat.port },

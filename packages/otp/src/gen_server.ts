@@ -31,6 +31,7 @@ import {
   spawnProc,
   TIMEOUT,
   terminate,
+  unlinkProcs,
 } from './process.js';
 
 /** Who is waiting for a call's reply; pass it to `GenServer.reply` to answer later. */
@@ -129,7 +130,7 @@ async function startServer<S, A>(
   const caller = currentProc();
   const ackRef = new Ref();
   const mark = caller.mailbox.mark();
-  const { proc } = spawnProc(() => serve(module, arg, options, caller, ackRef), { link });
+  const { proc } = spawnProc(() => serve(module, arg, options, caller, ackRef, link), { link });
   // Watch the new process: if it dies before acknowledging, start returns its reason.
   const watch = monitorProc(caller, proc);
   const answer = await receiveIn(
@@ -159,19 +160,26 @@ async function serve<S, A>(
   module: GenServerModule<S, A>,
   arg: A,
   options: StartOptions,
-  parent: Proc,
+  starter: Proc,
   ackRef: Ref,
+  linked: boolean,
 ): Promise<void> {
   const proc = currentProc();
+  // As in OTP, only a linked starter is the server's parent: an EXIT from it stops the server.
+  // A server started without a link is its own parent, and its starter's EXITs are just info.
+  const parent = linked ? starter : proc;
   proc.meta =
     module.name === undefined
       ? { behaviour: 'gen_server' }
       : { behaviour: 'gen_server', module: module.name };
-  const ack = (result: StartResult) => deliver(parent, new StartAck(ackRef, result));
+  const ack = (result: StartResult) => deliver(starter, new StartAck(ackRef, result));
 
   if (options.name !== undefined) {
     const holder = registerServerName(options.name, proc);
-    if (holder !== undefined) return failStart(proc, parent, ack, ['already_started', holder]);
+    // Losing the race for a name is no crash: the server exits `normal`, as OTP's does.
+    if (holder !== undefined) {
+      return failStart(proc, starter, ack, ['already_started', holder], 'normal');
+    }
   }
   let init: InitResult<S>;
   try {
@@ -185,15 +193,15 @@ async function serve<S, A>(
       reason: error,
       context: 'while running init',
     });
-    return failStart(proc, parent, ack, error);
+    return failStart(proc, starter, ack, error);
   }
   if (proc.status === 'exited') return; // killed while init awaited: the starter knows already
   if (init === 'ignore') {
     ack('ignore');
-    return failStart(proc, parent, null, 'normal');
+    return failStart(proc, starter, null, 'normal');
   }
-  if (init?.[0] === 'stop') return failStart(proc, parent, ack, init[1]);
-  if (init?.[0] !== 'ok') return failStart(proc, parent, ack, ['bad_return_value', init]);
+  if (init?.[0] === 'stop') return failStart(proc, starter, ack, init[1]);
+  if (init?.[0] !== 'ok') return failStart(proc, starter, ack, ['bad_return_value', init]);
   ack(['ok', proc.pid]);
   await loop(module, proc, parent, init[1]);
 }
@@ -205,14 +213,14 @@ async function serve<S, A>(
  */
 function failStart(
   proc: Proc,
-  parent: Proc,
+  starter: Proc,
   ack: ((r: StartResult) => void) | null,
   reason: ExitReason,
+  exitReason: ExitReason = reason,
 ): void {
   ack?.(['error', reason]);
-  proc.links?.delete(parent);
-  parent.links?.delete(proc);
-  terminate(proc, reason);
+  unlinkProcs(proc, starter);
+  terminate(proc, exitReason);
 }
 
 async function loop<S>(
@@ -234,10 +242,12 @@ async function loop<S>(
     }
   } catch (error) {
     if (proc.status === 'exited') return; // killed while a handler awaited: nothing may run now
-    const context = `last message: ${formatReason(message)}`;
-    reportCrash({ kind: 'gen_server', pid: proc.pid, name: proc.name, reason: error, context });
-    await runTerminate(module, error, state);
-    terminate(proc, error instanceof ExitError ? error.reason : error);
+    const reason = error instanceof ExitError ? error.reason : error;
+    if (!isCleanExit(reason)) {
+      const context = `last message: ${formatReason(message)}`;
+      reportCrash({ kind: 'gen_server', pid: proc.pid, name: proc.name, reason: error, context });
+    }
+    terminate(proc, await runTerminate(module, reason, state));
   }
 }
 
@@ -332,29 +342,36 @@ async function stop<S>(
   reason: ExitReason,
   state: S,
 ): Promise<void> {
-  await runTerminate(module, reason, state);
-  if (!isCleanExit(reason)) {
+  const exitReason = await runTerminate(module, reason, state);
+  if (exitReason === reason && !isCleanExit(reason)) {
     reportCrash({ kind: 'gen_server', pid: proc.pid, name: proc.name, reason, context: 'stopped' });
   }
-  terminate(proc, reason);
+  terminate(proc, exitReason);
 }
 
+/**
+ * Runs `terminate` and returns the reason the server exits with: `reason`, or, as in OTP, the
+ * error `terminate` threw (a server whose cleanup failed did not stop cleanly).
+ */
 async function runTerminate<S>(
   module: GenServerModule<S>,
   reason: ExitReason,
   state: S,
-): Promise<void> {
-  if (!module.terminate) return;
+): Promise<ExitReason> {
+  if (!module.terminate) return reason;
   try {
     await module.terminate(reason, state);
+    return reason;
   } catch (error) {
+    const proc = currentProc();
     reportCrash({
       kind: 'gen_server',
-      pid: currentProc().pid,
-      name: undefined,
+      pid: proc.pid,
+      name: proc.name,
       reason: error,
       context: 'in terminate',
     });
+    return error instanceof ExitError ? error.reason : error;
   }
 }
 
@@ -388,7 +405,7 @@ export function call<R = unknown>(server: Server, request: unknown, timeoutMs = 
       (answer) => {
         settleMonitor(caller, ref);
         if (answer instanceof Reply) resolve(answer.value as R);
-        else reject(callFailure(caller, server, ref, answer, timeoutMs));
+        else reject(callFailure(caller, server, ref, answer, timeoutMs, mark));
       },
       reject,
     );
@@ -402,10 +419,11 @@ function callFailure(
   ref: Ref,
   answer: unknown,
   timeoutMs: number,
+  mark: number,
 ): ExitError {
   if (answer === TIMEOUT) {
     // A reply sent after the timer fired but before the call settled is already in the mailbox.
-    caller.mailbox.removeAll((m) => m instanceof Reply && m.ref === ref);
+    caller.mailbox.removeAll((m) => m instanceof Reply && m.ref === ref, mark);
     return new ExitError(
       'timeout',
       `GenServer.call to ${formatReason(server)} timed out after ${timeoutMs} ms`,
@@ -444,6 +462,8 @@ export async function stopServer(
   const target = serverProc(server);
   if (target === null)
     throw new ExitError('noproc', `GenServer.stop: no process for ${formatReason(server)}`);
+  if (target === caller)
+    throw new ExitError('calling_self', 'GenServer.stop: a server cannot wait for its own exit');
   const mark = caller.mailbox.mark();
   const ref = monitorProc(caller, target);
   deliver(target, new StopRequest(reason));

@@ -61,10 +61,21 @@ export class Mailbox {
     return HOLE;
   }
 
-  /** Removes every message that matches (for `demonitor(ref, { flush: true })`). */
-  removeAll(match: (message: unknown) => boolean): number {
+  /**
+   * Removes every message that matches, in one pass from `from` (a mark): for
+   * `demonitor(ref, { flush: true })` and a call's late reply, which cannot be older than the mark.
+   */
+  removeAll(match: (message: unknown) => boolean, from = 0): number {
+    const items = this.items;
     let removed = 0;
-    while (this.take(match) !== HOLE) removed++;
+    for (let i = Math.max(this.head, from - this.dropped); i < items.length; i++) {
+      const message = items[i];
+      if (message === HOLE || !match(message)) continue;
+      items[i] = HOLE;
+      this.holes++;
+      removed++;
+    }
+    if (removed > 0) this.compactIfSparse();
     return removed;
   }
 

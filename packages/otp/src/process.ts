@@ -242,8 +242,6 @@ export interface SpawnOptions {
   link?: boolean;
   /** Monitor the new process before it runs (`spawn_monitor`); the ref comes back. */
   monitor?: boolean;
-  /** Trap exits from the start, before any code runs (for supervisors). */
-  trapExit?: boolean;
 }
 
 /** @internal Creates a process and starts `body` in it on the next microtask. */
@@ -256,7 +254,6 @@ export function spawnProc(
   const proc = new Proc(nextId++);
   liveCount++;
   markBusy(proc);
-  if (options.trapExit) proc.trapExit = true;
   if (options.link) linkProcs(parent, proc);
   const ref = options.monitor ? monitorProc(parent, proc) : undefined;
   // Like Erlang's spawn, the new process runs after spawn returns, never inside the caller.
@@ -563,12 +560,17 @@ export function linkProcs(a: Proc, b: Proc): void {
   (b.links ??= new Set()).add(a);
 }
 
+/** @internal */
+export function unlinkProcs(a: Proc, b: Proc): void {
+  a.links?.delete(b);
+  b.links?.delete(a);
+}
+
 /** Removes the link between the caller and `pid`, if any. */
 export function unlink(pid: Pid): true {
   const caller = currentProc();
   const target = destProc(pid);
-  caller.links?.delete(target as Proc);
-  target?.links?.delete(caller);
+  if (target !== null) unlinkProcs(caller, target);
   return true;
 }
 

@@ -23,7 +23,15 @@ import { GenServer, type GenServerModule, type StartResult } from './gen_server.
 import type { NameRegistry, ViaName } from './names.js';
 import { type Pattern, toPredicate } from './pattern.js';
 import { Pid } from './pid.js';
-import { currentProc, linkProcs, onExit, type Proc, procOf, whereis } from './process.js';
+import {
+  currentProc,
+  linkProcs,
+  onExit,
+  type Proc,
+  procOf,
+  unlinkProcs,
+  whereis,
+} from './process.js';
 
 export type RegistryKeys = 'unique' | 'duplicate';
 
@@ -63,6 +71,8 @@ class Table {
   readonly buckets = new Map<unknown, Bucket>();
   /** The keys each process holds, with how many entries it has under each. */
   readonly owners = new Map<Proc, Map<unknown, number>>();
+  /** Processes the registry linked itself to (a link they already had is left alone). */
+  readonly madeLinks = new Set<Proc>();
   /** How many entries, over all keys. */
   size = 0;
   closed = false;
@@ -135,7 +145,10 @@ function ownedBy(table: Table, proc: Proc): Map<unknown, number> {
     table.owners.set(proc, held);
     onExit(proc, () => forgetProc(table, proc));
   }
-  if (held.size === 0) linkProcs(proc, table.owner);
+  if (held.size === 0 && !proc.links?.has(table.owner)) {
+    linkProcs(proc, table.owner);
+    table.madeLinks.add(proc);
+  }
   return held;
 }
 
@@ -144,6 +157,7 @@ function forgetProc(table: Table, proc: Proc): void {
   const held = table.owners.get(proc);
   if (table.closed || held === undefined) return;
   table.owners.delete(proc);
+  table.madeLinks.delete(proc);
   for (const [key, count] of held) {
     const bucket = table.buckets.get(key) as Bucket;
     table.size -= count;
@@ -165,14 +179,10 @@ function removeEntries(table: Table, proc: Proc, key: unknown): void {
   if (rest.length === 0) table.buckets.delete(key);
   else bucket.entries = rest;
   bucket.stale = 0;
-  if (held.size === 0) unlinkProcs(proc, table.owner);
+  // Unlink only a link the registry made: a starter's or supervisor's link must stay.
+  if (held.size === 0 && table.madeLinks.delete(proc)) unlinkProcs(proc, table.owner);
   const via = viaKeys.get(proc);
   if (via?.table === table && via.key === key) viaKeys.delete(proc);
-}
-
-function unlinkProcs(a: Proc, b: Proc): void {
-  a.links?.delete(b);
-  b.links?.delete(a);
 }
 
 /** The registry process has exited: its tables go with it, as ETS tables go with their owner. */
@@ -181,6 +191,7 @@ function closeTable(table: Table): void {
   tables.delete(table.owner.pid);
   table.buckets.clear();
   table.owners.clear();
+  table.madeLinks.clear();
   table.size = 0;
 }
 

@@ -46,6 +46,7 @@ import {
   signalExit,
   TIMEOUT,
   trapExit,
+  unlinkProcs,
 } from './process.js';
 
 type Awaitable<T> = T | Promise<T>;
@@ -257,8 +258,7 @@ export async function shutdownChildren(sup: Proc, children: readonly Child[]): P
       checkShutdown(sup, child, pid, takeExitReason(sup, pid), mode);
       continue;
     }
-    sup.links?.delete(proc);
-    proc.links?.delete(sup);
+    unlinkProcs(sup, proc);
     const ref = monitorProc(sup, proc);
     const { shutdown } = child.spec;
     const deadline =

@@ -603,3 +603,73 @@ describe('GenServer: killed while a callback awaits', () => {
     expect(got).toEqual({ result: ['error', 'killed'], mailbox: [] });
   });
 });
+
+describe('GenServer: OTP rules found in review', () => {
+  const crashes = collectCrashReports();
+
+  it('a server started without a link is its own parent: its starter’s EXIT is just info', async () => {
+    const infos: unknown[] = [];
+    const Trapper = {
+      init: () => {
+        trapExit(true);
+        return ['ok', null] as const;
+      },
+      handleCall: (_request: 'ping', _from: From, state: null) => ['reply', 'pong', state] as const,
+      handleInfo: (message: unknown, state: null) => {
+        infos.push(message);
+        return ['noreply', state] as const;
+      },
+    } satisfies GenServerModule<null, void>;
+    const server = await inProcess(async () => {
+      const pid = await started(GenServer.start(Trapper, undefined));
+      exit(pid, 'going away'); // the starter signals the server it did not link to
+      return pid;
+    });
+    // A round trip: the EXIT, sent before the call, has been handled by now.
+    expect(await GenServer.call(server, 'ping')).toBe('pong');
+    expect(isAlive(server)).toBe(true);
+    expect(infos).toEqual([{ type: 'EXIT', from: expect.anything(), reason: 'going away' }]);
+    exit(server, 'kill');
+  });
+
+  it('GenServer.stop of the server itself fails with calling_self instead of hanging', async () => {
+    let stopError: unknown;
+    const SelfStopper = {
+      init: () => ['ok', null] as const,
+      handleCall: async (_request: 'stop yourself', _from: From, state: null) => {
+        stopError = await GenServer.stop(self()).catch((error: unknown) => error);
+        return ['reply', 'done', state] as const;
+      },
+    } satisfies GenServerModule<null, void>;
+    const server = await started(GenServer.start(SelfStopper, undefined));
+    expect(await GenServer.call(server, 'stop yourself', 2000)).toBe('done');
+    expect((stopError as ExitError).code).toBe('calling_self');
+    exit(server, 'kill');
+  });
+
+  it('an error thrown in terminate becomes the exit reason', async () => {
+    const Fragile = {
+      init: () => ['ok', null] as const,
+      terminate: () => {
+        throw new Error('cleanup failed');
+      },
+    } satisfies GenServerModule<null, void>;
+    const server = await started(GenServer.start(Fragile, undefined));
+    const reason = exitReason(server);
+    await GenServer.stop(server).catch(() => undefined);
+    expect(await reason).toEqual(new Error('cleanup failed'));
+    expect(crashes.reports.map((r) => r.context)).toContain('in terminate');
+  });
+
+  it('a handler that exits with a clean reason stops the server without a crash report', async () => {
+    const Quitter = {
+      init: () => ['ok', null] as const,
+      handleCast: (): never => exit('shutdown'),
+    } satisfies GenServerModule<null, void>;
+    const server = await started(GenServer.start(Quitter, undefined));
+    const reason = exitReason(server);
+    GenServer.cast(server, 'quit');
+    expect(await reason).toBe('shutdown');
+    expect(crashes.reports).toEqual([]);
+  });
+});

@@ -352,8 +352,9 @@ describe('the registry process', () => {
     const registry = await startRegistry('unique', 'Test.Gone');
     const { pid: memberPid } = await member(registry, 'alice');
     const memberExit = exitReason(memberPid);
-    exit(registry, 'crash');
-    expect(await memberExit).toBe('crash');
+    // An EXIT from an unrelated process is only info to a trapping server; `kill` is not.
+    exit(registry, 'kill');
+    expect(await memberExit).toBe('killed');
     expect(() => Registry.lookup('Test.Gone', 'alice')).toThrow(/unknown registry/);
     expect(() => Registry.lookup(registry, 'alice')).toThrow(BadArgError);
   });
@@ -403,5 +404,40 @@ describe('the registry process', () => {
       return await receive((m) => (m as { type?: string }).type === 'EXIT', 1000);
     });
     expect(got).toEqual({ type: 'EXIT', from: registry, reason: 'normal' });
+  });
+});
+
+describe('Registry links', () => {
+  collectCrashReports();
+
+  it('a registry started without a link survives its starter registering and returning', async () => {
+    const registry = await inProcess(async () => {
+      const result = await Registry.start({ keys: 'unique', name: 'review.registry' });
+      if (result === 'ignore' || result[0] !== 'ok') throw new Error('registry did not start');
+      Registry.register('review.registry', 'me', null);
+      return result[1];
+    });
+    started.push(registry);
+    await whenIdle();
+    expect(isAlive(registry)).toBe(true);
+    expect(whereis('review.registry')).toBe(registry);
+  });
+
+  it('unregistering the last key keeps a link the process had before registering', async () => {
+    const links = await inProcess(async () => {
+      const result = await Registry.startLink({ keys: 'unique' });
+      if (result === 'ignore' || result[0] !== 'ok') throw new Error('registry did not start');
+      const registry = result[1];
+      started.push(registry);
+      Registry.register(registry, 'key', null);
+      Registry.unregister(registry, 'key');
+      const linked = Process.info(self())?.links.includes(registry);
+      trapExit(true); // so that killing the registry below only sends this process a message
+      exit(registry, 'kill');
+      const down = await receive({ type: 'EXIT', from: registry }, 2000);
+      return { linked, down };
+    });
+    expect(links.linked).toBe(true);
+    expect(links.down).toMatchObject({ type: 'EXIT', reason: 'killed' });
   });
 });

@@ -10,6 +10,7 @@
  *   pnpm bench:chat --scenarios fanout --servers otp-chat,ws --fanout-rate 400
  *   pnpm bench:chat --profile --servers otp-chat     where the server's time goes
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -41,6 +42,26 @@ function options() {
   }
 }
 
+/**
+ * The code measured: the commit, and any file of the server's code changed since (other people
+ * may be editing the runtime while the bench runs).
+ */
+function sourceState(): { commit: string; uncommitted: string[] } {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
+  try {
+    const paths = ['packages/otp/src', 'packages/net/src', 'steps/06-websocket-chat/src'];
+    return {
+      commit: git('rev-parse', '--short', 'HEAD').trim(),
+      uncommitted: git('status', '--porcelain', '--', ...paths)
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => line.slice(3)),
+    };
+  } catch {
+    return { commit: 'unknown', uncommitted: [] };
+  }
+}
+
 async function main(): Promise<void> {
   const opts = options();
   const cpu = cpus();
@@ -53,12 +74,17 @@ async function main(): Promise<void> {
     loadAverage: loadavg(),
     fdLimits: limits,
   };
+  const source = sourceState();
   console.log(
     `node ${machine.node}, ${machine.cpu} (${machine.cores} cores), load average ${machine.loadAverage.map((n) => n.toFixed(2)).join(' ')}`,
   );
   console.log(
     `open files per process: soft ${limits.soft ?? 'unlimited'}, hard ${limits.hard ?? 'unlimited'} ` +
       `(children are raised to what they need, up to the hard limit; a server can hold ${maxFds() - 64} connections)`,
+  );
+  console.log(
+    `code: ${source.commit}${source.uncommitted.length > 0 ? `, with uncommitted changes to ${source.uncommitted.join(', ')}` : ''}` +
+      (process.env.OTP_CHAT_IMPL ? `; otp-chat is OTP_CHAT_IMPL=${process.env.OTP_CHAT_IMPL}` : ''),
   );
   if (opts.smoke) console.log('smoke sizes: checks that everything runs; the figures mean nothing');
   if (opts.profile) mkdirSync(opts.profileDir, { recursive: true });
@@ -96,6 +122,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     command: ['pnpm', 'bench:chat', ...process.argv.slice(2)].join(' '),
     machine,
+    source: { ...source, otpChatImpl: process.env.OTP_CHAT_IMPL ?? null },
     sizes: opts.sizes,
     smoke: opts.smoke,
     results,

@@ -68,6 +68,16 @@ export const smokeSizes: Sizes = {
   telnetRate: 20,
 };
 
+/** Sizes that may be fractions (seconds, rates); the rest count things. */
+const FRACTIONAL = new Set<keyof Sizes>([
+  'duration',
+  'warmup',
+  'senderRate',
+  'fanoutRate',
+  'roomRate',
+  'telnetRate',
+]);
+
 /** Flag name for each size: `fanoutClients` is `--fanout-clients`. */
 function flagOf(key: string): string {
   return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
@@ -84,7 +94,7 @@ export interface Options {
 }
 
 export const USAGE = `usage: pnpm bench:chat [flags]
-  --smoke                 tiny sizes, a few seconds: checks that every scenario still runs
+  --smoke                 tiny sizes (under a minute): checks that every scenario still runs
   --scenarios a,b         some of ${SCENARIO_KEYS.join(',')} (default: all)
   --servers a,b           some of ${SERVER_NAMES.join(',')} (default: all)
   --profile               CPU-profile each server over the measured run (.bench/profiles)
@@ -122,8 +132,10 @@ export function parseOptions(
     const given = (values as Record<string, unknown>)[flagOf(key)];
     if (given === undefined) continue;
     const n = Number(given);
-    if (!Number.isFinite(n) || n <= 0)
-      throw new RangeError(`--${flagOf(key)} needs a positive number`);
+    const whole = !FRACTIONAL.has(key as keyof Sizes);
+    if (!Number.isFinite(n) || n <= 0 || (whole && !Number.isInteger(n))) {
+      throw new RangeError(`--${flagOf(key)} needs a positive ${whole ? 'integer' : 'number'}`);
+    }
     sizes[key] = n;
   }
   return {

@@ -363,6 +363,22 @@ function latencyOf(stats: WorkerStats[]): Latency {
   };
 }
 
+/** What every run starts with: the rooms that fit the fd limit, the server, and the workers. */
+async function prepare(
+  scenario: { key: string; rooms: readonly RoomPlan[] },
+  server: ServerName,
+  context: RunContext,
+) {
+  const [rooms, capped] = capByFdLimit(scenario.rooms);
+  const plans = dealClients(rooms, context.sizes.workers, context.sizes.senderRate);
+  const [[session, profileFile], workers] = await Promise.all([
+    open(scenario.key, server, rooms, context),
+    startWorkers(plans),
+  ]);
+  session.workers = workers;
+  return { rooms, capped, plans, session, profileFile };
+}
+
 export async function runLoad(
   scenario: LoadScenario,
   server: ServerName,
@@ -370,13 +386,7 @@ export async function runLoad(
   context: RunContext,
 ): Promise<LoadResult> {
   const { sizes, log } = context;
-  const [rooms, capped] = capByFdLimit(scenario.rooms);
-  const plans = dealClients(rooms, sizes.workers, sizes.senderRate);
-  const [[session, profileFile], workers] = await Promise.all([
-    open(scenario.key, server, rooms, context),
-    startWorkers(plans),
-  ]);
-  session.workers = workers;
+  const { rooms, capped, plans, session, profileFile } = await prepare(scenario, server, context);
   let ended = false;
   try {
     log(`  ${server}: connecting ${clientCount(rooms)} clients`);
@@ -456,13 +466,7 @@ export async function runIdle(
   context: RunContext,
 ): Promise<IdleResult> {
   const { sizes, log } = context;
-  const [rooms, capped] = capByFdLimit(scenario.rooms);
-  const plans = dealClients(rooms, sizes.workers, sizes.senderRate);
-  const [[session, profileFile], workers] = await Promise.all([
-    open(scenario.key, server, rooms, context),
-    startWorkers(plans),
-  ]);
-  session.workers = workers;
+  const { rooms, capped, plans, session, profileFile } = await prepare(scenario, server, context);
   let ended = false;
   try {
     const before = await session.sample(true);

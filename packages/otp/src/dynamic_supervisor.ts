@@ -22,7 +22,7 @@ import {
 } from './gen_server.js';
 import type { ServerName } from './names.js';
 import type { Pid } from './pid.js';
-import { currentProc, type Proc, type ProcessMeta, trapExit } from './process.js';
+import { currentProc, isExit, type Proc, type ProcessMeta, trapExit } from './process.js';
 import {
   admitRestart,
   type Child,
@@ -34,7 +34,6 @@ import {
   countOf,
   fullSpec,
   intensityProblem,
-  isExitMessage,
   metaEntry,
   needsRestart,
   RestartIntensity,
@@ -126,7 +125,7 @@ async function onInfo(message: unknown, state: DynState): Promise<boolean> {
     if (!state.restarting.delete(message.child)) return true;
     return restart(state, message.child);
   }
-  if (isExitMessage(message)) {
+  if (isExit(message)) {
     const child = state.running.get(message.from);
     if (child === undefined) return true;
     state.running.delete(message.from);

@@ -23,6 +23,8 @@ import {
   deliver,
   demonitorIn,
   type ExitMessage,
+  isDown,
+  isExit,
   monitorProc,
   type Proc,
   procOf,
@@ -145,7 +147,7 @@ async function startServer<S, A>(
 }
 
 function isDownFor(message: unknown, ref: Ref): message is DownMessage {
-  return (message as DownMessage | null)?.type === 'DOWN' && (message as DownMessage).ref === ref;
+  return isDown(message) && message.ref === ref;
 }
 
 /** Drops a monitor; if its DOWN was already delivered, removes that from the mailbox too. */
@@ -302,7 +304,7 @@ function describe(module: GenServerModule<unknown>): string {
 }
 
 function isExitFrom(message: unknown, pid: Pid): message is ExitMessage {
-  return (message as ExitMessage | null)?.type === 'EXIT' && (message as ExitMessage).from === pid;
+  return isExit(message) && message.from === pid;
 }
 
 function then<T, U>(value: Awaitable<T>, f: (value: T) => U): Awaitable<U> {

@@ -614,8 +614,14 @@ export function demonitorIn(holder: Proc, ref: Ref, flushDown: boolean): boolean
   return target !== undefined;
 }
 
-function isDown(message: unknown): message is DownMessage {
+/** @internal True for a monitor's DOWN message. */
+export function isDown(message: unknown): message is DownMessage {
   return (message as DownMessage | null)?.type === 'DOWN';
+}
+
+/** @internal True for a trapped exit signal's EXIT message. */
+export function isExit(message: unknown): message is ExitMessage {
+  return (message as ExitMessage | null)?.type === 'EXIT';
 }
 
 /** Sets whether the caller traps exits; returns the previous setting. */

@@ -38,6 +38,8 @@ import {
   type DownMessage,
   deliver,
   type ExitMessage,
+  isDown,
+  isExit,
   monitorProc,
   type Proc,
   type ProcessMeta,
@@ -269,7 +271,7 @@ export async function shutdownChildren(sup: Proc, children: readonly Child[]): P
   while (stopping.size > 0) {
     const down = await receiveIn(
       sup,
-      (m) => (m as DownMessage | null)?.type === 'DOWN' && stopping.has((m as DownMessage).ref),
+      (m) => isDown(m) && stopping.has(m.ref),
       msUntilFirstDeadline(stopping),
       mark,
     );
@@ -286,9 +288,7 @@ export async function shutdownChildren(sup: Proc, children: readonly Child[]): P
 
 /** The reason of a child that died before it could be stopped: its EXIT is in the mailbox. */
 function takeExitReason(sup: Proc, pid: Pid): ExitReason {
-  const exit = sup.mailbox.take(
-    (m) => (m as ExitMessage | null)?.type === 'EXIT' && (m as ExitMessage).from === pid,
-  );
+  const exit = sup.mailbox.take((m) => isExit(m) && m.from === pid);
   return exit === HOLE ? 'noproc' : (exit as ExitMessage).reason;
 }
 
@@ -436,11 +436,6 @@ export class RestartRetry {
 export function retryLater(sup: Proc, child: Child): void {
   child.pid = 'restarting';
   deliver(sup, new RestartRetry(child));
-}
-
-/** @internal True for the EXIT message of a trapped exit signal. */
-export function isExitMessage(message: unknown): message is ExitMessage {
-  return (message as ExitMessage | null)?.type === 'EXIT';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -607,7 +602,7 @@ async function onInfo(message: unknown, state: SupState): Promise<boolean> {
     if (child.pid !== 'restarting' || !state.children.includes(child)) return true;
     return restart(state, child);
   }
-  if (isExitMessage(message)) {
+  if (isExit(message)) {
     const child = state.children.find((c) => c.pid === message.from);
     if (child !== undefined) return childExited(state, child, message.from, message.reason);
   }

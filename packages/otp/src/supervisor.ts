@@ -582,9 +582,11 @@ async function terminateChildren(state: SupState, children: readonly Child[]): P
     const child = children[i] as Child;
     if (child.pid instanceof Pid) await shutdownChildren(state.proc, [child]);
     child.pid = undefined;
-    if (child.spec.restart === 'temporary') forget(state, child);
   }
-  return children.filter((child) => child.spec.restart !== 'temporary');
+  // One pass at the end: forgetting each temporary child on its own would be quadratic.
+  const temporary = new Set(children.filter((child) => child.spec.restart === 'temporary'));
+  if (temporary.size > 0) state.children = state.children.filter((c) => !temporary.has(c));
+  return children.filter((child) => !temporary.has(child));
 }
 
 function forget(state: SupState, child: Child): void {

@@ -9,8 +9,9 @@
  * ```
  *
  * Like Supervisor, it is a GenServer that traps exits, and it shares Supervisor's child
- * bookkeeping (specs, starts, shutdowns, restart intensity, reports). When it stops, it shuts
- * all its children down at the same time: they were started independently, so no order is owed.
+ * bookkeeping, in supervision/ (specs, starts, shutdowns, restart intensity, reports). When it
+ * stops, it shuts all its children down at the same time: they were started independently, so
+ * no order is owed.
  */
 import type { ExitReason } from './errors.js';
 import {
@@ -24,7 +25,6 @@ import type { ServerName } from './names.js';
 import type { Pid } from './pid.js';
 import { currentProc, isExit, type Proc, type ProcessMeta, trapExit } from './process.js';
 import {
-  admitRestart,
   type Child,
   type ChildCounts,
   type ChildInfo,
@@ -33,20 +33,21 @@ import {
   childInfo,
   countOf,
   fullSpec,
-  intensityProblem,
   metaEntry,
   needsRestart,
+  type RestartType,
+  type Shutdown,
+  specProblem,
+} from './supervision/child_spec.js';
+import { shutdownChildren, startChildProcess } from './supervision/children.js';
+import { reportChildExit, reportStartError } from './supervision/reports.js';
+import {
+  admitRestart,
+  intensityProblem,
   RestartIntensity,
   RestartRetry,
-  type RestartType,
-  reportChildExit,
-  reportStartError,
   retryLater,
-  type Shutdown,
-  shutdownChildren,
-  specProblem,
-  startChildProcess,
-} from './supervisor.js';
+} from './supervision/restarts.js';
 
 export interface DynamicSupervisorOptions {
   readonly name?: ServerName;

@@ -75,14 +75,16 @@ export {
   type RegistryOptions,
   type RegistryRef,
 } from './registry.js';
+export type {
+  ChildCounts,
+  ChildInfo,
+  ChildOverrides,
+  ChildSpec,
+  ChildType,
+  RestartType,
+  Shutdown,
+} from './supervision/child_spec.js';
 export {
-  type ChildCounts,
-  type ChildInfo,
-  type ChildOverrides,
-  type ChildSpec,
-  type ChildType,
-  type RestartType,
-  type Shutdown,
   type StartChildResult,
   type Strategy,
   Supervisor,

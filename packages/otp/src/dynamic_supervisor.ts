@@ -34,7 +34,6 @@ import {
   countOf,
   fullSpec,
   metaEntry,
-  needsRestart,
   type RestartType,
   type Shutdown,
   specProblem,
@@ -42,7 +41,9 @@ import {
 import { shutdownChildren, startChildProcess } from './supervision/children.js';
 import { reportChildExit, reportStartError } from './supervision/reports.js';
 import {
+  actionOf,
   admitRestart,
+  decideRestart,
   intensityProblem,
   RestartIntensity,
   RestartRetry,
@@ -124,24 +125,28 @@ async function onInfo(message: unknown, state: DynState): Promise<boolean> {
   if (message instanceof RestartRetry) {
     // Stale if the supervisor has let go of the child since (there is no terminate for it yet).
     if (!state.restarting.delete(message.child)) return true;
+    if (!admitRestart(state.proc, state.intensity, message.child)) return false;
     return restart(state, message.child);
   }
   if (isExit(message)) {
     const child = state.running.get(message.from);
     if (child === undefined) return true;
     state.running.delete(message.from);
-    reportChildExit(state.proc, child, message.from, message.reason);
     child.pid = undefined;
-    if (needsRestart(child.spec.restart, message.reason)) return restart(state, child);
+    const decision = decideRestart(state.intensity, child, message.reason);
+    const action = actionOf(decision, state.intensity);
+    reportChildExit(state.proc, child, message.from, message.reason, action);
+    if (decision === 'give_up') return false;
+    if (decision === 'restart') return restart(state, child);
   }
   return true;
 }
 
-async function restart(state: DynState, child: Child): Promise<boolean> {
-  if (!admitRestart(state.proc, state.intensity)) return false;
+/** Starts `child` again (its restart already counted); a failed start is tried again later. */
+async function restart(state: DynState, child: Child): Promise<true> {
   const [status, value] = await startChildProcess(child.spec);
   if (status === 'error') {
-    reportStartError(state.proc, child, value);
+    reportStartError(state.proc, child, value, 'trying again');
     state.restarting.add(child);
     retryLater(state.proc, child);
   } else if (value !== undefined) {

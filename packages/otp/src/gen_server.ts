@@ -15,7 +15,13 @@
  */
 import { reportCrash } from './crash.js';
 import { BadArgError, ExitError, type ExitReason, formatReason, isCleanExit } from './errors.js';
-import { type NameRegistry, registerServerName, type ServerName, serverProc } from './names.js';
+import {
+  type NameRegistry,
+  registerServerName,
+  type ServerName,
+  serverProc,
+  whereisServer,
+} from './names.js';
 import { type Pid, Ref } from './pid.js';
 import {
   currentProc,
@@ -33,7 +39,6 @@ import {
   spawnProc,
   TIMEOUT,
   terminate,
-  unlinkProcs,
 } from './process.js';
 
 /** Who is waiting for a call's reply; pass it to `GenServer.reply` to answer later. */
@@ -130,6 +135,9 @@ async function startServer<S, A>(
   if (typeof module?.init !== 'function')
     throw new BadArgError('GenServer.start: the module has no init callback');
   const caller = currentProc();
+  // As OTP's gen:start, a name already taken is found before any process is spawned.
+  const holder = options.name === undefined ? undefined : whereisServer(options.name);
+  if (holder !== undefined) return ['error', ['already_started', holder]];
   const ackRef = new Ref();
   const mark = caller.mailbox.mark();
   const { proc } = spawnProc(() => serve(module, arg, options, caller, ackRef, link), { link });
@@ -178,50 +186,48 @@ async function serve<S, A>(
 
   if (options.name !== undefined) {
     const holder = registerServerName(options.name, proc);
-    // Losing the race for a name is no crash: the server exits `normal`, as OTP's does.
-    if (holder !== undefined) {
-      return failStart(proc, starter, ack, ['already_started', holder], 'normal');
-    }
+    // Another server took the name since the starter looked: no crash, this one exits `normal`.
+    if (holder !== undefined) return failStart(proc, ack, ['already_started', holder], 'normal');
   }
   let init: InitResult<S>;
   try {
     init = await module.init(arg);
   } catch (error) {
     if (proc.status === 'exited') return; // killed while init awaited: the starter knows already
-    reportCrash({
-      kind: 'gen_server',
-      pid: proc.pid,
-      name: proc.name,
-      reason: error,
-      context: 'while running init',
-    });
-    return failStart(proc, starter, ack, error);
+    // `exit(reason)` in init ends the server with the bare reason, as in a handler.
+    const reason = error instanceof ExitError ? error.reason : error;
+    if (!isCleanExit(reason)) {
+      const context = 'while running init';
+      reportCrash({ kind: 'gen_server', pid: proc.pid, name: proc.name, reason: error, context });
+    }
+    return failStart(proc, ack, reason);
   }
   if (proc.status === 'exited') return; // killed while init awaited: the starter knows already
   if (init === 'ignore') {
     ack('ignore');
-    return failStart(proc, starter, null, 'normal');
+    return failStart(proc, null, 'normal');
   }
-  if (init?.[0] === 'stop') return failStart(proc, starter, ack, init[1]);
-  if (init?.[0] !== 'ok') return failStart(proc, starter, ack, ['bad_return_value', init]);
+  if (init?.[0] === 'stop') return failStart(proc, ack, init[1]);
+  if (init?.[0] !== 'ok') return failStart(proc, ack, ['bad_return_value', init]);
   ack(['ok', proc.pid]);
   await loop(module, proc, parent, init[1]);
 }
 
 /**
- * init did not succeed: tell the starter, then exit. The server unlinks first, so that the
- * starter learns the reason from the return value instead of being killed by it (as OTP 26's
- * proc_lib:init_fail does).
+ * init did not succeed: tell the starter, then exit with the reason, still linked to it. This is
+ * OTP 25's gen_server (init_ack, then exit): a linked starter that does not trap exits dies with
+ * the reason (unless it is `normal`); one that traps gets `['error', reason]` from start and then
+ * an EXIT message. (From OTP 26, proc_lib:init_fail has the starter unlink once it reads the
+ * failure and drop an EXIT that is already in its mailbox; the server still exits with the
+ * reason, so a starter that does not trap exits is killed whenever the signal gets there first.)
  */
 function failStart(
   proc: Proc,
-  starter: Proc,
   ack: ((r: StartResult) => void) | null,
   reason: ExitReason,
   exitReason: ExitReason = reason,
 ): void {
   ack?.(['error', reason]);
-  unlinkProcs(proc, starter);
   terminate(proc, exitReason);
 }
 
@@ -295,8 +301,24 @@ function handle<S>(
   }
   if (message instanceof StopRequest) return stopping(message.reason, state);
   if (isExitFrom(message, parent.pid)) return stopping(message.reason, state);
-  if (!module.handleInfo) return next(state);
+  if (!module.handleInfo) {
+    reportUnexpected(module, message);
+    return next(state);
+  }
   return then(module.handleInfo(message, state), afterNoReply);
+}
+
+/**
+ * A message reached a server that has no handleInfo: it is dropped, and logged, as Elixir's
+ * default handle_info does (a message nobody handles is usually a bug in a sender).
+ */
+function reportUnexpected(module: GenServerModule<unknown>, message: unknown): void {
+  const { pid, name } = currentProc();
+  const context =
+    module.name === undefined
+      ? 'received a message and has no handleInfo'
+      : `received a message and ${module.name} has no handleInfo`;
+  reportCrash({ kind: 'gen_server', level: 'error', pid, name, reason: message, context });
 }
 
 function describe(module: GenServerModule<unknown>): string {

@@ -6,7 +6,9 @@ export {
   type CrashReport,
   type CrashReporter,
   captureCrashReports,
+  formatCrashReport,
   printCrashReport,
+  type ReportedChild,
   setCrashReporter,
 } from './crash.js';
 export {

@@ -44,13 +44,14 @@ import {
   countOf,
   fullSpec,
   metaEntry,
-  needsRestart,
   specProblem,
 } from './supervision/child_spec.js';
 import { shutdownChildren, startChildProcess } from './supervision/children.js';
 import { reportChildExit, reportStartError } from './supervision/reports.js';
 import {
+  actionOf,
   admitRestart,
+  decideRestart,
   intensityProblem,
   RestartIntensity,
   RestartRetry,
@@ -147,7 +148,7 @@ async function initSupervisor({ module, arg }: Boot): Promise<InitResult<SupStat
   );
   state.children = children.map((spec) => ({ spec: fullSpec(spec), pid: undefined }));
   describe(state, module.name);
-  const failure = await startInOrder(state, state.children);
+  const failure = await startInOrder(state, state.children, 'stopping the children started so far');
   if (failure === undefined) return ['ok', state];
   // All or nothing: the children already started are stopped before the start fails.
   await terminateChildren(state, state.children);
@@ -184,11 +185,12 @@ function describe(state: SupState, module: string | undefined): void {
 async function startInOrder(
   state: SupState,
   children: readonly Child[],
+  onFailure: string,
 ): Promise<{ child: Child; reason: ExitReason } | undefined> {
   for (const child of children) {
     const [status, value] = await startChildProcess(child.spec);
     if (status === 'error') {
-      reportStartError(state.proc, child, value);
+      reportStartError(state.proc, child, value, onFailure);
       return { child, reason: value };
     }
     child.pid = value;
@@ -227,13 +229,15 @@ async function onInfo(message: unknown, state: SupState): Promise<boolean> {
     const { child } = message;
     // The retry is stale if the child was terminated, deleted or restarted in the meantime.
     if (child.pid !== 'restarting' || !state.children.includes(child)) return true;
+    if (!admitRestart(state.proc, state.intensity, child)) return false;
     return restart(state, child);
   }
   if (isExit(message)) {
     const child = state.children.find((c) => c.pid === message.from);
     if (child !== undefined) return childExited(state, child, message.from, message.reason);
   }
-  return true; // an EXIT from a process that is not a child, or a stray message
+  // An EXIT from a process that is not a child (one whose start failed, say), or a stray message.
+  return true;
 }
 
 async function childExited(
@@ -242,16 +246,25 @@ async function childExited(
   pid: Pid,
   reason: ExitReason,
 ): Promise<boolean> {
-  reportChildExit(state.proc, child, pid, reason);
   child.pid = undefined;
-  if (needsRestart(child.spec.restart, reason)) return restart(state, child);
+  const decision = decideRestart(state.intensity, child, reason);
+  const restarting = RESTARTING[state.strategy];
+  reportChildExit(state.proc, child, pid, reason, actionOf(decision, state.intensity, restarting));
+  if (decision === 'give_up') return false;
+  if (decision === 'restart') return restart(state, child);
   if (child.spec.restart === 'temporary') forget(state, child);
   return true;
 }
 
-/** Restarts after `child` exited, per the strategy; false when the intensity is exceeded. */
-async function restart(state: SupState, child: Child): Promise<boolean> {
-  if (!admitRestart(state.proc, state.intensity)) return false;
+/** What each strategy does when a child is to be restarted, as its report says it. */
+const RESTARTING: Readonly<Record<Strategy, string>> = {
+  one_for_one: 'restarting it',
+  one_for_all: 'restarting it with all the other children',
+  rest_for_one: 'restarting it with the children started after it',
+};
+
+/** Restarts `child` (its restart already counted) with the children its strategy says. */
+async function restart(state: SupState, child: Child): Promise<true> {
   // The children the strategy restarts with `child`: only it, all, or it and those after it.
   const index = state.children.indexOf(child);
   const group =
@@ -259,7 +272,7 @@ async function restart(state: SupState, child: Child): Promise<boolean> {
       ? [child]
       : state.children.slice(state.strategy === 'one_for_all' ? 0 : index);
   const survivors = await terminateChildren(state, group);
-  const failure = await startInOrder(state, survivors);
+  const failure = await startInOrder(state, survivors, 'trying again');
   if (failure !== undefined) retryLater(state.proc, failure.child);
   return true;
 }

@@ -4,8 +4,8 @@
  */
 import type { ExitReason } from '../errors.js';
 import { deliver, type Proc } from '../process.js';
-import type { Child } from './child_spec.js';
-import { reportGaveUp } from './reports.js';
+import { type Child, needsRestart } from './child_spec.js';
+import { GIVING_UP, reportGaveUp } from './reports.js';
 
 /**
  * @internal Counts restarts: more than `maxRestarts` within `maxSeconds` is too many, and the
@@ -40,11 +40,39 @@ export function intensityProblem(
   return undefined;
 }
 
-/** @internal Counts a restart; reports and returns false when the supervisor must give up. */
-export function admitRestart(sup: Proc, intensity: RestartIntensity): boolean {
+/**
+ * @internal Counts a restart of `child` (a retry after a failed restart); reports and returns
+ * false when the supervisor must give up.
+ */
+export function admitRestart(sup: Proc, intensity: RestartIntensity, child: Child): boolean {
   if (intensity.add()) return true;
-  reportGaveUp(sup, intensity);
+  reportGaveUp(sup, child, intensity);
   return false;
+}
+
+/**
+ * @internal What a supervisor does after `child` exited with `reason`, for its report: `restart`
+ * when the restart type asks for one and the intensity allows it, `give_up` when the intensity
+ * does not, `leave` when the child is not restarted. Counts the restart.
+ */
+export function decideRestart(
+  intensity: RestartIntensity,
+  child: Child,
+  reason: ExitReason,
+): 'restart' | 'give_up' | 'leave' {
+  if (!needsRestart(child.spec.restart, reason)) return 'leave';
+  return intensity.add() ? 'restart' : 'give_up';
+}
+
+/** @internal The action a child_terminated report gives for a decision. */
+export function actionOf(
+  decision: 'restart' | 'give_up' | 'leave',
+  intensity: RestartIntensity,
+  restarting = 'restarting it',
+): string {
+  if (decision === 'restart') return restarting;
+  if (decision === 'leave') return 'not restarting it (temporary child)';
+  return `${GIVING_UP}: more than ${intensity.maxRestarts} restarts in ${intensity.maxSeconds} s`;
 }
 
 /**

@@ -32,6 +32,7 @@ export {
   type InitResult,
   type NoReplyResult,
   type Server,
+  type ServerAction,
   type StartOptions,
   type StartResult,
 } from './gen_server.js';

@@ -24,6 +24,7 @@ import {
 } from './names.js';
 import { type Pid, Ref } from './pid.js';
 import {
+  actingProc,
   currentProc,
   type DownMessage,
   deliver,
@@ -32,6 +33,7 @@ import {
   isDown,
   isExit,
   monitorProc,
+  never,
   type Proc,
   procOf,
   receiveIn,
@@ -162,7 +164,8 @@ async function startServer<S, A>(
 ): Promise<StartResult> {
   if (typeof module?.init !== 'function')
     throw new BadArgError('GenServer.start: the module has no init callback');
-  const caller = currentProc();
+  const caller = actingProc('GenServer.start of', module.name ?? 'a server');
+  if (caller === null) return never();
   // As OTP's gen:start, a name already taken is found before any process is spawned.
   const holder = options.name === undefined ? undefined : whereisServer(options.name);
   if (holder !== undefined) return ['error', ['already_started', holder]];
@@ -429,14 +432,14 @@ function afterCall<S>(result: CallResult<S>, from: From): Step<S> {
   switch (result?.[0]) {
     case 'reply': {
       const step = goOn(result[2], result, 3, 'handleCall');
-      reply(from, result[1]);
+      replyTo(from, result[1]);
       return step;
     }
     case 'noreply':
       return goOn(result[1], result, 2, 'handleCall');
     case 'stop':
       if (result.length === 4) {
-        reply(from, result[2]);
+        replyTo(from, result[2]);
         return stopping(result[1], result[3]);
       }
       return stopping(result[1], result[2]);
@@ -502,7 +505,8 @@ async function runTerminate<S>(
 export function call<R = unknown>(server: Server, request: unknown, timeoutMs = 5000): Promise<R> {
   // One promise, settled straight from the reply: no async function or await in between.
   return new Promise<R>((resolve, reject) => {
-    const caller = currentProc();
+    const caller = actingProc('GenServer.call to', server);
+    if (caller === null) return; // a dead process waits for ever: its code stops here
     const target = serverProc(server);
     if (target === null)
       throw new ExitError('noproc', `GenServer.call: no process for ${formatReason(server)}`);
@@ -553,7 +557,7 @@ function callFailure(
 
 /** Sends `request` without waiting. Casting to a server that is not there does nothing. */
 export function cast(server: Server, request: unknown): void {
-  currentProc();
+  if (actingProc('GenServer.cast to', server) === null) return;
   const target = serverProc(server);
   if (target !== null) deliver(target, new CastRequest(request));
 }
@@ -563,6 +567,10 @@ export function cast(server: Server, request: unknown): void {
  * has stopped waiting (timed out or died).
  */
 export function reply(from: From, value: unknown): void {
+  if (actingProc('GenServer.reply to', from.pid) !== null) replyTo(from, value);
+}
+
+function replyTo(from: From, value: unknown): void {
   const caller = procOf(from.pid);
   if (caller?.monitors?.has(from.ref)) deliver(caller, new Reply(from.ref, value));
 }
@@ -573,7 +581,8 @@ export async function stopServer(
   reason: ExitReason = 'normal',
   timeoutMs = Number.POSITIVE_INFINITY,
 ): Promise<void> {
-  const caller = currentProc();
+  const caller = actingProc('GenServer.stop of', server);
+  if (caller === null) return never();
   const target = serverProc(server);
   if (target === null)
     throw new ExitError('noproc', `GenServer.stop: no process for ${formatReason(server)}`);

@@ -25,9 +25,11 @@ export {
   type Timeout,
 } from './kernel/messages.js';
 export {
+  actingProc,
   currentProc,
   describedProcs,
   isAlive,
+  never,
   Proc,
   type ProcessMeta,
   procOf,

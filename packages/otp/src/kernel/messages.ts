@@ -9,7 +9,7 @@ import { HOLE } from '../mailbox.js';
 import { type Pattern, toPredicate } from '../pattern.js';
 import type { Pid } from '../pid.js';
 import { Timeouts } from '../timeouts.js';
-import { currentProc, destProc, type Match, type Proc, shell } from './proc.js';
+import { actingProc, destProc, type Match, never, type Proc, shell } from './proc.js';
 import { registered } from './registered.js';
 import { markBusy, markIdle, ready, resume, whenIdle } from './scheduler.js';
 
@@ -25,7 +25,7 @@ export type Dest = Pid | string;
  * sending to a name nobody has registered throws (Erlang's badarg).
  */
 export function send<M>(dest: Dest, message: M): M {
-  currentProc();
+  if (actingProc('send to', dest) === null) return message;
   const target = typeof dest === 'string' ? registered.get(dest) : destProc(dest);
   if (target === undefined) throw new BadArgError(`send: no process is registered as '${dest}'`);
   if (target !== null) deliver(target, message);
@@ -91,7 +91,8 @@ export function receive<T>(
 ): Promise<T | Timeout>;
 export function receive<T = unknown>(match?: Pattern, timeoutMs?: number): Promise<T | Timeout>;
 export function receive(match?: Pattern, timeoutMs = Number.POSITIVE_INFINITY): Promise<unknown> {
-  const proc = currentProc();
+  const proc = actingProc('receive');
+  if (proc === null) return never();
   return receiveIn(proc, match === undefined ? null : toPredicate(match), timeoutMs, 0);
 }
 
@@ -176,7 +177,8 @@ function receiveTimedOut(proc: Proc): void {
  * REPL sessions deterministic: the replies a session asked for are there when flush looks.
  */
 export async function flush(options: { timeoutMs?: number } = {}): Promise<void> {
-  const proc = currentProc();
+  const proc = actingProc('flush');
+  if (proc === null) return never();
   if (proc === shell) await whenIdle(options.timeoutMs);
   for (const message of proc.mailbox.drain()) console.log(inspect(message, { depth: 6 }));
 }

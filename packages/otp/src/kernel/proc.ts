@@ -9,7 +9,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { inspect } from 'node:util';
-import { BadArgError, type ExitReason, ProcessExitedError } from '../errors.js';
+import { reportCrash } from '../crash.js';
+import { BadArgError, type ExitReason, formatReason, ProcessExitedError } from '../errors.js';
 import { Mailbox } from '../mailbox.js';
 import { Pid, type Ref } from '../pid.js';
 import type { Deadline } from '../timeouts.js';
@@ -106,6 +107,43 @@ export function currentProc(): Proc {
   return proc;
 }
 
+/**
+ * @internal The calling process, for an API that acts for it; null when that process has
+ * exited and this is code it left behind (a timer, an event handler, the rest of an async
+ * function that was suspended when it was killed). The API then does nothing: a dead process
+ * acts on nothing (see "Leftover callbacks" in the README). The first time, a warning names the
+ * dead process and what was dropped (`what`, and `target` if it says more).
+ */
+export function actingProc(what: string, target?: unknown): Proc | null {
+  const proc = context.getStore() ?? shell;
+  if (proc.status !== 'exited') return proc;
+  warnLeftover(proc, what, target);
+  return null;
+}
+
+/** Dead processes already warned about: one warning each, however much their code does. */
+const warned = new WeakSet<Proc>();
+
+function warnLeftover(proc: Proc, what: string, target: unknown): void {
+  if (warned.has(proc)) return;
+  warned.add(proc);
+  reportCrash({
+    kind: 'process',
+    level: 'warning',
+    pid: proc.pid,
+    name: proc.name,
+    reason: target === undefined ? what : `${what} ${formatReason(target)}`,
+    context:
+      `exited (${formatReason(proc.exitReason)}), and code it left behind (a timer, an event ` +
+      'handler) still runs; all it does is dropped, first',
+  });
+}
+
+/** A promise that never settles: what a wait gives code that runs for a dead process. */
+export function never<T>(): Promise<T> {
+  return new Promise<T>(() => {});
+}
+
 /** @internal The live process behind a pid, or null. */
 export function procOf(pid: Pid): Proc | null {
   return pid.proc as Proc | null;
@@ -123,9 +161,12 @@ export function describedProcs(): Proc[] {
   return [...described];
 }
 
-/** The pid of the calling process (the shell's outside any process). */
+/**
+ * The pid of the calling process (the shell's outside any process). Code a process left behind
+ * (see `actingProc`) still gets that process's pid.
+ */
 export function self(): Pid {
-  return currentProc().pid;
+  return (context.getStore() ?? shell).pid;
 }
 
 /** True while the process has not exited. */

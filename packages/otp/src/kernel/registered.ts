@@ -5,14 +5,14 @@
  */
 import { BadArgError } from '../errors.js';
 import type { Pid } from '../pid.js';
-import { currentProc, destProc, type Proc } from './proc.js';
+import { actingProc, destProc, type Proc } from './proc.js';
 
 /** @internal Name -> process. */
 export const registered = new Map<string, Proc>();
 
 /** Registers `pid` under `name`. Throws if the name is taken, or the pid is dead or named. */
 export function register(name: string, pid: Pid): true {
-  currentProc();
+  if (actingProc('register of', name) === null) return true;
   if (typeof name !== 'string' || name === '')
     throw new BadArgError('register: a name is a non-empty string');
   const proc = destProc(pid);
@@ -27,7 +27,7 @@ export function register(name: string, pid: Pid): true {
 
 /** Removes a registered name. Throws if nobody has it. */
 export function unregister(name: string): true {
-  currentProc();
+  if (actingProc('unregister of', name) === null) return true;
   const proc = registered.get(name);
   if (proc === undefined) throw new BadArgError(`unregister: '${name}' is not registered`);
   registered.delete(name);

@@ -8,7 +8,7 @@ import { reportCrash } from '../crash.js';
 import { BadArgError, ExitError, type ExitReason, ProcessExitedError } from '../errors.js';
 import { Pid, Ref } from '../pid.js';
 import { type Dest, deliver, stopWaiting } from './messages.js';
-import { currentProc, described, destProc, live, type Proc, replaceShell, shell } from './proc.js';
+import { actingProc, described, destProc, live, type Proc, replaceShell, shell } from './proc.js';
 import { registered } from './registered.js';
 import { markIdle } from './scheduler.js';
 import { cancelTimersOf } from './timers.js';
@@ -53,7 +53,8 @@ export function exit(pid: Pid, reason: ExitReason): true;
 export function exit(...args: [ExitReason] | [Pid, ExitReason]): true {
   if (args.length === 1) throw new ExitError(args[0]);
   const [pid, reason] = args;
-  const caller = currentProc();
+  const caller = actingProc('exit signal to', pid);
+  if (caller === null) return true;
   if (!(pid instanceof Pid)) throw new BadArgError(`exit: ${inspect(pid)} is not a pid`);
   const target = pid.proc as Proc | null;
   if (target !== null) signalExit(target, caller.pid, reason, false);
@@ -86,7 +87,8 @@ export function signalExit(target: Proc, from: Pid, reason: ExitReason, viaLink:
 
 /** Sets whether the caller traps exits; returns the previous setting. */
 export function trapExit(flag: boolean): boolean {
-  const proc = currentProc();
+  const proc = actingProc('trapExit');
+  if (proc === null) return flag;
   const previous = proc.trapExit;
   proc.trapExit = flag;
   return previous;
@@ -101,7 +103,8 @@ export function trapExit(flag: boolean): boolean {
  * catch (uncaught, the process exits with `noproc`).
  */
 export function link(pid: Pid): true {
-  const caller = currentProc();
+  const caller = actingProc('link to', pid);
+  if (caller === null) return true;
   const target = destProc(pid);
   if (target !== null) linkProcs(caller, target);
   else if (caller.trapExit) signalExit(caller, pid, 'noproc', true);
@@ -124,7 +127,8 @@ export function unlinkProcs(a: Proc, b: Proc): void {
 
 /** Removes the link between the caller and `pid`, if any. */
 export function unlink(pid: Pid): true {
-  const caller = currentProc();
+  const caller = actingProc('unlink from', pid);
+  if (caller === null) return true;
   const target = destProc(pid);
   if (target !== null) unlinkProcs(caller, target);
   return true;
@@ -138,7 +142,8 @@ export function unlink(pid: Pid): true {
  * `{ type: 'DOWN', ref, pid, reason }`. A target that is already gone gives `noproc` at once.
  */
 export function monitor(target: Dest): Ref {
-  const caller = currentProc();
+  const caller = actingProc('monitor of', target);
+  if (caller === null) return new Ref(); // a monitor that never fires: nobody would get its DOWN
   const proc = typeof target === 'string' ? (registered.get(target) ?? null) : destProc(target);
   if (proc === null) {
     const ref = new Ref();
@@ -161,7 +166,8 @@ export function monitorProc(holder: Proc, target: Proc): Ref {
  * from the mailbox too. Returns true if the monitor was still active.
  */
 export function demonitor(ref: Ref, options: { flush?: boolean } = {}): boolean {
-  return demonitorIn(currentProc(), ref, options.flush ?? false);
+  const caller = actingProc('demonitor');
+  return caller !== null && demonitorIn(caller, ref, options.flush ?? false);
 }
 
 /** @internal */

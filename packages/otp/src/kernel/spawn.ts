@@ -4,8 +4,8 @@
  */
 import { reportCrash } from '../crash.js';
 import { BadArgError, ExitError } from '../errors.js';
-import type { Pid, Ref } from '../pid.js';
-import { context, currentProc, live, Proc } from './proc.js';
+import { type Pid, Ref } from '../pid.js';
+import { actingProc, context, currentProc, live, Proc } from './proc.js';
 import { markBusy } from './scheduler.js';
 import { linkProcs, monitorProc, terminate } from './signals.js';
 
@@ -23,8 +23,15 @@ export function spawnProc(
   body: ProcessBody,
   options: SpawnOptions = {},
 ): { proc: Proc; ref?: Ref } {
+  return spawnFrom(currentProc(), body, options);
+}
+
+function spawnFrom(
+  parent: Proc,
+  body: ProcessBody,
+  options: SpawnOptions,
+): { proc: Proc; ref?: Ref } {
   if (typeof body !== 'function') throw new BadArgError('spawn needs a function to run');
-  const parent = currentProc();
   const proc = new Proc();
   live.count++;
   markBusy(proc);
@@ -82,16 +89,36 @@ function finish(proc: Proc, outcome: unknown, threw: boolean): void {
 
 /** Starts a process running `body`; returns its pid at once. */
 export function spawn(body: ProcessBody): Pid {
-  return spawnProc(body).proc.pid;
+  const parent = actingProc('spawn');
+  return parent === null ? stillborn() : spawnFrom(parent, body, NO_OPTIONS).proc.pid;
 }
 
 /** Starts a process linked to the caller: atomically, so no exit can fall between. */
 export function spawnLink(body: ProcessBody): Pid {
-  return spawnProc(body, { link: true }).proc.pid;
+  const parent = actingProc('spawnLink');
+  return parent === null ? stillborn() : spawnFrom(parent, body, LINK).proc.pid;
 }
 
 /** Starts a process monitored by the caller, atomically; returns `[pid, ref]`. */
 export function spawnMonitor(body: ProcessBody): [Pid, Ref] {
-  const { proc, ref } = spawnProc(body, { monitor: true });
+  const parent = actingProc('spawnMonitor');
+  if (parent === null) return [stillborn(), new Ref()];
+  const { proc, ref } = spawnFrom(parent, body, MONITOR);
   return [proc.pid, ref as Ref];
+}
+
+const NO_OPTIONS: SpawnOptions = {};
+const LINK: SpawnOptions = { link: true };
+const MONITOR: SpawnOptions = { monitor: true };
+
+/**
+ * What a spawn by a dead process gives: the pid of a process that never runs, as if it had
+ * exited at once (`noproc`). Nothing is started for a process that is gone.
+ */
+function stillborn(): Pid {
+  const proc = new Proc();
+  proc.status = 'exited';
+  proc.exitReason = 'noproc';
+  proc.pid.proc = null;
+  return proc.pid;
 }

@@ -5,7 +5,7 @@
 import { BadArgError } from '../errors.js';
 import { Ref } from '../pid.js';
 import { type Dest, deliver } from './messages.js';
-import { currentProc, destProc, type Proc } from './proc.js';
+import { actingProc, destProc, type Proc } from './proc.js';
 import { registered } from './registered.js';
 
 interface Timer {
@@ -23,7 +23,7 @@ const timers = new Map<Ref, Timer>();
  * a timer aimed at a name finds whoever has the name when it fires.
  */
 export function sendAfter(dest: Dest, message: unknown, ms: number): Ref {
-  currentProc();
+  if (actingProc('sendAfter to', dest) === null) return new Ref(); // a timer that never fires
   if (!(ms >= 0) || ms === Number.POSITIVE_INFINITY)
     throw new BadArgError(`sendAfter: bad delay ${ms}`);
   const ref = new Ref();
@@ -55,7 +55,7 @@ export function cancelTimersOf(proc: Proc): void {
 
 /** Cancels a timer; returns the ms it had left, or false if it already fired or was cancelled. */
 export function cancelTimer(ref: Ref): number | false {
-  currentProc();
+  if (actingProc('cancelTimer') === null) return false;
   const timer = timers.get(ref);
   if (timer === undefined) return false;
   clearTimeout(timer.handle);

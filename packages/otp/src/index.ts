@@ -40,6 +40,18 @@ export { isViaName, type NameRegistry, type ServerName, type ViaName } from './n
 export { _, matches, type Pattern, type Predicate } from './pattern.js';
 export { makeRef, Pid, Ref } from './pid.js';
 export {
+  Port,
+  type PortActive,
+  type PortCodec,
+  type PortInfo,
+  type PortMessage,
+  type PortOptions,
+  type PortOutput,
+  type PortSource,
+  type ReadableLike,
+  type SourceEvents,
+} from './port.js';
+export {
   cancelTimer,
   type Dest,
   type DownMessage,

@@ -49,6 +49,7 @@ export {
   linkProcs,
   monitor,
   monitorProc,
+  offExit,
   onExit,
   signalExit,
   terminate,

@@ -260,3 +260,10 @@ function restartShell(dead: Proc): void {
 export function onExit(proc: Proc, hook: (reason: ExitReason) => void): void {
   (proc.exitHooks ??= []).push(hook);
 }
+
+/** @internal Removes a hook `onExit` registered (a port given to another owner, or closed). */
+export function offExit(proc: Proc, hook: (reason: ExitReason) => void): void {
+  const hooks = proc.exitHooks;
+  const index = hooks?.indexOf(hook) ?? -1;
+  if (index >= 0) hooks?.splice(index, 1);
+}

@@ -238,14 +238,28 @@ function finish(port: Port): void {
 function arrived(port: Port, chunk: unknown): void {
   if (port.state !== 'open') return;
   if (port.decoder === null) pushData(port, chunk);
-  else port.decoder.data(chunk);
+  else decode(port, port.decoder.data, chunk);
 }
 
 function ended(port: Port): void {
   if (port.state !== 'open') return;
-  port.decoder?.end?.();
+  const end = port.decoder?.end;
+  if (end !== undefined) decode(port, end, undefined);
   if (port.state !== 'open') return; // the codec closed the port
   notify(port, { type: 'end', port });
+}
+
+/**
+ * Runs a codec on what arrived. A codec that throws is a bug, or input it could not take: it
+ * must not take the node down from a source's callback, so the port closes with the error as
+ * the reason, after what was pushed before it.
+ */
+function decode(port: Port, step: (chunk: unknown) => void, chunk: unknown): void {
+  try {
+    step(chunk);
+  } catch (error) {
+    closeFromCodec(port, error);
+  }
 }
 
 function failed(port: Port, error: unknown): void {

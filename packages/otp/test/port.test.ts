@@ -286,6 +286,27 @@ describe('Port: codecs judge on arrival', () => {
   });
 });
 
+describe('Port: a codec that throws', () => {
+  it('closes the port with the error, after what it pushed before; the node goes on', async () => {
+    const source = new ScriptedSource();
+    const fragile: PortCodec<string, string> = (out) => ({
+      data: (chunk) => {
+        if (chunk === 'bad') throw new Error('cannot decode');
+        out.push(chunk);
+      },
+    });
+    const got = await inProcess(async () => {
+      Port.open(source, { active: true, codec: fragile });
+      source.emit('good', 'bad', 'never read');
+      return { messages: await inbox(), calls: source.calls };
+    });
+    expect(got).toEqual({
+      messages: ['data:good', 'closed:Error: cannot decode'],
+      calls: ['close'],
+    });
+  });
+});
+
 describe('Port: owner transfer', () => {
   collectCrashReports();
 

@@ -1,10 +1,31 @@
 /**
- * @otp-chat/net: the network plumbing the chat steps share. None of it knows about processes or
- * chat; the steps build their listener, connections and rooms on top of it.
+ * @otp-chat/net: the network plumbing the chat steps share. Ports let a process own a TCP socket
+ * or a WebSocket (on @otp-chat/otp's Port); the rest knows nothing of processes. None of it
+ * knows about chat: the steps build their listener, connections and rooms on top of it.
  */
 export { type BufferedSocket, sendBounded } from './bounded_send.js';
 export { writeBounded } from './bounded_write.js';
 export { FloodGate, type FloodVerdict } from './flood_gate.js';
 export { LineClient, type LineClientOptions, type LineMatch } from './line_client.js';
-export { type LineDecoderOptions, type LineError, TelnetLineDecoder } from './telnet_lines.js';
+export {
+  openLinePort,
+  openSocketPort,
+  type SocketPortOptions,
+  socketSource,
+} from './socket_port.js';
+export {
+  type LineDecoderOptions,
+  type LineError,
+  type TelnetLine,
+  TelnetLineDecoder,
+  telnetLines,
+} from './telnet_lines.js';
 export { TokenBucket, type TokenBucketOptions } from './token_bucket.js';
+export {
+  openWebSocketPort,
+  type PortableWebSocket,
+  type RawData,
+  type WebSocketEvent,
+  type WebSocketPortOptions,
+  webSocketSource,
+} from './websocket_port.js';

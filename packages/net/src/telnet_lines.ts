@@ -11,8 +11,10 @@
  *   until the next line end, so memory stays at `maxLineBytes` whatever the client sends.
  *
  * The decoder has no idea of sockets or processes: feed it chunks and it calls back with lines.
+ * `telnetLines` plugs it into a port (see socket_port.ts) as the codec of a TCP socket.
  */
 import { isUtf8 } from 'node:buffer';
+import type { PortCodec } from '@otp-chat/otp';
 
 /** Why the decoder dropped a line. */
 export type LineError = 'line_too_long' | 'invalid_utf8';
@@ -133,3 +135,27 @@ export class TelnetLineDecoder {
     }
   }
 }
+
+// #region codec
+/** What a telnet line port delivers: a line, or why one was dropped. */
+export type TelnetLine =
+  | readonly ['line', text: string]
+  | readonly ['line_error', reason: LineError];
+
+/**
+ * The decoder as a port codec: each line (or dropped line) is one data message for the port's
+ * owner, decoded as the bytes arrive, and counted against the port's active count.
+ */
+export function telnetLines(
+  options: { readonly maxLineBytes?: number } = {},
+): PortCodec<Buffer, TelnetLine> {
+  return (out) => {
+    const decoder = new TelnetLineDecoder({
+      ...options,
+      onLine: (text) => out.push(['line', text]),
+      onError: (reason) => out.push(['line_error', reason]),
+    });
+    return { data: (chunk) => decoder.feed(chunk), end: () => decoder.end() };
+  };
+}
+// #endregion codec

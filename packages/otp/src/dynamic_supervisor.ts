@@ -9,8 +9,9 @@
  * ```
  *
  * Like Supervisor, it is a GenServer that traps exits, and it shares Supervisor's child
- * bookkeeping (specs, starts, shutdowns, restart intensity, reports). When it stops, it shuts
- * all its children down at the same time: they were started independently, so no order is owed.
+ * bookkeeping, in supervision/ (specs, starts, shutdowns, restart intensity, reports). When it
+ * stops, it shuts all its children down at the same time: they were started independently, so
+ * no order is owed.
  */
 import type { ExitReason } from './errors.js';
 import {
@@ -24,7 +25,6 @@ import type { ServerName } from './names.js';
 import type { Pid } from './pid.js';
 import { currentProc, isExit, type Proc, type ProcessMeta, trapExit } from './process.js';
 import {
-  admitRestart,
   type Child,
   type ChildCounts,
   type ChildInfo,
@@ -33,20 +33,22 @@ import {
   childInfo,
   countOf,
   fullSpec,
-  intensityProblem,
   metaEntry,
-  needsRestart,
+  type RestartType,
+  type Shutdown,
+  specProblem,
+} from './supervision/child_spec.js';
+import { shutdownChildren, startChildProcess } from './supervision/children.js';
+import { reportChildExit, reportStartError } from './supervision/reports.js';
+import {
+  actionOf,
+  admitRestart,
+  decideRestart,
+  intensityProblem,
   RestartIntensity,
   RestartRetry,
-  type RestartType,
-  reportChildExit,
-  reportStartError,
   retryLater,
-  type Shutdown,
-  shutdownChildren,
-  specProblem,
-  startChildProcess,
-} from './supervisor.js';
+} from './supervision/restarts.js';
 
 export interface DynamicSupervisorOptions {
   readonly name?: ServerName;
@@ -123,24 +125,28 @@ async function onInfo(message: unknown, state: DynState): Promise<boolean> {
   if (message instanceof RestartRetry) {
     // Stale if the supervisor has let go of the child since (there is no terminate for it yet).
     if (!state.restarting.delete(message.child)) return true;
+    if (!admitRestart(state.proc, state.intensity, message.child)) return false;
     return restart(state, message.child);
   }
   if (isExit(message)) {
     const child = state.running.get(message.from);
     if (child === undefined) return true;
     state.running.delete(message.from);
-    reportChildExit(state.proc, child, message.from, message.reason);
     child.pid = undefined;
-    if (needsRestart(child.spec.restart, message.reason)) return restart(state, child);
+    const decision = decideRestart(state.intensity, child, message.reason);
+    const action = actionOf(decision, state.intensity);
+    reportChildExit(state.proc, child, message.from, message.reason, action);
+    if (decision === 'give_up') return false;
+    if (decision === 'restart') return restart(state, child);
   }
   return true;
 }
 
-async function restart(state: DynState, child: Child): Promise<boolean> {
-  if (!admitRestart(state.proc, state.intensity)) return false;
+/** Starts `child` again (its restart already counted); a failed start is tried again later. */
+async function restart(state: DynState, child: Child): Promise<true> {
   const [status, value] = await startChildProcess(child.spec);
   if (status === 'error') {
-    reportStartError(state.proc, child, value);
+    reportStartError(state.proc, child, value, 'trying again');
     state.restarting.add(child);
     retryLater(state.proc, child);
   } else if (value !== undefined) {

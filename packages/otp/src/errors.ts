@@ -44,9 +44,10 @@ export class ExitError extends Error {
 }
 
 /**
- * Thrown when code keeps running on behalf of a process that has already exited: it was killed
- * while suspended in some `await`, then resumed and called `send`, `receive` or `self`. A dead
- * process must not act, so the runtime refuses loudly instead of acting for it.
+ * The error a wait gets when its process has exited under it: the shell's pending `receive`
+ * when an exit signal kills the shell (the script or REPL line is told, as iex abandons the
+ * evaluation), and a process that killed itself with `exit(self(), 'kill')`. Code a dead
+ * process left behind gets no errors: it acts on nothing (README, "Leftover callbacks").
  */
 export class ProcessExitedError extends Error {
   override name = 'ProcessExitedError';

@@ -15,9 +15,16 @@
  */
 import { reportCrash } from './crash.js';
 import { BadArgError, ExitError, type ExitReason, formatReason, isCleanExit } from './errors.js';
-import { type NameRegistry, registerServerName, type ServerName, serverProc } from './names.js';
+import {
+  type NameRegistry,
+  registerServerName,
+  type ServerName,
+  serverProc,
+  whereisServer,
+} from './names.js';
 import { type Pid, Ref } from './pid.js';
 import {
+  actingProc,
   currentProc,
   type DownMessage,
   deliver,
@@ -26,6 +33,7 @@ import {
   isDown,
   isExit,
   monitorProc,
+  never,
   type Proc,
   procOf,
   receiveIn,
@@ -33,7 +41,6 @@ import {
   spawnProc,
   TIMEOUT,
   terminate,
-  unlinkProcs,
 } from './process.js';
 
 /** Who is waiting for a call's reply; pass it to `GenServer.reply` to answer later. */
@@ -43,24 +50,52 @@ export interface From {
 }
 
 type Awaitable<T> = T | Promise<T>;
-export type InitResult<S> = readonly ['ok', S] | readonly ['stop', ExitReason] | 'ignore';
-export type CallResult<S, R = unknown> =
+
+/**
+ * What a result may add after the new state, as in Elixir: a timeout in ms (if no message
+ * arrives in that time, `handleInfo` gets `'timeout'`), `'hibernate'` (accepted, and does
+ * nothing: see the README), or `{ continue: x }` (`handleContinue(x, state)` runs next, before
+ * any message).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a continue argument is any by default, like the request types
+export type ServerAction<C = any> = number | 'hibernate' | { readonly continue: C };
+
+// biome-ignore lint/suspicious/noExplicitAny: see ServerAction
+export type InitResult<S, C = any> =
+  | readonly ['ok', S]
+  | readonly ['ok', S, ServerAction<C>]
+  | readonly ['stop', ExitReason]
+  | 'ignore';
+// biome-ignore lint/suspicious/noExplicitAny: see ServerAction
+export type CallResult<S, R = unknown, C = any> =
   | readonly ['reply', R, S]
+  | readonly ['reply', R, S, ServerAction<C>]
   | readonly ['noreply', S]
+  | readonly ['noreply', S, ServerAction<C>]
   | readonly ['stop', ExitReason, R, S]
   | readonly ['stop', ExitReason, S];
-export type NoReplyResult<S> = readonly ['noreply', S] | readonly ['stop', ExitReason, S];
+// biome-ignore lint/suspicious/noExplicitAny: see ServerAction
+export type NoReplyResult<S, C = any> =
+  | readonly ['noreply', S]
+  | readonly ['noreply', S, ServerAction<C>]
+  | readonly ['stop', ExitReason, S];
 export type StartResult = readonly ['ok', Pid] | readonly ['error', ExitReason] | 'ignore';
 
-/** The callbacks of a server. Only `init` is required; handlers may be async. */
+/**
+ * The callbacks of a server. Only `init` is required; handlers may be async. `C` is what
+ * `{ continue: x }` carries to `handleContinue`.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: callbacks take any argument and request types by default, so that modules typed narrowly still fit
-export interface GenServerModule<S, A = any, Call = any, Cast = any> {
+export interface GenServerModule<S, A = any, Call = any, Cast = any, C = any> {
   /** Shown by `Process.info` and the supervision-tree printer. */
   readonly name?: string;
-  init(arg: A): Awaitable<InitResult<S>>;
-  handleCall?(request: Call, from: From, state: S): Awaitable<CallResult<S>>;
-  handleCast?(request: Cast, state: S): Awaitable<NoReplyResult<S>>;
-  handleInfo?(message: unknown, state: S): Awaitable<NoReplyResult<S>>;
+  init(arg: A): Awaitable<InitResult<S, C>>;
+  handleCall?(request: Call, from: From, state: S): Awaitable<CallResult<S, unknown, C>>;
+  handleCast?(request: Cast, state: S): Awaitable<NoReplyResult<S, C>>;
+  /** Any other message, and `'timeout'` when a result's timeout passed with no message. */
+  handleInfo?(message: unknown, state: S): Awaitable<NoReplyResult<S, C>>;
+  /** Runs after a result that said `{ continue: x }`, before the server takes another message. */
+  handleContinue?(x: C, state: S): Awaitable<NoReplyResult<S, C>>;
   /** Runs when the server stops on purpose, or on a crash, and when a parent shuts it down while it traps exits. */
   terminate?(reason: ExitReason, state: S): unknown;
 }
@@ -129,7 +164,11 @@ async function startServer<S, A>(
 ): Promise<StartResult> {
   if (typeof module?.init !== 'function')
     throw new BadArgError('GenServer.start: the module has no init callback');
-  const caller = currentProc();
+  const caller = actingProc('GenServer.start of', module.name ?? 'a server');
+  if (caller === null) return never();
+  // As OTP's gen:start, a name already taken is found before any process is spawned.
+  const holder = options.name === undefined ? undefined : whereisServer(options.name);
+  if (holder !== undefined) return ['error', ['already_started', holder]];
   const ackRef = new Ref();
   const mark = caller.mailbox.mark();
   const { proc } = spawnProc(() => serve(module, arg, options, caller, ackRef, link), { link });
@@ -178,69 +217,83 @@ async function serve<S, A>(
 
   if (options.name !== undefined) {
     const holder = registerServerName(options.name, proc);
-    // Losing the race for a name is no crash: the server exits `normal`, as OTP's does.
-    if (holder !== undefined) {
-      return failStart(proc, starter, ack, ['already_started', holder], 'normal');
-    }
+    // Another server took the name since the starter looked: no crash, this one exits `normal`.
+    if (holder !== undefined) return failStart(proc, ack, ['already_started', holder], 'normal');
   }
   let init: InitResult<S>;
   try {
     init = await module.init(arg);
   } catch (error) {
     if (proc.status === 'exited') return; // killed while init awaited: the starter knows already
-    reportCrash({
-      kind: 'gen_server',
-      pid: proc.pid,
-      name: proc.name,
-      reason: error,
-      context: 'while running init',
-    });
-    return failStart(proc, starter, ack, error);
+    // `exit(reason)` in init ends the server with the bare reason, as in a handler.
+    const reason = error instanceof ExitError ? error.reason : error;
+    if (!isCleanExit(reason)) {
+      const context = 'while running init';
+      reportCrash({ kind: 'gen_server', pid: proc.pid, name: proc.name, reason: error, context });
+    }
+    return failStart(proc, ack, reason);
   }
   if (proc.status === 'exited') return; // killed while init awaited: the starter knows already
   if (init === 'ignore') {
     ack('ignore');
-    return failStart(proc, starter, null, 'normal');
+    return failStart(proc, null, 'normal');
   }
-  if (init?.[0] === 'stop') return failStart(proc, starter, ack, init[1]);
-  if (init?.[0] !== 'ok') return failStart(proc, starter, ack, ['bad_return_value', init]);
+  if (init?.[0] === 'stop') return failStart(proc, ack, init[1]);
+  const action = init?.[0] === 'ok' ? actionIn(init, 2) : BAD_ACTION;
+  if (action === BAD_ACTION) return failStart(proc, ack, ['bad_return_value', init]);
   ack(['ok', proc.pid]);
-  await loop(module, proc, parent, init[1]);
+  await loop(module, proc, parent, (init as readonly ['ok', S])[1], action);
 }
 
 /**
- * init did not succeed: tell the starter, then exit. The server unlinks first, so that the
- * starter learns the reason from the return value instead of being killed by it (as OTP 26's
- * proc_lib:init_fail does).
+ * init did not succeed: tell the starter, then exit with the reason, still linked to it. This is
+ * OTP 25's gen_server (init_ack, then exit): a linked starter that does not trap exits dies with
+ * the reason (unless it is `normal`); one that traps gets `['error', reason]` from start and then
+ * an EXIT message. (From OTP 26, proc_lib:init_fail has the starter unlink once it reads the
+ * failure and drop an EXIT that is already in its mailbox; the server still exits with the
+ * reason, so a starter that does not trap exits is killed whenever the signal gets there first.)
  */
 function failStart(
   proc: Proc,
-  starter: Proc,
   ack: ((r: StartResult) => void) | null,
   reason: ExitReason,
   exitReason: ExitReason = reason,
 ): void {
   ack?.(['error', reason]);
-  unlinkProcs(proc, starter);
   terminate(proc, exitReason);
 }
 
+/**
+ * The server's life: one message at a time, each through its callback. After each result, the
+ * action it carried decides what comes next: `handleContinue` at once, or a receive that gives
+ * up after the timeout and hands `'timeout'` to `handleInfo`.
+ */
 async function loop<S>(
   module: GenServerModule<S>,
   proc: Proc,
   parent: Proc,
   initial: S,
+  firstAction: NextAction,
 ): Promise<void> {
   let state = initial;
+  let action = firstAction;
   let message: unknown;
   try {
     for (;;) {
-      message = await receiveIn(proc, null, Number.POSITIVE_INFINITY, 0);
-      const outcome = handle(module, message, state, parent);
+      let outcome: Awaitable<Step<S>>;
+      if (typeof action === 'object') {
+        message = action;
+        outcome = runContinue(module, action.continue, state);
+      } else {
+        message = await receiveIn(proc, null, action, 0);
+        if (message === TIMEOUT && action !== Number.POSITIVE_INFINITY) message = 'timeout';
+        outcome = handle(module, message, state, parent);
+      }
       const result = outcome instanceof Promise ? await outcome : outcome;
       if (proc.status === 'exited') return; // killed while the handler awaited: nothing may run now
       if (result.stop) return stop(module, proc, result.reason, result.state);
       state = result.state;
+      action = result.action;
     }
   } catch (error) {
     if (proc.status === 'exited') return; // killed while a handler awaited: nothing may run now
@@ -253,19 +306,67 @@ async function loop<S>(
   }
 }
 
+/**
+ * What the loop does after a result: wait for a message for so many ms (`Infinity`: for ever)
+ * or run `handleContinue` with a value. `'hibernate'` is waiting for ever.
+ */
+type NextAction = number | { readonly continue: unknown };
+
 /** What a handler's tuple means for the loop: go on with a new state, or stop. */
 interface Step<S> {
   readonly stop: boolean;
   readonly reason: ExitReason;
   readonly state: S;
+  readonly action: NextAction;
 }
 
-function next<S>(state: S): Step<S> {
-  return { stop: false, reason: undefined, state };
+function next<S>(state: S, action: NextAction = Number.POSITIVE_INFINITY): Step<S> {
+  return { stop: false, reason: undefined, state, action };
 }
 
 function stopping<S>(reason: ExitReason, state: S): Step<S> {
-  return { stop: true, reason, state };
+  return { stop: true, reason, state, action: Number.POSITIVE_INFINITY };
+}
+
+const BAD_ACTION: unique symbol = Symbol('bad action');
+
+/**
+ * The action at `result[index]` (none when the tuple stops before it), or BAD_ACTION when it is
+ * not a timeout (ms >= 0), `'hibernate'` or `{ continue: x }`.
+ */
+function actionIn(result: readonly unknown[], index: number): NextAction | typeof BAD_ACTION {
+  if (result.length === index) return Number.POSITIVE_INFINITY;
+  if (result.length !== index + 1) return BAD_ACTION;
+  const action = result[index];
+  if (typeof action === 'number') return action >= 0 ? action : BAD_ACTION;
+  if (action === 'hibernate') return Number.POSITIVE_INFINITY;
+  if (typeof action === 'object' && action !== null && 'continue' in action)
+    return action as { continue: unknown };
+  return BAD_ACTION;
+}
+
+/** A Step that goes on with `state` and the action at `result[index]`; a bad one is a crash. */
+function goOn<S>(state: S, result: readonly unknown[], index: number, callback: string): Step<S> {
+  const action = actionIn(result, index);
+  if (action === BAD_ACTION) throw badReturn(callback, result);
+  return next(state, action);
+}
+
+function badReturn(callback: string, result: unknown): ExitError {
+  return new ExitError(
+    ['bad_return_value', result],
+    `${callback} returned ${formatReason(result)}`,
+  );
+}
+
+/** Runs `handleContinue(x, state)`, after a result that asked for it. */
+function runContinue<S>(module: GenServerModule<S>, x: unknown, state: S): Awaitable<Step<S>> {
+  if (!module.handleContinue)
+    throw new ExitError(
+      'no_handle_continue',
+      `${describe(module)} has no handleContinue for ${formatReason(x)}`,
+    );
+  return then(module.handleContinue(x, state), (result) => afterNoReply(result, 'handleContinue'));
 }
 
 /** Dispatches one message to its callback and turns the callback's tuple into a Step. */
@@ -295,8 +396,24 @@ function handle<S>(
   }
   if (message instanceof StopRequest) return stopping(message.reason, state);
   if (isExitFrom(message, parent.pid)) return stopping(message.reason, state);
-  if (!module.handleInfo) return next(state);
+  if (!module.handleInfo) {
+    reportUnexpected(module, message);
+    return next(state);
+  }
   return then(module.handleInfo(message, state), afterNoReply);
+}
+
+/**
+ * A message reached a server that has no handleInfo: it is dropped, and logged, as Elixir's
+ * default handle_info does (a message nobody handles is usually a bug in a sender).
+ */
+function reportUnexpected(module: GenServerModule<unknown>, message: unknown): void {
+  const { pid, name } = currentProc();
+  const context =
+    module.name === undefined
+      ? 'received a message and has no handleInfo'
+      : `received a message and ${module.name} has no handleInfo`;
+  reportCrash({ kind: 'gen_server', level: 'error', pid, name, reason: message, context });
 }
 
 function describe(module: GenServerModule<unknown>): string {
@@ -313,29 +430,28 @@ function then<T, U>(value: Awaitable<T>, f: (value: T) => U): Awaitable<U> {
 
 function afterCall<S>(result: CallResult<S>, from: From): Step<S> {
   switch (result?.[0]) {
-    case 'reply':
-      reply(from, result[1]);
-      return next(result[2]);
+    case 'reply': {
+      const step = goOn(result[2], result, 3, 'handleCall');
+      replyTo(from, result[1]);
+      return step;
+    }
     case 'noreply':
-      return next(result[1]);
+      return goOn(result[1], result, 2, 'handleCall');
     case 'stop':
       if (result.length === 4) {
-        reply(from, result[2]);
+        replyTo(from, result[2]);
         return stopping(result[1], result[3]);
       }
       return stopping(result[1], result[2]);
     default:
-      throw new ExitError(
-        ['bad_return_value', result],
-        `handleCall returned ${formatReason(result)}`,
-      );
+      throw badReturn('handleCall', result);
   }
 }
 
-function afterNoReply<S>(result: NoReplyResult<S>): Step<S> {
-  if (result?.[0] === 'noreply') return next(result[1]);
+function afterNoReply<S>(result: NoReplyResult<S>, callback = 'handler'): Step<S> {
+  if (result?.[0] === 'noreply') return goOn(result[1], result, 2, callback);
   if (result?.[0] === 'stop') return stopping(result[1], result[2]);
-  throw new ExitError(['bad_return_value', result], `handler returned ${formatReason(result)}`);
+  throw badReturn(callback, result);
 }
 
 async function stop<S>(
@@ -389,7 +505,8 @@ async function runTerminate<S>(
 export function call<R = unknown>(server: Server, request: unknown, timeoutMs = 5000): Promise<R> {
   // One promise, settled straight from the reply: no async function or await in between.
   return new Promise<R>((resolve, reject) => {
-    const caller = currentProc();
+    const caller = actingProc('GenServer.call to', server);
+    if (caller === null) return; // a dead process waits for ever: its code stops here
     const target = serverProc(server);
     if (target === null)
       throw new ExitError('noproc', `GenServer.call: no process for ${formatReason(server)}`);
@@ -440,7 +557,7 @@ function callFailure(
 
 /** Sends `request` without waiting. Casting to a server that is not there does nothing. */
 export function cast(server: Server, request: unknown): void {
-  currentProc();
+  if (actingProc('GenServer.cast to', server) === null) return;
   const target = serverProc(server);
   if (target !== null) deliver(target, new CastRequest(request));
 }
@@ -450,6 +567,10 @@ export function cast(server: Server, request: unknown): void {
  * has stopped waiting (timed out or died).
  */
 export function reply(from: From, value: unknown): void {
+  if (actingProc('GenServer.reply to', from.pid) !== null) replyTo(from, value);
+}
+
+function replyTo(from: From, value: unknown): void {
   const caller = procOf(from.pid);
   if (caller?.monitors?.has(from.ref)) deliver(caller, new Reply(from.ref, value));
 }
@@ -460,7 +581,8 @@ export async function stopServer(
   reason: ExitReason = 'normal',
   timeoutMs = Number.POSITIVE_INFINITY,
 ): Promise<void> {
-  const caller = currentProc();
+  const caller = actingProc('GenServer.stop of', server);
+  if (caller === null) return never();
   const target = serverProc(server);
   if (target === null)
     throw new ExitError('noproc', `GenServer.stop: no process for ${formatReason(server)}`);

@@ -6,7 +6,9 @@ export {
   type CrashReport,
   type CrashReporter,
   captureCrashReports,
+  formatCrashReport,
   printCrashReport,
+  type ReportedChild,
   setCrashReporter,
 } from './crash.js';
 export {
@@ -30,12 +32,25 @@ export {
   type InitResult,
   type NoReplyResult,
   type Server,
+  type ServerAction,
   type StartOptions,
   type StartResult,
 } from './gen_server.js';
 export { isViaName, type NameRegistry, type ServerName, type ViaName } from './names.js';
 export { _, matches, type Pattern, type Predicate } from './pattern.js';
 export { makeRef, Pid, Ref } from './pid.js';
+export {
+  Port,
+  type PortActive,
+  type PortCodec,
+  type PortInfo,
+  type PortMessage,
+  type PortOptions,
+  type PortOutput,
+  type PortSource,
+  type ReadableLike,
+  type SourceEvents,
+} from './port.js';
 export {
   cancelTimer,
   type Dest,
@@ -75,14 +90,16 @@ export {
   type RegistryOptions,
   type RegistryRef,
 } from './registry.js';
+export type {
+  ChildCounts,
+  ChildInfo,
+  ChildOverrides,
+  ChildSpec,
+  ChildType,
+  RestartType,
+  Shutdown,
+} from './supervision/child_spec.js';
 export {
-  type ChildCounts,
-  type ChildInfo,
-  type ChildOverrides,
-  type ChildSpec,
-  type ChildType,
-  type RestartType,
-  type Shutdown,
   type StartChildResult,
   type Strategy,
   Supervisor,

@@ -66,17 +66,25 @@ export class Mailbox {
    * `demonitor(ref, { flush: true })` and a call's late reply, which cannot be older than the mark.
    */
   removeAll(match: (message: unknown) => boolean, from = 0): number {
+    return this.takeAll(match, from).length;
+  }
+
+  /**
+   * Removes every message that matches, from `from` (a mark) on, and returns them oldest first:
+   * a port given to another owner takes its messages along.
+   */
+  takeAll(match: (message: unknown) => boolean, from = 0): unknown[] {
     const items = this.items;
-    let removed = 0;
+    const taken: unknown[] = [];
     for (let i = Math.max(this.head, from - this.dropped); i < items.length; i++) {
       const message = items[i];
       if (message === HOLE || !match(message)) continue;
       items[i] = HOLE;
       this.holes++;
-      removed++;
+      taken.push(message);
     }
-    if (removed > 0) this.compactIfSparse();
-    return removed;
+    if (taken.length > 0) this.compactIfSparse();
+    return taken;
   }
 
   /** Every message, oldest first, leaving the mailbox empty. */

@@ -39,6 +39,11 @@ export function serverProc(server: unknown): Proc | null {
   throw new BadArgError(`not a pid or a server name: ${String(server)}`);
 }
 
+/** The pid that holds `name`, if any. */
+export function whereisServer(name: ServerName): Pid | undefined {
+  return isViaName(name) ? name.via.whereisName(name.key) : whereis(name);
+}
+
 /** Registers `proc` under `name`; returns the pid that already has the name, if taken. */
 export function registerServerName(name: ServerName, proc: Proc): Pid | undefined {
   if (isViaName(name)) return name.via.registerName(name.key, proc.pid);

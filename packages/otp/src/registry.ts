@@ -24,6 +24,7 @@ import type { NameRegistry, ViaName } from './names.js';
 import { type Pattern, toPredicate } from './pattern.js';
 import { Pid } from './pid.js';
 import {
+  actingProc,
   currentProc,
   linkProcs,
   onExit,
@@ -245,7 +246,10 @@ export async function startLink(options: RegistryOptions): Promise<StartResult> 
  */
 export function register(registry: RegistryRef, key: unknown, value: unknown): RegisterResult {
   const table = tableOf(registry, 'register');
-  return registerProc(table, currentProc(), key, value);
+  const proc = actingProc('Registry.register under', key);
+  // A dead process's entries went with it: registering one now leaves nothing behind.
+  if (proc === null) return ['ok', table.owner.pid];
+  return registerProc(table, proc, key, value);
 }
 
 function registerProc(table: Table, proc: Proc, key: unknown, value: unknown): RegisterResult {
@@ -259,7 +263,9 @@ function registerProc(table: Table, proc: Proc, key: unknown, value: unknown): R
 
 /** Removes every entry the calling process has under `key`. */
 export function unregister(registry: RegistryRef, key: unknown): 'ok' {
-  removeEntries(tableOf(registry, 'unregister'), currentProc(), key);
+  const table = tableOf(registry, 'unregister');
+  const proc = actingProc('Registry.unregister of', key);
+  if (proc !== null) removeEntries(table, proc, key);
   return 'ok';
 }
 
@@ -275,7 +281,8 @@ export function updateValue<V>(
   const table = uniqueTable(registry, 'updateValue');
   const bucket = table.buckets.get(key);
   const [pid, old] = (bucket?.entries[0] ?? []) as Partial<Entry<V>>;
-  if (bucket === undefined || pid !== currentProc().pid) return 'error';
+  const caller = actingProc('Registry.updateValue of', key);
+  if (bucket === undefined || caller === null || pid !== caller.pid) return 'error';
   const value = update(old as V);
   bucket.entries = [Object.freeze([pid, value] as const)];
   return [value, old as V];

@@ -118,7 +118,13 @@ describe('DynamicSupervisor', () => {
     await waitFor(async () => (await childPids(sup)).length === 0, 'both children to go');
     expect(log.sort()).toEqual(['start n', 'start t', 'stop n', 'stop t']);
     const reports = crashes.reports.filter((r) => r.kind === 'supervisor');
-    expect(reports).toEqual([expect.objectContaining({ pid: t, reason: 'boom' })]);
+    expect(reports).toEqual([
+      expect.objectContaining({
+        pid: sup,
+        reason: 'boom',
+        child: { id: 't', pid: t, restart: 'temporary', type: 'worker' },
+      }),
+    ]);
   });
 
   it('terminates a child by pid', async () => {

@@ -1,9 +1,12 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
+  type CrashReport,
+  captureCrashReports,
   type ExitError,
   exit,
   type From,
   flush,
+  formatCrashReport,
   GenServer,
   type GenServerModule,
   isAlive,
@@ -100,47 +103,103 @@ describe('GenServer: starting', () => {
     expect(whereis('named_counter')).toBeUndefined();
   });
 
-  it('a name that is taken gives already_started with the holder', async () => {
+  it('a name that is taken gives already_started with the holder, and no process is spawned', async () => {
     const first = await started(GenServer.start(Counter, 0, { name: 'only_one' }));
-    const second = await GenServer.start(Counter, 0, { name: 'only_one' });
-    expect(second).toEqual(['error', ['already_started', first]]);
+    const second = await inProcess(async () => {
+      trapExit(true);
+      const before = Process.count();
+      const starting = GenServer.startLink(Counter, 0, { name: 'only_one' });
+      const spawned = Process.count() - before;
+      // As OTP's gen:start, the name is looked up first: no server ran, so no EXIT comes.
+      return { result: await starting, mailbox: await mailboxContents(), spawned };
+    });
+    expect(second).toEqual({
+      result: ['error', ['already_started', first]],
+      mailbox: [],
+      spawned: 0,
+    });
     await GenServer.stop(first);
   });
 
-  it('init returning stop makes start return the error, without killing a linked caller', async () => {
+  // Checked against OTP 25: gen_server:start_link whose init returns {stop, R}, throws or calls
+  // exit(R) answers {error, R}; the server exits with R, still linked to the caller.
+  it('init returning stop: start answers the error, and kills a linked caller that does not trap exits', async () => {
+    const returned = deferred<unknown>();
+    const caller = spawn(async () => {
+      returned.resolve(
+        await GenServer.startLink({ init: () => ['stop', 'no_config'] as const }, null),
+      );
+    });
+    expect(await exitReason(caller)).toBe('no_config');
+    expect(await returned.promise).toEqual(['error', 'no_config']);
+  });
+
+  it('init returning stop: a linked caller that traps exits gets the error, then the EXIT', async () => {
     const got = await inProcess(async () => {
+      trapExit(true);
       const result = await GenServer.startLink(
         { init: () => ['stop', 'no_config'] as const },
         null,
       );
-      return { result, alive: isAlive(self()), links: Process.info(self())?.links };
+      return { result, mailbox: await mailboxContents(), links: Process.info(self())?.links };
     });
-    expect(got).toEqual({ result: ['error', 'no_config'], alive: true, links: [] });
+    expect(got).toEqual({
+      result: ['error', 'no_config'],
+      mailbox: [{ type: 'EXIT', from: expect.anything(), reason: 'no_config' }],
+      links: [],
+    });
+  });
+
+  it('init calling exit(reason): start answers the bare reason, and the server exits with it', async () => {
+    const watched = deferred<Pid>();
+    const gate = deferred();
+    const starting = GenServer.start(
+      {
+        init: async () => {
+          watched.resolve(self());
+          await gate.promise;
+          exit({ missing: 'config' });
+        },
+      },
+      null,
+    );
+    const reason = exitReason(await watched.promise);
+    gate.resolve();
+    expect(await starting).toEqual(['error', { missing: 'config' }]);
+    expect(await reason).toEqual({ missing: 'config' });
+    // exit(reason) in a linked init kills a caller that does not trap exits, with that reason.
+    const caller = spawn(() => GenServer.startLink({ init: () => exit('gone') }, null));
+    expect(await exitReason(caller)).toBe('gone');
   });
 
   it('init returning ignore makes start return ignore, and the server is gone', async () => {
     const before = Process.count();
-    const got = await inProcess(() => GenServer.startLink({ init: () => 'ignore' as const }, null));
-    expect(got).toBe('ignore');
+    const got = await inProcess(async () => {
+      trapExit(true);
+      const result = await GenServer.startLink({ init: () => 'ignore' as const }, null);
+      return { result, mailbox: await mailboxContents() };
+    });
+    // As in OTP, the server exits normal: a caller that traps exits sees that too.
+    expect(got).toEqual({
+      result: 'ignore',
+      mailbox: [{ type: 'EXIT', from: expect.anything(), reason: 'normal' }],
+    });
     await tick();
     expect(Process.count()).toBe(before);
   });
 
-  it('init throwing makes start return the error and report it; the linked caller lives', async () => {
-    const got = await inProcess(async () => {
-      const result = await GenServer.startLink(
-        {
-          init: async () => {
-            await tick();
-            throw new Error('init failed');
-          },
-        },
-        null,
-      );
-      return { result, alive: isAlive(self()) };
+  it('init throwing makes start return the error and report it; the error kills a linked caller', async () => {
+    const returned = deferred<unknown>();
+    const caller = spawn(async () => {
+      const init = async () => {
+        await tick();
+        throw new Error('init failed');
+      };
+      returned.resolve(await GenServer.startLink({ init }, null));
     });
-    expect(got.alive).toBe(true);
-    expect(got.result).toEqual(['error', expect.any(Error)]);
+    const reason = await exitReason(caller);
+    expect((reason as Error).message).toBe('init failed');
+    expect(await returned.promise).toEqual(['error', reason]);
     expect(crashes.reports).toEqual([
       expect.objectContaining({ kind: 'gen_server', context: 'while running init' }),
     ]);
@@ -417,6 +476,30 @@ describe('GenServer: casts and other messages', () => {
     send(pid, 'hello');
     send(pid, { type: 'tick', n: 1 });
     expect(await GenServer.call(pid, 'seen')).toEqual(['hello', { type: 'tick', n: 1 }]);
+    await GenServer.stop(pid);
+  });
+
+  // As Elixir's default handle_info: "received unexpected message in handle_info/2".
+  it('a message to a server without handleInfo is dropped and reported; the server goes on', async () => {
+    const crashes = captureCrashReports();
+    onTestFinished(() => crashes.restore());
+    const pid = await started(GenServer.start(Counter, 1, { name: 'no_info' }));
+    send(pid, { type: 'stray', n: 1 });
+    expect(await GenServer.call(pid, 'get')).toBe(1);
+    expect(crashes.reports).toEqual([
+      {
+        kind: 'gen_server',
+        level: 'error',
+        pid,
+        name: 'no_info',
+        reason: { type: 'stray', n: 1 },
+        context: 'received a message and Counter has no handleInfo',
+      },
+    ]);
+    expect(formatCrashReport(crashes.reports[0] as CrashReport)).toBe(
+      `=ERROR REPORT= gen_server ${pid} (no_info) received a message and Counter has no ` +
+        "handleInfo: { type: 'stray', n: 1 }",
+    );
     await GenServer.stop(pid);
   });
 });

@@ -28,7 +28,11 @@ before;
 
 exit(before!, 'kill');
 // => true
-//    ...
+//    =SUPERVISOR REPORT= child terminated
+//      supervisor: #PID<...> (ChatServer.Supervisor)
+//      child:      'ChatServer' #PID<...> (permanent worker)
+//      reason:     killed
+//      action:     restarting it
 
 await Supervisor.countChildren('ChatServer.Supervisor');
 // => { specs: 1, active: 1, supervisors: 0, workers: 1 }

@@ -31,7 +31,11 @@ const games = ChatServer.whereis('games');
 
 exit(lobby!, 'kill');
 // => true
-//    ...
+//    =SUPERVISOR REPORT= child terminated
+//      supervisor: #PID<...> (ChatServer.RoomSupervisor)
+//      child:      'lobby' #PID<...> (permanent worker)
+//      reason:     killed
+//      action:     restarting it
 
 await Supervisor.countChildren('ChatServer.RoomSupervisor');
 // => { specs: 2, active: 2, supervisors: 0, workers: 2 }

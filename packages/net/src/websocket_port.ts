@@ -1,0 +1,71 @@
+/**
+ * A WebSocket as a port (see Port in @otp-chat/otp), as socket_port.ts does for a TCP socket:
+ * the owner gets messages and pongs as port messages, with flow control (ws 8 pauses and resumes
+ * a WebSocket, and with it the TCP socket under it), and the WebSocket closes when the owner
+ * exits.
+ */
+import { type Pid, Port, type PortActive, type PortCodec, type PortSource } from '@otp-chat/otp';
+
+/** A message's payload as ws gives it. */
+export type RawData = Buffer | ArrayBuffer | Buffer[];
+
+/** What a WebSocket port delivers: a text message, a binary one, or the answer to a ping. */
+export type WebSocketEvent =
+  | readonly ['text', text: string]
+  | readonly ['binary', data: RawData]
+  | readonly ['pong'];
+
+/** The parts of a ws WebSocket (version 8 or later) a port uses. */
+export interface PortableWebSocket {
+  on(event: 'message', listener: (data: RawData, isBinary: boolean) => void): unknown;
+  on(event: 'pong', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'close', listener: (code: number) => void): unknown;
+  pause(): void;
+  resume(): void;
+  terminate(): void;
+  readonly readyState: number;
+  readonly CLOSING: number;
+}
+
+/**
+ * A WebSocket as a port source; the port's `closed` notice carries the close code. Closing it
+ * (its owner exited) cuts the connection at once, unless the owner started the closing
+ * handshake itself (a goodbye, then `ws.close()`): ws then finishes it, or cuts the connection
+ * if the peer does not answer in time.
+ */
+export function webSocketSource(ws: PortableWebSocket): PortSource<WebSocketEvent> {
+  return {
+    subscribe(events) {
+      ws.on('message', (data, isBinary) =>
+        events.data(isBinary ? ['binary', data] : ['text', String(data)]),
+      );
+      ws.on('pong', () => events.data(['pong']));
+      // A frame over maxPayload, a protocol violation, a reset: ws closes the connection itself.
+      ws.on('error', events.error);
+      ws.on('close', (code) => events.close(code));
+    },
+    pause: () => ws.pause(),
+    resume: () => ws.resume(),
+    close: () => {
+      if (ws.readyState !== ws.CLOSING) ws.terminate();
+    },
+  };
+}
+
+export interface WebSocketPortOptions<Out> {
+  /** The process that owns the WebSocket: the caller by default. */
+  readonly owner?: Pid;
+  /** `false` by default: nothing is read until the owner calls `Port.setActive`. */
+  readonly active?: PortActive;
+  /** Decodes and judges each event as it arrives (parses JSON, applies the flood rule...). */
+  readonly codec?: PortCodec<WebSocketEvent, Out>;
+}
+
+/** Opens a port on a WebSocket. */
+export function openWebSocketPort<Out = WebSocketEvent>(
+  ws: PortableWebSocket,
+  options: WebSocketPortOptions<Out> = {},
+): Port<Out> {
+  return Port.open(webSocketSource(ws), options);
+}

@@ -1,0 +1,184 @@
+/**
+ * Messages and receive: `send` puts a message in a mailbox or hands it straight to a receive
+ * that waits for it; `receive` takes the oldest message (or the oldest that matches), or
+ * suspends the process until one arrives or its timeout passes. `flush` is iex's.
+ */
+import { inspect } from 'node:util';
+import { BadArgError, ProcessExitedError } from '../errors.js';
+import { HOLE } from '../mailbox.js';
+import { type Pattern, toPredicate } from '../pattern.js';
+import type { Pid } from '../pid.js';
+import { Timeouts } from '../timeouts.js';
+import { actingProc, destProc, type Match, never, type Proc, shell } from './proc.js';
+import { registered } from './registered.js';
+import { markBusy, markIdle, ready, resume, whenIdle } from './scheduler.js';
+
+/** What `receive` returns when its timeout passes with no matching message. */
+export const TIMEOUT: unique symbol = Symbol('timeout');
+export type Timeout = typeof TIMEOUT;
+
+/** A destination: a pid or a registered name. */
+export type Dest = Pid | string;
+
+/**
+ * Sends `message` to `dest` and returns it. Sending to a dead pid does nothing, as in Erlang;
+ * sending to a name nobody has registered throws (Erlang's badarg).
+ */
+export function send<M>(dest: Dest, message: M): M {
+  if (actingProc('send to', dest) === null) return message;
+  const target = typeof dest === 'string' ? registered.get(dest) : destProc(dest);
+  if (target === undefined) throw new BadArgError(`send: no process is registered as '${dest}'`);
+  if (target !== null) deliver(target, message);
+  return message;
+}
+
+/** @internal Puts a message in a live process's mailbox, or hands it to its waiting receive. */
+export function deliver(proc: Proc, message: unknown): void {
+  const resolve = proc.waitResolve;
+  if (resolve !== null) {
+    const match = proc.waitMatch;
+    let matched = true;
+    if (match !== null) {
+      try {
+        matched = match(message);
+      } catch (error) {
+        // A pattern that throws fails the receiving process, never the sender.
+        const reject = proc.waitReject as (error: unknown) => void;
+        wakeUp(proc);
+        proc.mailbox.push(message);
+        resume(proc, reject as (value: unknown) => void, error);
+        return;
+      }
+    }
+    if (matched) {
+      wakeUp(proc);
+      resume(proc, resolve, message);
+      return;
+    }
+  }
+  proc.mailbox.push(message);
+}
+
+/** A blocked process becomes busy again; the caller resumes it. */
+function wakeUp(proc: Proc): void {
+  stopWaiting(proc);
+  proc.status = 'running';
+  markBusy(proc);
+}
+
+/** @internal Forgets a pending receive (and cancels its timeout) without settling it. */
+export function stopWaiting(proc: Proc): void {
+  if (proc.waitTimer !== null) receiveTimeouts.cancel(proc.waitTimer);
+  proc.waitTimer = null;
+  proc.waitMatch = null;
+  proc.waitResolve = null;
+  proc.waitReject = null;
+}
+
+/**
+ * Waits for a message. With no pattern, takes the oldest message. With a pattern (a predicate,
+ * or a value matched structurally: see `matches`), takes the oldest message that matches and
+ * leaves the others in order. With a timeout in ms, resolves to `TIMEOUT` if nothing matches in
+ * time (`0` only looks at what is already there; `Infinity` is the default).
+ *
+ * While blocked, only new messages are tested against the pattern: messages it already passed
+ * over are never looked at again, so a long queue of unmatched messages costs nothing per arrival.
+ */
+export function receive(): Promise<unknown>;
+export function receive<T>(
+  match: (message: unknown) => message is T,
+  timeoutMs?: number,
+): Promise<T | Timeout>;
+export function receive<T = unknown>(match?: Pattern, timeoutMs?: number): Promise<T | Timeout>;
+export function receive(match?: Pattern, timeoutMs = Number.POSITIVE_INFINITY): Promise<unknown> {
+  const proc = actingProc('receive');
+  if (proc === null) return never();
+  return receiveIn(proc, match === undefined ? null : toPredicate(match), timeoutMs, 0);
+}
+
+function checkCanWait(proc: Proc, timeoutMs: number): void {
+  if (!(timeoutMs >= 0))
+    throw new BadArgError(`receive: timeout must be >= 0 ms, got ${timeoutMs}`);
+  // Behaviours pass their proc in; a dead one must not wait again (it would count as idle twice).
+  if (proc.status === 'exited') throw new ProcessExitedError(proc.pid, proc.exitReason);
+  if (proc.waitResolve !== null) {
+    throw new BadArgError(`receive: ${proc.pid} is already waiting in another receive`);
+  }
+}
+
+/** @internal Receive for `proc`, scanning its mailbox from the mark `from`. */
+export function receiveIn(
+  proc: Proc,
+  match: Match | null,
+  timeoutMs: number,
+  from: number,
+): Promise<unknown> {
+  checkCanWait(proc, timeoutMs);
+  const found =
+    match === null && from === 0 ? proc.mailbox.shift() : proc.mailbox.take(match ?? any, from);
+  if (found !== HOLE) return ready(proc, found);
+  if (timeoutMs === 0) return ready(proc, TIMEOUT);
+  return new Promise((resolve, reject) => block(proc, match, timeoutMs, resolve, reject));
+}
+
+/**
+ * @internal `receiveIn` with callbacks instead of a promise, for a behaviour that settles a
+ * promise of its own (GenServer.call): one promise per call instead of three. `onMessage` gets
+ * the message, or TIMEOUT, when the process would have resumed; it runs in the context of
+ * whoever delivered the message, so it must only settle state and its own promise.
+ */
+export function receiveThen(
+  proc: Proc,
+  match: Match,
+  timeoutMs: number,
+  from: number,
+  onMessage: (message: unknown) => void,
+  onError: (error: unknown) => void,
+): void {
+  checkCanWait(proc, timeoutMs);
+  const found = proc.mailbox.take(match, from);
+  if (found !== HOLE) resume(proc, onMessage, found);
+  else if (timeoutMs === 0) resume(proc, onMessage, TIMEOUT);
+  else block(proc, match, timeoutMs, onMessage, onError);
+}
+
+/** Suspends `proc` in receive until `deliver` or the timeout resumes it. */
+function block(
+  proc: Proc,
+  match: Match | null,
+  timeoutMs: number,
+  resolve: (message: unknown) => void,
+  reject: (error: unknown) => void,
+): void {
+  proc.waitMatch = match;
+  proc.waitResolve = resolve;
+  proc.waitReject = reject;
+  proc.status = 'waiting';
+  if (timeoutMs !== Number.POSITIVE_INFINITY)
+    proc.waitTimer = receiveTimeouts.start(proc, timeoutMs);
+  markIdle(proc);
+}
+
+const any: Match = () => true;
+
+const receiveTimeouts = new Timeouts<Proc>(receiveTimedOut);
+
+function receiveTimedOut(proc: Proc): void {
+  const resolve = proc.waitResolve;
+  proc.waitTimer = null;
+  if (resolve === null || proc.status === 'exited') return;
+  wakeUp(proc);
+  resume(proc, resolve, TIMEOUT);
+}
+
+/**
+ * Waits until every process is idle (blocked in receive), then prints each message in the
+ * caller's mailbox on its own line and empties it, like iex's `flush()`. Waiting first makes
+ * REPL sessions deterministic: the replies a session asked for are there when flush looks.
+ */
+export async function flush(options: { timeoutMs?: number } = {}): Promise<void> {
+  const proc = actingProc('flush');
+  if (proc === null) return never();
+  if (proc === shell) await whenIdle(options.timeoutMs);
+  for (const message of proc.mailbox.drain()) console.log(inspect(message, { depth: 6 }));
+}

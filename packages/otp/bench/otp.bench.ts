@@ -4,7 +4,7 @@
  * the BEAM (one scheduler) when Erlang is installed; printed as a table and written as JSON to
  * .bench/otp.json.
  *
- *   pnpm bench:otp                 full sizes (about two minutes with the BEAM)
+ *   pnpm bench:otp                 full sizes (a minute or two, the BEAM included)
  *   pnpm bench:otp --quick         tiny sizes (a few seconds): checks that the bench still runs
  *   pnpm bench:otp --runs 9 --messages 2000000 --out /tmp/otp.json
  *   pnpm bench:otp --clock cpu     CPU time instead of wall time (steadier on a busy machine)

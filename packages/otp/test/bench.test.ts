@@ -90,6 +90,27 @@ describe('pnpm bench otp --quick', () => {
     }
   });
 
+  it('--node runs it under the Node named, refuses what is not a version', {
+    timeout: 120_000,
+  }, async () => {
+    // The running version needs no download: the flag is parsed and the bench reports its Node.
+    const out = join(outDir, 'node.json');
+    const { stdout } = await runBench([
+      '--only',
+      'idle',
+      '--node',
+      process.versions.node,
+      '--out',
+      out,
+    ]);
+    expect(stdout).toContain(`node ${process.version} (`);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as Report).node.version).toBe(process.version);
+    await expect(runBench(['--node', 'twenty'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("'twenty' is not a Node.js version"),
+    });
+  });
+
   it('without Erlang, says how to install it and still measures', {
     timeout: 180_000,
   }, async () => {

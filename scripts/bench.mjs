@@ -3,14 +3,39 @@
 // whichever package has it: otp.bench.ts is in packages/otp, chat.bench.ts in
 // packages/chat-bench) from its TypeScript sources, with the garbage collector exposed (memory
 // figures need it). `pnpm bench:otp` is `pnpm bench otp`, `pnpm bench:chat` is `pnpm bench chat`.
-// Flags after the name go to the benchmark.
+// Flags after the name go to the benchmark, except `--node <version>`: `pnpm bench otp --node 24`
+// runs the bench under Node 24 (22, 20, 24.21.0, or a path to a node binary), fetched with
+// `npx -y node@24` when it is not the node running this script (see node-binary.mjs). The
+// bench is started with that binary, so its process.execPath is that node, and a bench that
+// starts node children with process.execPath (the chat bench's servers and load workers) runs
+// them under the same version. Every bench prints the version it ran on.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeBinary } from './node-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const [name, ...args] = process.argv.slice(2);
+const [name, ...rest] = process.argv.slice(2);
+
+/** The bench's own flags, and the node to run it with (`--node <v>` or `--node=<v>`). */
+function splitNodeFlag(flags) {
+  const args = [];
+  let version = null;
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i];
+    if (flag === '--node') {
+      version = flags[++i];
+      if (version === undefined || version.startsWith('-')) {
+        console.error('--node needs a version (24, 22, 20) or the path of a node binary');
+        process.exit(2);
+      }
+    } else if (flag.startsWith('--node=')) version = flag.slice('--node='.length);
+    else args.push(flag);
+  }
+  return { args, version };
+}
+const { args, version } = splitNodeFlag(rest);
 
 /** Every bench: its name and the package directory that holds it. */
 function benches() {
@@ -43,7 +68,16 @@ if (found === undefined) {
 const dir = found.dir;
 const entry = join(dir, 'bench', `${name}.bench.ts`);
 const nodeArgs = ['--expose-gc', '--conditions=source', '--import', 'tsx', entry, ...args];
-const { status, error } = spawnSync(process.execPath, nodeArgs, { cwd: dir, stdio: 'inherit' });
+let node = process.execPath;
+if (version !== null) {
+  try {
+    node = nodeBinary(version);
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+const { status, error } = spawnSync(node, nodeArgs, { cwd: dir, stdio: 'inherit' });
 if (error) {
   console.error(`could not run the bench: ${error.message}`);
   process.exit(1);

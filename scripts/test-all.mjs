@@ -25,6 +25,8 @@ const stages = [
 ];
 if (rootScripts['docs:check']) stages.push({ name: 'docs', cmd: 'pnpm', args: ['docs:check'] });
 
+// Which node runs the suite (CI runs it under several; see .ci/run).
+console.log(`npm test on node ${process.version} (${process.execPath})`);
 const failedStages = [];
 for (const stage of stages) {
   console.log(`\n== ${stage.name}: ${stage.cmd} ${stage.args.join(' ')}`);
@@ -42,7 +44,9 @@ if (existsSync(vitestJson)) {
 // A stage other than the tests counts as one failed check.
 const otherFailures = failedStages.filter((s) => s !== 'tests').length;
 if (failedStages.includes('tests') && failed === 0) failed = 1;
-console.log(`\nchecks: ${stages.length - failedStages.length} of ${stages.length} stages green`);
+console.log(
+  `\nchecks: ${stages.length - failedStages.length} of ${stages.length} stages green on node ${process.version}`,
+);
 if (failedStages.length) console.log(`failing stages: ${failedStages.join(', ')}`);
 console.log(
   `tests: ${passed + (stages.length - 1 - otherFailures)} passed, ${failed + otherFailures} failed`,

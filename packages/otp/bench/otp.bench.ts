@@ -1,13 +1,15 @@
 /**
  * `pnpm bench:otp`: the runtime's throughput and memory figures next to a bare promise-mailbox
- * loop measured in the same run (the ceiling on this machine), printed as a table and written
- * as JSON to .bench/otp.json.
+ * loop measured in the same run (the ceiling on this machine), and next to the same workloads on
+ * the BEAM (one scheduler) when Erlang is installed; printed as a table and written as JSON to
+ * .bench/otp.json.
  *
- *   pnpm bench:otp                 full sizes (about a minute)
+ *   pnpm bench:otp                 full sizes (a minute or two, the BEAM included)
  *   pnpm bench:otp --quick         tiny sizes (a few seconds): checks that the bench still runs
  *   pnpm bench:otp --runs 9 --messages 2000000 --out /tmp/otp.json
  *   pnpm bench:otp --clock cpu     CPU time instead of wall time (steadier on a busy machine)
  *   pnpm bench:otp --only call,cast   some figures only (keys: see `specs`)
+ *   pnpm bench otp --node 24       the same under Node 24 (scripts/bench.mjs fetches it with npx)
  *
  * The bare loops run first, before any process exists: the runtime turns AsyncLocalStorage on
  * when it starts its first process, and from then on Node 20 runs a hook for every promise, which
@@ -15,6 +17,28 @@
  * once more inside a process ("bare in a process"): that is the most this design (a process is
  * an async function under AsyncLocalStorage) can reach on this Node, and the gap between that
  * column and the runtime's figure is what the runtime itself costs.
+ *
+ * The BEAM column comes last: beam.escript (its header says which emulator flags and why: one
+ * scheduler, no busy wait) runs the same shapes with the same sizes, warm-ups, runs and clock,
+ * and takes the median the same way. Shape by shape:
+ *   send one-way     a sender process sends `messages` integers to a receiver process, which
+ *                    acks every `batch`; the sender waits for the ack before the next batch.
+ *   send ping-pong   one process sends its pid, the other answers `pong`, `roundtrips` times.
+ *   GenServer.call   a counter gen_server (started unlinked, stopped after: both timed, as here)
+ *                    and one client process making `calls` gen_server:call(get) in a row.
+ *   GenServer.cast   the same counter, `casts` gen_server:cast(bump), then one call that must
+ *                    read `casts`.
+ *   spawn+link+exit  a process trapping exits spawn_links children that return at once, in
+ *                    batches of 1000, and takes each one's EXIT message.
+ *   idle process     erlang:memory(processes) before and after spawning `idle` processes that
+ *                    each wait in a receive, divided by `idle` (bytes; this side measures V8's
+ *                    heapUsed the same way). Both include the shell's list of pids.
+ *   Registry.dispatch `subscribers` processes register under one duplicate key; rounds of
+ *                    dispatch sending to every entry, then a sync round everyone answers.
+ *                    Elixir's Registry when elixir is installed, else OTP's pg (the table says).
+ * vs BEAM is runtime / BEAM for rates (above 1: faster), and runtime bytes / BEAM bytes for the
+ * idle process (below 1: smaller). The issue's Node 24 target is >= 1.0x on every rate and
+ * <= 1.0x on memory; the absolute targets are its Node 20 ones.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -23,6 +47,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GenServer, type Pid, Registry, receive, self, send, spawn } from '@otp-chat/otp';
 import { bareFanOut, bareIdle, bareOneWay, barePingPong, bareSpawn } from './bare.ts';
+import { type BeamMissing, type BeamReport, installHint, measureBeam } from './beam.ts';
 import { type Clock, heapPerItem, rate } from './harness.ts';
 import {
   calls,
@@ -92,9 +117,11 @@ for (const key of Object.keys(sizes) as Array<keyof typeof sizes>) {
   sizes[key] = n;
 }
 
-/** One line of the result: the runtime's figure, the bare loop's, and runtime / bare. */
+/** One line of the result: the runtime's figure, the bare loop's, the BEAM's, and the ratios. */
 interface Figure {
   name: string;
+  /** The figure's key, as --only and beam.escript name it. */
+  key: string;
   value: number;
   unit: string;
   /** The bare loop, outside any process: the ceiling on this machine. */
@@ -103,6 +130,10 @@ interface Figure {
   ratio: number | null;
   /** The bare loop again, inside a process: what AsyncLocalStorage alone leaves of the ceiling. */
   baselineInProcess: number | null;
+  /** The same shape on the BEAM (one scheduler), null when Erlang is not installed. */
+  beam: number | null;
+  /** value / beam (for bytes: how many times the BEAM's memory). */
+  ratioToBeam: number | null;
 }
 
 interface Target {
@@ -254,13 +285,33 @@ async function measure(selected: Spec[]): Promise<Figure[]> {
     const baseline = outside.get(spec) ?? null;
     return {
       name: spec.name,
+      key: spec.key,
       value,
       unit: spec.unit,
       baseline,
-      ratio: baseline === null || baseline === 0 ? null : value / baseline,
+      ratio: ratioOf(value, baseline),
       baselineInProcess: inside.get(spec) ?? null,
+      beam: null,
+      ratioToBeam: null,
     };
   });
+}
+
+function ratioOf(value: number, base: number | null): number | null {
+  return base === null || base === 0 ? null : value / base;
+}
+
+/** The same figures on the BEAM, with the same sizes, runs, warm-ups and clock. */
+async function measureOnBeam(figures: Figure[]): Promise<BeamReport | BeamMissing> {
+  const { runs, warmups, ...workloadSizes } = sizes;
+  const keys = figures.map((f) => f.key);
+  const beam = await measureBeam({ keys, runs, warmups, clock, sizes: workloadSizes });
+  if (!beam.available) return beam;
+  for (const figure of figures) {
+    figure.beam = beam.figures[figure.key] ?? null;
+    figure.ratioToBeam = ratioOf(figure.value, figure.beam);
+  }
+  return beam;
 }
 
 /** Registry with duplicate keys, adapted to what the dispatch figure needs. */
@@ -288,9 +339,27 @@ function verdict(figure: Figure): string {
   return `${target.op} ${formatNumber(target.value)} ${met ? 'met' : 'NOT MET'}`;
 }
 
+/** The issue's Node 24 target against the BEAM: every rate at least its, memory at most its. */
+function beamVerdict(figure: Figure): string {
+  if (figure.ratioToBeam === null) return '-';
+  const memory = figure.unit.startsWith('bytes');
+  const met = memory ? figure.ratioToBeam <= 1 : figure.ratioToBeam >= 1;
+  return `${figure.ratioToBeam.toFixed(2)}x ${met ? 'met' : 'NOT MET'}`;
+}
+
 function printTable(figures: Figure[]): void {
   const rows = [
-    ['figure', 'value', 'unit', 'bare loop', 'ratio', 'bare in a process', 'target'],
+    [
+      'figure',
+      'value',
+      'unit',
+      'bare loop',
+      'ratio',
+      'bare in a process',
+      'BEAM',
+      'vs BEAM',
+      'target',
+    ],
     ...figures.map((f) => [
       f.name,
       formatNumber(f.value),
@@ -298,6 +367,8 @@ function printTable(figures: Figure[]): void {
       f.baseline === null ? '-' : formatNumber(f.baseline),
       f.ratio === null ? '-' : f.ratio.toFixed(2),
       f.baselineInProcess === null ? '-' : formatNumber(f.baselineInProcess),
+      f.beam === null ? '-' : formatNumber(f.beam),
+      beamVerdict(f),
       verdict(f),
     ]),
   ];
@@ -308,17 +379,48 @@ function printTable(figures: Figure[]): void {
   }
 }
 
+function describeBeam(beam: BeamReport | BeamMissing): string {
+  if (!beam.available) {
+    return `BEAM: not measured: ${beam.reason}. To compare with it, install Erlang: ${installHint}`;
+  }
+  return (
+    `BEAM: OTP ${beam.otp} (erts ${beam.erts}, ${beam.emulator}), ${beam.schedulers} scheduler(s), ` +
+    `bench/beam.escript with ${beam.flags}; Registry.dispatch compared with ${beam.registry}`
+  );
+}
+
 async function main(): Promise<void> {
   const cpu = cpus();
-  console.log(`node ${process.version}, ${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} cores)`);
+  const node = { version: process.version, v8: process.versions.v8, execPath: process.execPath };
+  console.log(
+    `node ${node.version} (V8 ${node.v8}, ${node.execPath}), ` +
+      `${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} cores)`,
+  );
   console.log(
     `${flags.quick ? 'quick mode, ' : ''}each rate is the median of ${sizes.runs} run(s) ` +
-      `after ${sizes.warmups} warm-up(s), ${clock} clock; ratio = runtime / bare loop`,
+      `after ${sizes.warmups} warm-up(s), ${clock} clock, on both sides; ` +
+      'ratio = runtime / bare loop; vs BEAM = runtime / BEAM (idle: bytes / BEAM bytes)',
   );
   const figures = await measure(selectedSpecs());
+  const beam = await measureOnBeam(figures);
+  const beamLine = describeBeam(beam);
+  if (!beam.available) console.error(`warning: ${beamLine}`);
+  console.log(beamLine);
+  console.log(
+    'targets: "vs BEAM" is the Node 24 one (rates >= 1.0x, idle <= 1.0x); "target" the Node 20 one',
+  );
   printTable(figures);
+  const report = {
+    node,
+    cpu: cpu[0]?.model ?? 'unknown',
+    cores: cpu.length,
+    clock,
+    sizes,
+    beam,
+    figures,
+  };
   mkdirSync(dirname(flags.out), { recursive: true });
-  writeFileSync(flags.out, `${JSON.stringify(figures, null, 2)}\n`);
+  writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`wrote ${flags.out}`);
 }
 

@@ -11,6 +11,9 @@ const multiline = join(
   'multiline.repl.ts',
 );
 
+// What Node's REPL shows while a statement is still open: `... ` up to Node 22, `| ` from Node 24.
+const CONTINUATION = Number(process.versions.node.split('.')[0]) >= 24 ? '| ' : '... ';
+
 // A session as a learner has it: lines typed at the prompt, everything the REPL writes read back.
 function typedSession() {
   const input = new PassThrough();
@@ -23,10 +26,10 @@ function typedSession() {
   const type = async (line: string) => {
     const before = printed.length;
     input.write(`${line}\n`);
-    // Ready again when a prompt shows: `> `, or `... ` while a statement is still open.
+    // Ready again when a prompt shows: `> `, or the continuation prompt while a statement is open.
     await expect
       .poll(() => printed.slice(before), { timeout: 5_000 })
-      .toMatch(/(^|\n)(>|\.\.\.) $/);
+      .toMatch(/(^|\n)(>|\.\.\.|\|) $/);
     return printed.slice(before).replace(/> $/, '');
   };
   return { server, type };
@@ -48,8 +51,8 @@ describe('startSession', () => {
   it('waits for the rest of a TypeScript statement typed over several lines', async () => {
     const { server, type } = typedSession();
     close = () => server.close();
-    expect(await type('function double(n: number): number {')).toBe('... ');
-    expect(await type('  return n * 2;')).toBe('... ');
+    expect(await type('function double(n: number): number {')).toBe(CONTINUATION);
+    expect(await type('  return n * 2;')).toBe(CONTINUATION);
     expect(await type('}')).toBe('');
     expect(await type('double(21)')).toBe('42\n');
   });

@@ -14,8 +14,8 @@ export interface SubcommandSpec {
 export const SUBCOMMANDS: readonly SubcommandSpec[] = [
   {
     name: 'list',
-    usage: 'list [--no-test]',
-    summary: 'the steps in order, with chapter and whether their tests pass',
+    usage: 'list [--test]',
+    summary: 'the steps in order, with their chapters; --test runs their tests too',
     step: 'none',
   },
   {

@@ -17,7 +17,7 @@ describe('pnpm tutorial', () => {
     const { code, err } = await tutorial(['frobnicate']);
     expect(code).toBe(2);
     expect(err).toMatch(
-      /^Unknown subcommand "frobnicate"\.\n\nUsage:\n {2}pnpm tutorial list \[--no-test\]/,
+      /^Unknown subcommand "frobnicate"\.\n\nUsage:\n {2}npx pnpm tutorial list \[--test\]/,
     );
   });
 
@@ -55,12 +55,31 @@ describe('pnpm tutorial', () => {
     expect(first).toMatchObject({ code: 2, err: 'Step 01 builds on no step: all of it is new.' });
   });
 
-  test('list --no-test shows the steps and their chapters without running tests', async () => {
-    const { code, out } = await tutorial(['list', '--no-test']);
+  test('list shows the steps and their chapters at once, running no tests', async () => {
+    const progress: string[] = [];
+    const { code, out } = await tutorial(['list'], { progress: (text) => progress.push(text) });
     expect(code).toBe(0);
     expect(out.split('\n').map((l) => l.trimEnd())).toEqual([
       '01  A counter              docs/01-counter.md',
       '02  A counter that resets  docs/02-counter-reset.md',
+    ]);
+    expect(progress).toEqual([]);
+  });
+
+  test('list --test runs each step in turn, saying which is running and how each went', async () => {
+    const progress: string[] = [];
+    const { code, out } = await tutorial(['list', '--test'], {
+      progress: (text) => progress.push(text),
+    });
+    expect(code).toBe(0);
+    expect(out).toMatch(
+      /^Running the tests of 2 steps, one step at a time:\n01 {2}A counter +docs\/01-counter\.md +✓ 1 test pass \(\d+\.\d s\)\n02 .* ✓ 2 tests pass \(\d+\.\d s\)$/,
+    );
+    expect(progress).toEqual([
+      expect.stringMatching(/^01 {2}A counter .* testing \(step 1 of 2\)…$/),
+      '',
+      expect.stringMatching(/^02 {2}A counter that resets .* testing \(step 2 of 2\)…$/),
+      '',
     ]);
   });
 
@@ -93,6 +112,6 @@ describe('pnpm tutorial', () => {
   test('help', async () => {
     const { code, out } = await tutorial(['help']);
     expect(code).toBe(0);
-    expect(out).toContain('pnpm tutorial verify [<step>] [--watch]');
+    expect(out).toContain('npx pnpm tutorial verify [<step>] [--watch]');
   });
 });

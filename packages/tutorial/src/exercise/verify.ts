@@ -4,11 +4,13 @@ import { type Step, stepLabel } from '../steps/step.ts';
 import { formatFailures, runStepTests, type TestReport } from '../steps/test-run.ts';
 import type { Tutorial } from '../tutorial.ts';
 import { markVerified } from './progress.ts';
+import { type TypeReport, typecheckWorkspace } from './typecheck.ts';
 import { shown, workspaceDir } from './workspace.ts';
 
-// `tutorial verify`: the step's tests and REPL scripts against the learner's workspace, then
-// the earlier steps again (their workspaces where the learner has them, else the reference), so
-// that a learner sees both "is this step done" and "is everything before it still right".
+// `tutorial verify`: the learner's workspace type-checked, the step's tests and REPL scripts run
+// against it, then the earlier steps again (their workspaces where the learner has them, else
+// the reference), so that a learner sees both "is this step done" and "is everything before it
+// still right".
 
 export interface ScriptOutcome {
   /** The script, relative to the step. */
@@ -34,11 +36,13 @@ export async function verifyStep(
   const { log } = options;
   const dir = requireWorkspace(tutorial, step);
   log(`Step ${stepLabel(step)} · ${step.title} · your workspace ${shown(tutorial, dir)}`);
+  const types = await typecheckWorkspace(dir, tutorial.root);
+  log(typesLine(types));
   const tests = await runStepTests(step.dir, { impl: dir });
   log(testLine('tests', tests));
   const scripts = await options.replay(step, dir);
   log(scriptLines(scripts));
-  const stepOk = tests.ok && scripts.every((s) => s.ok);
+  const stepOk = types.ok && tests.ok && scripts.every((s) => s.ok);
   if (stepOk) markVerified(tutorial.progressFile, step.id);
   const earlierOk = await verifyEarlier(tutorial, step, log);
   log(verdict(tutorial, step, stepOk, earlierOk));
@@ -74,6 +78,19 @@ async function verifyEarlier(
     ok &&= report.ok;
   }
   return ok;
+}
+
+const SHOWN_TYPE_ERRORS = 10;
+
+function typesLine(types: TypeReport): string {
+  if (types.ok) return '  ✓ types: tsc finds no error';
+  const count = `${types.errors.length} error${types.errors.length === 1 ? '' : 's'}`;
+  const shownErrors = types.errors
+    .slice(0, SHOWN_TYPE_ERRORS)
+    .map((e) => e.replace(/^/gm, '      '));
+  const more = types.errors.length - SHOWN_TYPE_ERRORS;
+  if (more > 0) shownErrors.push(`      ... and ${more} more`);
+  return [`  ✗ types: ${count}`, ...shownErrors].join('\n');
 }
 
 function testLine(label: string, report: TestReport): string {

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CommandError, UsageError } from './errors.ts';
+import { showNextHint } from './exercise/hints.ts';
 import { replayWithImpl } from './exercise/replay.ts';
 import { discardWorkspace } from './exercise/reset.ts';
 import { startStep } from './exercise/start.ts';
@@ -59,6 +60,12 @@ const HANDLERS: Record<SubcommandName, Handler> = {
   run: async (args, { tutorial, out }) => runCommand(args, { root: tutorial.root, out }),
   start: async (args, { tutorial, out }) => {
     startStep(tutorial, stepArgument(tutorial, parse(args, {}, 1).positionals), out);
+    return 0;
+  },
+  hint: async (args, { tutorial, out }) => {
+    const { positionals } = parse(args, {}, 1);
+    const step = positionals.length ? stepArgument(tutorial, positionals) : currentStep(tutorial);
+    showNextHint(tutorial, step, out);
     return 0;
   },
   verify: verifyCommand,

@@ -109,6 +109,17 @@ describe('pnpm tutorial', () => {
     expect(err).toBe('You have not started a step yet: begin with pnpm tutorial start 01.');
   });
 
+  test('hint without a step gives the next hint for the step the learner started last', async () => {
+    const paths = learnerPaths();
+    const none = await tutorial(['hint'], { paths });
+    expect(none).toMatchObject({ code: 1, err: expect.stringContaining('not started a step') });
+    await tutorial(['start', '1'], { paths });
+    const first = await tutorial(['hint'], { paths });
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/^Step 01 · A counter · hint 1 of 2: The shape of it\n/);
+    expect((await tutorial(['hint', '2'], { paths })).out).toMatch(/^Step 02 .* hint 1 of 3/);
+  });
+
   test('help', async () => {
     const { code, out } = await tutorial(['help']);
     expect(code).toBe(0);

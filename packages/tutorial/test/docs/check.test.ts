@@ -107,7 +107,7 @@ describe('what the docs check catches', () => {
     expect((await check(root)).problems).toEqual([
       'README.md:3: broken link doc/README.md: doc/README.md does not exist',
       'README.md:6: `pnpm tutorial begin 01`: "begin" is not a tutorial subcommand ' +
-        '(they are: list, diff, run, start, verify, reset, help)',
+        '(they are: list, diff, run, start, hint, verify, reset, help)',
     ]);
   });
 

@@ -75,7 +75,7 @@ describe('commands in shell blocks', () => {
       ),
     ).toEqual([
       'docs/x.md:4: `pnpm tutorial frobnicate`: "frobnicate" is not a tutorial subcommand ' +
-        '(they are: list, diff, run, start, verify, reset, help)',
+        '(they are: list, diff, run, start, hint, verify, reset, help)',
       'docs/x.md:5: `pnpm tutorial start 9`: there is no step "9"',
       'docs/x.md:6: `pnpm tutorial diff`: tutorial diff needs a step',
       'docs/x.md:7: `pnpm repl 3`: there is no step "3"',

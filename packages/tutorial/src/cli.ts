@@ -94,11 +94,18 @@ async function verifyCommand(args: string[], { tutorial, out }: Context): Promis
   if (!values.watch) return ok ? 0 : 1;
   const dir = workspaceDir(tutorial, step);
   out(`\nWatching ${shown(tutorial, dir)}: saving a file there checks it again. Ctrl-C stops.`);
-  watchDir(dir, async () => {
+  const watch = watchDir(dir, async () => {
     out(`\n— ${new Date().toLocaleTimeString()} —`);
     await verify().catch((error: unknown) => out(String(error)));
   });
-  return new Promise<number>(() => {}); // until Ctrl-C
+  // Ctrl-C is how a learner leaves watch mode: a clean stop, exit status 0, not a failure.
+  return new Promise<number>((resolve) => {
+    process.once('SIGINT', () => {
+      watch.close();
+      out('Stopped watching.');
+      resolve(0);
+    });
+  });
 }
 
 export async function main(argv: string[], options: CliOptions = {}): Promise<number> {

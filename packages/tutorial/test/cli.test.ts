@@ -120,6 +120,26 @@ describe('pnpm tutorial', () => {
     expect((await tutorial(['hint', '2'], { paths })).out).toMatch(/^Step 02 .* hint 1 of 3/);
   });
 
+  test('verify --watch checks once, then watches until Ctrl-C, which ends it with exit 0', async () => {
+    const paths = learnerPaths();
+    await tutorial(['start', '2'], { paths });
+    const out = collector();
+    const watching = main(['verify', '2', '--watch'], {
+      root: MINI,
+      paths,
+      terminal: false,
+      out: (text) => {
+        out.log(text);
+        if (text.startsWith('\nWatching')) setImmediate(() => process.emit('SIGINT'));
+      },
+      err: () => {},
+    });
+    expect(await watching).toBe(0);
+    expect(out.text()).toMatch(
+      /Step 02 is not done yet[^]*\nWatching .*Ctrl-C stops\.\nStopped watching\.$/,
+    );
+  });
+
   test('help', async () => {
     const { code, out } = await tutorial(['help']);
     expect(code).toBe(0);

@@ -7,8 +7,9 @@ import { type TypeScript, ts } from '../repl/typescript.ts';
 //   // => [ 'hello world' ]
 //
 // Output of several lines continues on the `//` lines right after, indented like the first
-// (the comment marker, then as many spaces as ` => ` takes). `import` declarations are setup:
-// in a `pnpm repl` session those names are already in scope, so they are not part of the session.
+// (the comment marker, then as many spaces as ` => ` takes). `import` declarations are kept
+// apart: a step's REPL already has its API and the runtime in scope, so the runner types only
+// the imports that bring in something else (see replay.ts).
 
 export interface ScriptInput {
   /** 1-based line of the statement in the script. */

@@ -9,6 +9,7 @@ import { discoverSteps, type Step, stepLabel } from '../steps/step.ts';
 import {
   implFromEnvironment,
   REPOSITORY_ROOT,
+  type StepPackage,
   stepImportResolver,
   workspaceRuntimeEntry,
 } from './imports.ts';
@@ -45,7 +46,7 @@ export async function openStepRepl(
   const root = options.root ?? REPOSITORY_ROOT;
   const step = pickStep(root, args);
   const impl = implFromEnvironment();
-  const modules = await loadModules(root, step, impl);
+  const modules = await loadReplScope(root, stepPackage(step), impl);
   const output = options.output ?? process.stdout;
   const terminal = options.terminal ?? (output as { isTTY?: boolean }).isTTY === true;
   output.write(`${banner(root, step, modules, impl)}\n`);
@@ -82,16 +83,24 @@ function stepPackage(step: Step) {
   return { dir: step.dir, name: step.packageName };
 }
 
-// The runtime comes from the step's own dependency when it has one, else from the workspace.
-async function loadModules(root: string, step: Step, impl: string | undefined) {
-  const resolve = stepImportResolver({ step: stepPackage(step), baseDir: step.dir, impl });
-  const stepUrl = resolve(step.packageName);
+/**
+ * What `pnpm repl <step>` puts in scope before the first prompt: the runtime's exports, then the
+ * step's. The REPL-script runner loads the same, so a replayed session starts where a learner's
+ * does. The runtime comes from the step's own dependency when it has one, else the workspace's.
+ */
+export async function loadReplScope(
+  root: string,
+  step: StepPackage,
+  impl: string | undefined,
+): Promise<ScopeModule[]> {
+  const resolve = stepImportResolver({ step, baseDir: step.dir, impl });
+  const stepUrl = resolve(step.name);
   let runtimeUrl = resolve(RUNTIME_PACKAGE);
   if (runtimeUrl === RUNTIME_PACKAGE) runtimeUrl = workspaceRuntimeEntry();
   // The step last: where both export a name, the step's own is the one the chapter means.
   return [
     await loadModule(root, RUNTIME_PACKAGE, runtimeUrl),
-    await loadModule(root, step.packageName, stepUrl),
+    await loadModule(root, step.name, stepUrl),
   ];
 }
 
@@ -109,11 +118,12 @@ function shownPath(root: string, file: string): string {
   return inside.startsWith('..') ? relative(REPOSITORY_ROOT, file) : inside;
 }
 
-type Loaded = Awaited<ReturnType<typeof loadModule>>;
+/** A module whose exports a REPL puts in scope. */
+export type ScopeModule = Awaited<ReturnType<typeof loadModule>>;
 
 // Defined rather than assigned: the REPL keeps `_` for the last value, with a setter that
 // complains; the runtime's `_` (the match-anything pattern) quietly takes its place instead.
-function putInScope(server: REPLServer, modules: readonly Loaded[]): void {
+export function putInScope(server: REPLServer, modules: readonly ScopeModule[]): void {
   for (const { module, exports } of modules) {
     for (const name of module.names) {
       Object.defineProperty(server.context, name, {
@@ -129,7 +139,7 @@ function putInScope(server: REPLServer, modules: readonly Loaded[]): void {
 function banner(
   root: string,
   step: Step,
-  modules: readonly Loaded[],
+  modules: readonly ScopeModule[],
   impl: string | undefined,
 ): string {
   const counts = modules

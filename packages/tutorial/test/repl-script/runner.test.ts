@@ -7,6 +7,7 @@ import { runScript, runStepScripts } from '../../src/repl-script/runner.ts';
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const script = (name: string) => join(fixtures, 'scripts', `${name}.repl.ts`);
 const echoStep = join(fixtures, 'repl-tutorial', 'steps', '01-echo');
+const shoutStep = join(fixtures, 'repl-tutorial', 'steps', '02-shout');
 const learnerEcho = join(fixtures, 'repl-tutorial', 'learner-echo');
 
 // Each script replays in a process of its own (about a second each), so start them all at once.
@@ -150,6 +151,22 @@ describe('runStepScripts', () => {
     const [echo] = await runStepScripts(echoStep, { impl: learnerEcho });
     expect(echo?.entries[1]?.output).toBe("'the learner'\n");
     expect(echo?.failures).toContain("expected:\n    'the step'");
+  });
+
+  it("starts a step's session with its REPL's scope, showing only the imports it lacks", async () => {
+    const scope = await runScript(join(shoutStep, 'repl', '02-scope.repl.ts'));
+    expect(scope.failures).toBe('');
+    expect(scope.transcript.split('\n')).toEqual([
+      "> import { inspect } from 'node:util';",
+      "> inspect(shout('hi'));",
+      `"'HI!'"`,
+      '> self() instanceof Object;',
+      'true',
+      // Not imported by the script, but in scope at `pnpm repl 02` as in the replay.
+      '> typeof spawn;',
+      "'function'",
+    ]);
+    expect(scope.entries[0]?.line).toBe(3);
   });
 
   it('takes the other implementation from OTP_CHAT_IMPL too', async () => {

@@ -136,7 +136,7 @@ describe('pnpm tutorial', () => {
     });
     expect(await watching).toBe(0);
     expect(out.text()).toMatch(
-      /Step 02 is not done yet[^]*\nWatching .*Ctrl-C stops\.\nStopped watching\.$/,
+      /Step 02 is not done yet[\s\S]*\nWatching .*Ctrl-C stops\.\nStopped watching\.$/,
     );
   });
 

@@ -97,7 +97,7 @@ describe('pnpm tutorial', () => {
     await tutorial(['start', '2'], { paths });
     const refused = await tutorial(['reset', '2'], { paths });
     expect(refused.code).toBe(1);
-    expect(refused.err).toContain('confirm with: pnpm tutorial reset 02 --yes');
+    expect(refused.err).toContain('confirm with: npx pnpm tutorial reset 02 --yes');
     const done = await tutorial(['reset', '2', '--yes'], { paths });
     expect(done.code).toBe(0);
     expect(done.out).toContain('Your workspace is');
@@ -106,7 +106,7 @@ describe('pnpm tutorial', () => {
   test('verify with no step and no workspace says where to begin', async () => {
     const { code, err } = await tutorial(['verify']);
     expect(code).toBe(1);
-    expect(err).toBe('You have not started a step yet: begin with pnpm tutorial start 01.');
+    expect(err).toBe('You have not started a step yet: begin with npx pnpm tutorial start 01.');
   });
 
   test('hint without a step gives the next hint for the step the learner started last', async () => {

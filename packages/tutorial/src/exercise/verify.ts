@@ -3,6 +3,7 @@ import { CommandError } from '../errors.ts';
 import { type Step, stepLabel } from '../steps/step.ts';
 import { formatFailures, runStepTests, type TestReport } from '../steps/test-run.ts';
 import type { Tutorial } from '../tutorial.ts';
+import { typed } from '../typed.ts';
 import { markVerified } from './progress.ts';
 import { type TypeReport, typecheckWorkspace } from './typecheck.ts';
 import { shown, workspaceDir } from './workspace.ts';
@@ -54,7 +55,7 @@ function requireWorkspace(tutorial: Tutorial, step: Step): string {
   if (existsSync(dir)) return dir;
   throw new CommandError(
     `There is no workspace for step ${stepLabel(step)} (${shown(tutorial, dir)} does not exist).\n` +
-      `Make one with: pnpm tutorial start ${stepLabel(step)}`,
+      `Make one with: ${typed(`tutorial start ${stepLabel(step)}`)}`,
   );
 }
 
@@ -112,10 +113,10 @@ function scriptLines(scripts: ScriptOutcome[]): string {
 function verdict(tutorial: Tutorial, step: Step, stepOk: boolean, earlierOk: boolean): string {
   const label = stepLabel(step);
   if (!stepOk)
-    return `Step ${label} is not done yet: fix what failed above, then run pnpm tutorial verify ${label}.`;
+    return `Step ${label} is not done yet: fix what failed above, then run ${typed(`tutorial verify ${label}`)}.`;
   const next = tutorial.steps.find((s) => s.number === step.number + 1);
   const done = `Step ${label} verified (recorded in ${shown(tutorial, tutorial.progressFile)}).`;
   const warning = earlierOk ? '' : '\nAn earlier step fails now: see above.';
   if (!next) return `${done} That was the last step: well done.${warning}`;
-  return `${done}${warning}\nNext: read ${next.chapter}, then run pnpm tutorial start ${stepLabel(next)}.`;
+  return `${done}${warning}\nNext: read ${next.chapter}, then run ${typed(`tutorial start ${stepLabel(next)}`)}.`;
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.ts';
 import { describeSteps, resolveStep } from '../steps/resolve.ts';
 import { discoverSteps, type Step, stepLabel } from '../steps/step.ts';
+import { typed } from '../typed.ts';
 import {
   implFromEnvironment,
   REPOSITORY_ROOT,
@@ -74,7 +75,9 @@ function pickStep(root: string, args: readonly string[]): Step {
   const { steps } = discoverSteps(root);
   const [arg, extra] = args;
   if (arg === undefined || extra !== undefined) {
-    throw new UsageError(`Usage: pnpm repl <step>, e.g. pnpm repl 01\n${describeSteps(steps)}`);
+    throw new UsageError(
+      `Usage: ${typed('repl <step>')}, e.g. ${typed('repl 01')}\n${describeSteps(steps)}`,
+    );
   }
   return resolveStep(steps, arg);
 }

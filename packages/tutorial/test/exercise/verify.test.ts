@@ -98,6 +98,6 @@ test('verifying a step that was never started says how to start it', async () =>
   await expect(
     verifyStep(tutorial, reset, { replay: replayWithImpl, log: () => {} }),
   ).rejects.toThrow(
-    /There is no workspace for step 02 \(.*02-counter-reset does not exist\)\.\nMake one with: pnpm tutorial start 02/,
+    /There is no workspace for step 02 \(.*02-counter-reset does not exist\)\.\nMake one with: npx pnpm tutorial start 02/,
   );
 });

@@ -3,7 +3,7 @@ import { resolveStep } from '../steps/resolve.ts';
 import type { Step } from '../steps/step.ts';
 import type { SubcommandSpec } from '../subcommands.ts';
 import { PNPM } from '../typed.ts';
-import { docCommands, pnpmArgs } from './shell.ts';
+import { docCommands, isPlaceholder, pnpmArgs } from './shell.ts';
 
 // Every command a reader is told to type must exist, and work on a machine that has only Node
 // and npm: pnpm is run as `npx pnpm`, never bare. Of the commands in docCommands:
@@ -151,11 +151,6 @@ function stepProblem(stepArg: string | undefined, ctx: CommandContext): string |
     if (error instanceof UsageError) return `there is no step "${stepArg}"`;
     throw error;
   }
-}
-
-/** `<step>`, `NN`, `...`: an argument the reader fills in. */
-function isPlaceholder(arg: string): boolean {
-  return /[<>[\]]|^N+$|^\.\.\.$/.test(arg);
 }
 
 function escapeRegExp(text: string): string {

@@ -12,8 +12,11 @@ export interface DocCommand {
   command: string;
   /** Its words, quotes removed and leading `NAME=value` assignments left out. */
   argv: string[];
-  /** Where the document shows it: a shell block, a console block, or inline in the prose. */
-  where: 'block' | 'console' | 'inline';
+  /**
+   * Where the document shows it: a shell block, a console block, a table of commands (inline
+   * code in a table row), or inline code in running prose.
+   */
+  where: 'block' | 'console' | 'table' | 'inline';
   /** Line of the block's opening fence (the command's own line, inline). */
   blockLine: number;
   /** In a console block, what the document shows it printing. */
@@ -64,7 +67,7 @@ export function docCommands(text: string): DocCommand[] {
         line: line.number,
         command,
         argv: words(command),
-        where: 'inline',
+        where: /^\s*\|/.test(line.text) ? 'table' : 'inline',
         blockLine: line.number,
       });
     }
@@ -84,4 +87,9 @@ export function pnpmArgs(argv: readonly string[]): string[] | undefined {
   if (argv[0] === 'pnpm') return argv.slice(1);
   if (argv[0] === 'npx' && argv[1] === 'pnpm') return argv.slice(2);
   return undefined;
+}
+
+/** `<step>`, `NN`, `...`: an argument the reader fills in. */
+export function isPlaceholder(arg: string): boolean {
+  return /[<>[\]]|^N+$|^\.\.\.$/.test(arg);
 }

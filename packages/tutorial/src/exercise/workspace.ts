@@ -49,14 +49,15 @@ export function createWorkspace(tutorial: Tutorial, step: Step): StartingPoint {
   const from = startingPoint(tutorial, step);
   mkdirSync(join(dir, 'src'), { recursive: true });
   if (from.dir) cpSync(join(from.dir, 'src'), join(dir, 'src'), { recursive: true });
-  else
-    writeFileSync(
-      join(dir, 'src', 'index.ts'),
-      `// Step ${stepLabel(step)}: ${step.title}.\nexport {};\n`,
-    );
+  else writeFileSync(join(dir, 'src', 'index.ts'), emptyStart(step));
   writeManifest(tutorial, step, dir, from);
   linkDependencies(step, dir);
   return from;
+}
+
+/** The `src/index.ts` a step that builds on nothing starts from: a module with nothing in it. */
+export function emptyStart(step: Step): string {
+  return `// Step ${stepLabel(step)}: ${step.title}.\nexport {};\n`;
 }
 
 // Enough of a package that `tsc -p .learner/NN-name` typechecks the learner's code with the

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { relative } from 'node:path';
+import { runNode } from '../steps/test-run.ts';
 
 // The learner's code, type-checked with the repository's TypeScript and settings. The step's
 // tests and REPL scripts run through tsx and vitest, which only strip types: without this, code
@@ -15,26 +15,13 @@ export interface TypeReport {
 const TSC = createRequire(import.meta.url).resolve('typescript/lib/tsc.js');
 
 /** Runs `tsc --noEmit -p <dir>` from `root`, so the paths it prints are the learner's. */
-export function typecheckWorkspace(dir: string, root: string): Promise<TypeReport> {
+export async function typecheckWorkspace(dir: string, root: string): Promise<TypeReport> {
   const args = [TSC, '--noEmit', '--pretty', 'false', '-p', relative(root, dir) || '.'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const errors = diagnostics(output);
-      // tsc exits non-zero with nothing parsed only when it could not run at all: say what it said.
-      if (code !== 0 && errors.length === 0)
-        errors.push(output.trim() || `tsc exited with ${code}`);
-      resolve({ ok: code === 0, errors });
-    });
-  });
+  const { code, output } = await runNode(args, { cwd: root });
+  const errors = diagnostics(output);
+  // tsc exits non-zero with nothing parsed only when it could not run at all: say what it said.
+  if (code !== 0 && errors.length === 0) errors.push(output.trim() || `tsc exited with ${code}`);
+  return { ok: code === 0, errors };
 }
 
 // Each diagnostic starts at the margin (`file(line,col): error TS...`); indented lines go on it.

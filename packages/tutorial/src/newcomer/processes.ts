@@ -22,7 +22,12 @@ export class Command {
   readonly ended: Promise<Ended>;
   private changed: (() => void) | undefined;
 
-  constructor(sandbox: Sandbox, command: string, env: NodeJS.ProcessEnv = {}, stdin = false) {
+  constructor(
+    sandbox: Pick<Sandbox, 'root' | 'env'>,
+    command: string,
+    env: NodeJS.ProcessEnv = {},
+    stdin = false,
+  ) {
     this.child = spawn('bash', ['--noprofile', '--norc', '-c', `exec 2>&1\n${command}`], {
       cwd: sandbox.root,
       env: { ...sandbox.env, ...env },

@@ -111,17 +111,23 @@ export class Command {
   }
 }
 
-/** Runs a command to its end, killing it when `timeoutMs` has passed. */
+/**
+ * Runs a command to its end, killing it when `timeoutMs` has passed. `everyMinute` hears how
+ * long a long command has been running, so that a log shows it is not stuck.
+ */
 export async function runToEnd(
   sandbox: Sandbox,
   command: string,
   timeoutMs: number,
-  env: NodeJS.ProcessEnv = {},
+  everyMinute?: (minutes: number) => void,
 ): Promise<Ended> {
-  const running = new Command(sandbox, command, env);
+  const running = new Command(sandbox, command);
   const timer = setTimeout(running.kill, timeoutMs);
+  let minutes = 0;
+  const ticker = setInterval(() => everyMinute?.(++minutes), 60_000);
   const ended = await running.ended;
   clearTimeout(timer);
+  clearInterval(ticker);
   return ended;
 }
 

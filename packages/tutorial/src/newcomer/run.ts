@@ -121,7 +121,9 @@ async function runCommand(
   // `start` for a step the newcomer has a workspace for already must refuse, and say so.
   const refusal = exercise?.verb === 'start' && existsSync(workspace(newcomer, exercise.step));
   const timeout = action.command === 'npm test' ? LONG_MS : DEFAULT_MS;
-  const ended = await runToEnd(newcomer.sandbox, command, timeout);
+  const ended = await runToEnd(newcomer.sandbox, command, timeout, (minutes) =>
+    newcomer.log(`  … running for ${minutes} min`),
+  );
   const problems: string[] = [];
   if (refusal) {
     if (ended.code !== 1 || !/already exists/.test(ended.output)) {

@@ -126,7 +126,9 @@ async function runCommand(
   );
   const problems: string[] = [];
   if (refusal) {
-    if (ended.code !== 1 || !/already exists/.test(ended.output)) {
+    if (ended.code === 1 && /already exists/.test(ended.output)) {
+      newcomer.log(`  · ${exercise.step.id} was started already: start refuses, and says so`);
+    } else {
       problems.push(
         `a start over a workspace that exists should refuse (exit 1, "already exists"): ${ending(ended)}`,
       );

@@ -115,7 +115,13 @@ async function replay(job: ReplayJob): Promise<void> {
   let shownImports: string[] = [];
   if (job.stepScope) {
     // The session starts as `pnpm repl <step>` does; an import is typed only if it adds something.
-    putInScope(server, await loadReplScope(REPOSITORY_ROOT, step, job.impl));
+    try {
+      putInScope(server, await loadReplScope(REPOSITORY_ROOT, step, job.impl));
+    } catch (error) {
+      // The step's code does not load (a learner's work in progress): as the REPL would say.
+      const output = `Uncaught ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+      return report({ type: 'setupFailed', source: job.setup[0] ?? step.name, output });
+    }
     const shown = await importsToType(job.setup, server.context, resolveImport);
     await report({ type: 'plan', shownImports: shown });
     shownImports = shown.map((i) => job.setup[i]!);

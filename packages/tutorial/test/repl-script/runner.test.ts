@@ -1,8 +1,10 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptResult } from '../../src/repl-script/report.ts';
 import { runScript, runStepScripts } from '../../src/repl-script/runner.ts';
+import { scratch } from '../helpers.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const script = (name: string) => join(fixtures, 'scripts', `${name}.repl.ts`);
@@ -167,6 +169,17 @@ describe('runStepScripts', () => {
       "'function'",
     ]);
     expect(scope.entries[0]?.line).toBe(3);
+  });
+
+  it("says so when the step's code does not load, rather than crashing", async () => {
+    const broken = scratch();
+    mkdirSync(join(broken, 'src'));
+    writeFileSync(join(broken, 'src', 'index.ts'), 'export const echo = (;\n');
+    const [echo] = await runStepScripts(echoStep, { impl: broken });
+    expect(echo?.ok).toBe(false);
+    expect(echo?.failures).toMatch(
+      /01-echo\.repl\.ts:1: the import failed:\n.*\n\s+Uncaught .*(SyntaxError|Transform failed)/,
+    );
   });
 
   it('takes the other implementation from OTP_CHAT_IMPL too', async () => {

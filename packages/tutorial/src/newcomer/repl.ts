@@ -14,6 +14,8 @@ export interface SessionOutcome {
 
 const PROMPT = '> ';
 const CONTINUATION = '... ';
+/** What a REPL shows on the lines an input continues on: `... ` up to Node 22, `| ` since 24. */
+const CONTINUATIONS = /^(\.\.\. |\| )+/;
 /** Time an input may take; a chat server's stop, the slowest, takes well under a second. */
 const INPUT_TIMEOUT_MS = 60_000;
 /** Quiet after the prompt before the next input: output an input set off arrives by then. */
@@ -70,12 +72,13 @@ export async function typeSession(
 
 /** The REPL shows its prompt at the start of a line once it is ready for the next input. */
 function promptIsBack(output: string): boolean {
-  return /(^|\n)(\.\.\. )*> /.test(output);
+  return /(^|\n)(\.\.\. |\| )*> /.test(output);
 }
 
 /**
  * The lines an input printed, as a transcript shows them: without the prompts. A non-terminal
- * REPL echoes nothing, shows `... ` for each line an input continues on, and `> ` when done;
+ * REPL echoes nothing, shows a continuation prompt for each line an input continues on, and
+ * `> ` when done;
  * output an input set off may come after that prompt, and belongs to the input all the same.
  */
 function printedFor(text: string): string[] {
@@ -85,10 +88,8 @@ function printedFor(text: string): string[] {
 }
 
 function stripPrompts(line: string): string {
-  let rest = line;
-  while (rest.startsWith(CONTINUATION)) rest = rest.slice(CONTINUATION.length);
-  if (rest.startsWith(PROMPT)) rest = rest.slice(PROMPT.length);
-  return rest;
+  const rest = line.replace(CONTINUATIONS, '');
+  return rest.startsWith(PROMPT) ? rest.slice(PROMPT.length) : rest;
 }
 
 function sameLines(actual: readonly string[], shown: readonly string[]): boolean {

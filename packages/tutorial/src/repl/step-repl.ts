@@ -10,9 +10,9 @@ import { typed } from '../typed.ts';
 import {
   implFromEnvironment,
   REPOSITORY_ROOT,
+  RUNTIME_PACKAGE,
   type StepPackage,
   stepImportResolver,
-  workspaceRuntimeEntry,
 } from './imports.ts';
 import { startSession } from './session.ts';
 
@@ -37,8 +37,6 @@ export interface LoadedModule {
   from: string;
   names: string[];
 }
-
-export const RUNTIME_PACKAGE = '@otp-chat/otp';
 
 export async function openStepRepl(
   args: readonly string[],
@@ -89,7 +87,7 @@ function stepPackage(step: Step) {
 /**
  * What `pnpm repl <step>` puts in scope before the first prompt: the runtime's exports, then the
  * step's. The REPL-script runner loads the same, so a replayed session starts where a learner's
- * does. The runtime comes from the step's own dependency when it has one, else the workspace's.
+ * does.
  */
 export async function loadReplScope(
   root: string,
@@ -97,13 +95,10 @@ export async function loadReplScope(
   impl: string | undefined,
 ): Promise<ScopeModule[]> {
   const resolve = stepImportResolver({ step, baseDir: step.dir, impl });
-  const stepUrl = resolve(step.name);
-  let runtimeUrl = resolve(RUNTIME_PACKAGE);
-  if (runtimeUrl === RUNTIME_PACKAGE) runtimeUrl = workspaceRuntimeEntry();
   // The step last: where both export a name, the step's own is the one the chapter means.
   return [
-    await loadModule(root, RUNTIME_PACKAGE, runtimeUrl),
-    await loadModule(root, step.name, stepUrl),
+    await loadModule(root, RUNTIME_PACKAGE, resolve(RUNTIME_PACKAGE)),
+    await loadModule(root, step.name, resolve(step.name)),
   ];
 }
 

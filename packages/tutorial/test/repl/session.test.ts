@@ -23,14 +23,18 @@ function typedSession() {
   const type = async (line: string) => {
     const before = printed.length;
     input.write(`${line}\n`);
-    // Ready again when a prompt shows: `> `, or `... ` while a statement is still open.
+    // Ready again when a prompt shows: `> `, or while a statement is still open `... ` (`| `
+    // since Node 24).
     await expect
       .poll(() => printed.slice(before), { timeout: 5_000 })
-      .toMatch(/(^|\n)(>|\.\.\.) $/);
+      .toMatch(/(^|\n)(>|\.\.\.|\|) $/);
     return printed.slice(before).replace(/> $/, '');
   };
   return { server, type };
 }
+
+/** The prompt of a line that continues an input: Node 24 changed it from `... ` to `| `. */
+const CONTINUED = Number(process.versions.node.split('.')[0]) >= 24 ? '| ' : '... ';
 
 let close: (() => void) | undefined;
 afterEach(() => close?.());
@@ -48,8 +52,8 @@ describe('startSession', () => {
   it('waits for the rest of a TypeScript statement typed over several lines', async () => {
     const { server, type } = typedSession();
     close = () => server.close();
-    expect(await type('function double(n: number): number {')).toBe('... ');
-    expect(await type('  return n * 2;')).toBe('... ');
+    expect(await type('function double(n: number): number {')).toBe(CONTINUED);
+    expect(await type('  return n * 2;')).toBe(CONTINUED);
     expect(await type('}')).toBe('');
     expect(await type('double(21)')).toBe('42\n');
   });

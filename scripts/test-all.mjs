@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The whole test run: lint, type-check every package, every package's tests, the docs check.
+// The whole test run: lint, type-check every package, every package's tests, the docs check,
+// and on CI the newcomer check.
 // Every stage runs even when an earlier one fails, so one run shows everything that is wrong;
 // the last line is a plain "passed, failed" summary that CI reads.
 import { spawnSync } from 'node:child_process';
@@ -24,6 +25,10 @@ const stages = [
   },
 ];
 if (rootScripts['docs:check']) stages.push({ name: 'docs', cmd: 'pnpm', args: ['docs:check'] });
+// The newcomer check (a fresh clone, the Quick start, every command the docs show) runs the
+// whole suite again inside it, so it runs where CI is set, as on CI; by hand: npx pnpm newcomer.
+const newcomer = rootScripts.newcomer && process.env.CI;
+if (newcomer) stages.push({ name: 'newcomer', cmd: 'pnpm', args: ['newcomer'] });
 
 // Which node runs the suite (CI runs it under several; see .ci/run).
 console.log(`npm test on node ${process.version} (${process.execPath})`);
@@ -32,6 +37,10 @@ for (const stage of stages) {
   console.log(`\n== ${stage.name}: ${stage.cmd} ${stage.args.join(' ')}`);
   const { status, error } = spawnSync(stage.cmd, stage.args, { cwd: root, stdio: 'inherit' });
   if (error || status !== 0) failedStages.push(stage.name);
+}
+
+if (rootScripts.newcomer && !newcomer) {
+  console.log('\n== newcomer: not run here (it runs where CI is set; by hand: npx pnpm newcomer)');
 }
 
 let passed = 0;

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CommandError, UsageError } from './errors.ts';
+import { showNextHint } from './exercise/hints.ts';
 import { replayWithImpl } from './exercise/replay.ts';
 import { discardWorkspace } from './exercise/reset.ts';
 import { startStep } from './exercise/start.ts';
@@ -16,6 +17,7 @@ import { resolveStep } from './steps/resolve.ts';
 import { previousStep, stepLabel } from './steps/step.ts';
 import { SUBCOMMANDS, type SubcommandName } from './subcommands.ts';
 import { openTutorial, type Tutorial, type TutorialPaths } from './tutorial.ts';
+import { PNPM } from './typed.ts';
 
 // `pnpm tutorial <subcommand>`: the learner's and the author's way around the steps.
 // Exit codes: 0 done, 1 what was checked is not right (or the command refused), 2 bad usage.
@@ -27,12 +29,15 @@ export interface CliOptions {
   err?: (text: string) => void;
   /** Whether there is a terminal to ask questions on; default: whether stdin is one. */
   terminal?: boolean;
+  /** A status line for work in progress ('' clears it); default: one on stdout if a terminal. */
+  progress?: (text: string) => void;
 }
 
 interface Context {
   tutorial: Tutorial;
   out: (text: string) => void;
   terminal: boolean;
+  progress: ((text: string) => void) | undefined;
 }
 
 type Handler = (args: string[], ctx: Context) => Promise<number>;
@@ -40,9 +45,10 @@ type Handler = (args: string[], ctx: Context) => Promise<number>;
 // Typed by name, so that a subcommand in the help (subcommands.ts) without a handler, or a
 // handler missing from the help, does not compile.
 const HANDLERS: Record<SubcommandName, Handler> = {
-  list: async (args, { tutorial, out }) => {
-    const { values } = parse(args, { 'no-test': { type: 'boolean' } }, 0);
-    return (await listSteps(tutorial, { test: !values['no-test'], log: out })) ? 0 : 1;
+  list: async (args, { tutorial, out, progress }) => {
+    const { values } = parse(args, { test: { type: 'boolean' } }, 0);
+    const test = values.test === true;
+    return (await listSteps(tutorial, { test, log: out, progress })) ? 0 : 1;
   },
   diff: async (args, { tutorial, out }) => {
     const step = stepArgument(tutorial, parse(args, {}, 1).positionals);
@@ -54,6 +60,12 @@ const HANDLERS: Record<SubcommandName, Handler> = {
   run: async (args, { tutorial, out }) => runCommand(args, { root: tutorial.root, out }),
   start: async (args, { tutorial, out }) => {
     startStep(tutorial, stepArgument(tutorial, parse(args, {}, 1).positionals), out);
+    return 0;
+  },
+  hint: async (args, { tutorial, out }) => {
+    const { positionals } = parse(args, {}, 1);
+    const step = positionals.length ? stepArgument(tutorial, positionals) : currentStep(tutorial);
+    showNextHint(tutorial, step, out);
     return 0;
   },
   verify: verifyCommand,
@@ -82,11 +94,18 @@ async function verifyCommand(args: string[], { tutorial, out }: Context): Promis
   if (!values.watch) return ok ? 0 : 1;
   const dir = workspaceDir(tutorial, step);
   out(`\nWatching ${shown(tutorial, dir)}: saving a file there checks it again. Ctrl-C stops.`);
-  watchDir(dir, async () => {
+  const watch = watchDir(dir, async () => {
     out(`\n— ${new Date().toLocaleTimeString()} —`);
     await verify().catch((error: unknown) => out(String(error)));
   });
-  return new Promise<number>(() => {}); // until Ctrl-C
+  // Ctrl-C is how a learner leaves watch mode: a clean stop, exit status 0, not a failure.
+  return new Promise<number>((resolve) => {
+    process.once('SIGINT', () => {
+      watch.close();
+      out('Stopped watching.');
+      resolve(0);
+    });
+  });
 }
 
 export async function main(argv: string[], options: CliOptions = {}): Promise<number> {
@@ -103,7 +122,8 @@ export async function main(argv: string[], options: CliOptions = {}): Promise<nu
   try {
     const tutorial = openTutorial(options.root ?? repositoryRoot(), options.paths);
     const terminal = options.terminal ?? stdin.isTTY === true;
-    return await handler(args, { tutorial, out, terminal });
+    const progress = options.progress ?? (stdout.isTTY ? statusLine : undefined);
+    return await handler(args, { tutorial, out, terminal, progress });
   } catch (error) {
     if (error instanceof UsageError || error instanceof CommandError) {
       err(error.message);
@@ -115,6 +135,11 @@ export async function main(argv: string[], options: CliOptions = {}): Promise<nu
     }
     throw error;
   }
+}
+
+// Rewrites the terminal's current line: `\r` back to its start, ESC [2K erases it.
+function statusLine(text: string): void {
+  stdout.write(`\r\x1b[2K${text}`);
 }
 
 function isSubcommand(name: string | undefined): name is SubcommandName {
@@ -129,7 +154,7 @@ function isArgumentError(error: unknown): error is Error {
 
 export function usage(): string {
   const width = Math.max(...SUBCOMMANDS.map((s) => s.usage.length));
-  const lines = SUBCOMMANDS.map((s) => `  pnpm tutorial ${s.usage.padEnd(width)}  ${s.summary}`);
+  const lines = SUBCOMMANDS.map((s) => `  ${PNPM} tutorial ${s.usage.padEnd(width)}  ${s.summary}`);
   return [
     'Usage:',
     ...lines,

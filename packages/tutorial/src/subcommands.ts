@@ -1,7 +1,15 @@
 // The subcommands of `pnpm tutorial`, as the help text and the docs check know them. What each
 // one does lives in cli.ts; this table is kept free of behaviour so docs:check can read it.
 
-export type SubcommandName = 'list' | 'diff' | 'run' | 'start' | 'verify' | 'reset' | 'help';
+export type SubcommandName =
+  | 'list'
+  | 'diff'
+  | 'run'
+  | 'start'
+  | 'hint'
+  | 'verify'
+  | 'reset'
+  | 'help';
 
 export interface SubcommandSpec {
   name: SubcommandName;
@@ -14,8 +22,8 @@ export interface SubcommandSpec {
 export const SUBCOMMANDS: readonly SubcommandSpec[] = [
   {
     name: 'list',
-    usage: 'list [--no-test]',
-    summary: 'the steps in order, with chapter and whether their tests pass',
+    usage: 'list [--test]',
+    summary: 'the steps in order, with their chapters; --test runs their tests too',
     step: 'none',
   },
   {
@@ -35,6 +43,12 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
     usage: 'start <step>',
     summary: 'make your own workspace for a step, in .learner/',
     step: 'required',
+  },
+  {
+    name: 'hint',
+    usage: 'hint [<step>]',
+    summary: 'the next hint for writing a step, one at a time',
+    step: 'optional',
   },
   {
     name: 'verify',

@@ -46,9 +46,11 @@ async function main(): Promise<void> {
     reports.restore();
   }
   for (const report of reports.reports) printCrashReport(report);
+  // Before saying it is ready: a Ctrl-C that follows the ready line at once must find the
+  // clean shutdown in place, not Node's default, which ends the process on the spot.
+  stopOnSignal(server);
   const { host, port } = server;
   console.log(`chat server listening on ${host}:${port} — connect with: nc ${host} ${port}`);
-  stopOnSignal(server);
 }
 
 function stopOnSignal(server: Chat): void {

@@ -49,12 +49,14 @@ async function main(): Promise<void> {
     reports.restore();
   }
   for (const report of reports.reports) printCrashReport(report);
+  // Before saying it is ready: a Ctrl-C that follows the ready line at once must find the
+  // clean shutdown in place, not Node's default, which ends the process on the spot.
+  stopOnSignal(server);
   const { host, port, webPort } = server;
   console.log(`chat server listening on ${host}:${port} — connect with: nc ${host} ${port}`);
   console.log(
     `web chat on http://${hostInUrl(host)}:${webPort}/chat.html (WebSocket: ${server.wsUrl})`,
   );
-  stopOnSignal(server);
 }
 
 function stopOnSignal(server: Chat): void {

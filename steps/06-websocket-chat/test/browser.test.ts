@@ -175,6 +175,10 @@ function browserTests() {
       expect(box.x + box.width).toBeLessThanOrEqual(375);
       expect(box.y + box.height).toBeLessThanOrEqual(667);
     }
+    // In the strip of rooms, a room's count stands apart from its name ('lobby 1', not 'lobby1').
+    const [name, count] = await page.locator('#room-list li button > span').all();
+    const [nameBox, countBox] = [(await name!.boundingBox())!, (await count!.boundingBox())!];
+    expect(countBox.x - (nameBox.x + nameBox.width)).toBeGreaterThanOrEqual(4);
   });
 
   async function joinAnother(page: Page, room: string): Promise<void> {

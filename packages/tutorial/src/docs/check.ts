@@ -7,6 +7,7 @@ import { type CommandContext, checkCommands } from './commands.ts';
 import { checkLinks } from './links.ts';
 import { findMarkers } from './markers.ts';
 import type { DocsContext } from './render.ts';
+import { sessionStarts } from './sessions.ts';
 import { syncDocument } from './sync.ts';
 import { rootBins, rootScripts, workspacePackages } from './workspace.ts';
 
@@ -62,6 +63,7 @@ export async function runDocs(root: string, run: DocsRun): Promise<DocsReport> {
     report.problems.push(
       ...checkLinks(root, docFile, text),
       ...checkCommands(docFile, text, commands),
+      ...sessionStarts(docFile, text, steps).problems,
     );
     if (run.write && synced.text !== original && (!run.only || run.only.includes(docFile))) {
       writeFileSync(join(root, docFile), synced.text);

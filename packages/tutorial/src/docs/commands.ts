@@ -2,13 +2,15 @@ import { UsageError } from '../errors.ts';
 import { resolveStep } from '../steps/resolve.ts';
 import type { Step } from '../steps/step.ts';
 import type { SubcommandSpec } from '../subcommands.ts';
-import { fencedBlocks } from './markdown.ts';
+import { PNPM } from '../typed.ts';
+import { docCommands, isPlaceholder, pnpmArgs } from './shell.ts';
 
-// Every command a reader is told to type must exist. In sh/bash/shell/console blocks:
-// `pnpm X` / `npm run X` / `npm test` need a root script X (or, for pnpm, a binary the root
-// installs); `pnpm --filter <pkg> X` a script X in that package; `pnpm tutorial <sub> <step>`
-// a real subcommand and, like `pnpm repl <step>`, a real step unless the argument is a
-// <placeholder>.
+// Every command a reader is told to type must exist, and work on a machine that has only Node
+// and npm: pnpm is run as `npx pnpm`, never bare. Of the commands in docCommands:
+// `npx pnpm X` / `npm run X` / `npm test` need a root script X (or, for pnpm, a binary the root
+// installs); `npx pnpm --filter <pkg> X` a script X in that package; `npx pnpm tutorial <sub>
+// <step>` a real subcommand and, like `npx pnpm repl <step>`, a real step unless the argument is
+// a <placeholder>.
 
 export interface WorkspacePackage {
   name: string;
@@ -26,53 +28,25 @@ export interface CommandContext {
   steps: readonly Step[];
 }
 
-const SHELL_LANGS = new Set(['sh', 'bash', 'shell', 'console', 'zsh']);
-
 export function checkCommands(docFile: string, text: string, ctx: CommandContext): string[] {
   const problems: string[] = [];
-  for (const block of fencedBlocks(text)) {
-    if (!SHELL_LANGS.has(block.lang)) continue;
-    for (const { line, command } of commandsOf(block.lang, block.body, block.line)) {
-      const problem = problemWith(words(command), ctx);
-      if (problem) problems.push(`${docFile}:${line}: \`${command}\`: ${problem}`);
-    }
+  for (const { line, command, argv } of docCommands(text)) {
+    const problem = problemWith(argv, ctx);
+    if (problem) problems.push(`${docFile}:${line}: \`${command}\`: ${problem}`);
   }
   return problems;
 }
 
-function commandsOf(lang: string, body: string[], fenceLine: number) {
-  const found: { line: number; command: string }[] = [];
-  let pending = '';
-  body.forEach((raw, index) => {
-    let text = raw;
-    if (lang === 'console') {
-      if (!/^\s*\$ /.test(raw) && !pending) return;
-      text = raw.replace(/^\s*\$ /, '');
-    }
-    text = text.replace(/(^|\s)#.*$/, '');
-    if (text.trimEnd().endsWith('\\')) {
-      pending += `${text.trimEnd().slice(0, -1)} `;
-      return;
-    }
-    const full = (pending + text).trim();
-    pending = '';
-    for (const command of full.split(/&&|\|\||;|\|/)) {
-      if (command.trim()) found.push({ line: fenceLine + 1 + index, command: command.trim() });
-    }
-  });
-  return found;
-}
-
-function words(command: string): string[] {
-  const tokens = command.match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
-  const unquoted = tokens.map((t) => t.replace(/^(["'])(.*)\1$/, '$2'));
-  while (unquoted[0] && /^[A-Za-z_][A-Za-z0-9_]*=/.test(unquoted[0])) unquoted.shift();
-  return unquoted;
-}
-
 function problemWith(argv: string[], ctx: CommandContext): string | undefined {
   const [tool, ...args] = argv;
-  if (tool === 'pnpm') return pnpmProblem(args, ctx);
+  if (tool === 'pnpm') {
+    return (
+      `write \`${PNPM} ${args.join(' ')}\`: pnpm is not on the PATH of a reader who has only ` +
+      'Node and npm, as the Quick start promises'
+    );
+  }
+  const pnpm = pnpmArgs(argv);
+  if (pnpm) return pnpmProblem(pnpm, ctx);
   if (tool === 'npm') return npmProblem(args, ctx);
   return undefined;
 }
@@ -100,8 +74,10 @@ function pnpmProblem(args: string[], ctx: CommandContext): string | undefined {
   let script = args.shift();
   if (script === 'run') script = args.shift();
   else if (script !== undefined && PNPM_BUILTINS.has(script)) return undefined;
-  if (script === undefined) return undefined;
-  if (filter !== undefined) return packageScriptProblem(filter, script, ctx);
+  if (script === undefined || isPlaceholder(script)) return undefined;
+  if (filter !== undefined) {
+    return isPlaceholder(filter) ? undefined : packageScriptProblem(filter, script, ctx);
+  }
   if (recursive) {
     return ctx.packages.some((p) => script in p.scripts)
       ? undefined
@@ -130,7 +106,7 @@ function npmProblem(args: string[], ctx: CommandContext): string | undefined {
     restart: 'restart',
   };
   const script = command === 'run' || command === 'run-script' ? name : LIFECYCLE[command ?? ''];
-  if (script === undefined || script in ctx.rootScripts) return undefined;
+  if (script === undefined || isPlaceholder(script) || script in ctx.rootScripts) return undefined;
   return `the root package.json has no script "${script}"`;
 }
 
@@ -175,11 +151,6 @@ function stepProblem(stepArg: string | undefined, ctx: CommandContext): string |
     if (error instanceof UsageError) return `there is no step "${stepArg}"`;
     throw error;
   }
-}
-
-/** `<step>`, `NN`, `...`: an argument the reader fills in. */
-function isPlaceholder(arg: string): boolean {
-  return /[<>[\]]|^N+$|^\.\.\.$/.test(arg);
 }
 
 function escapeRegExp(text: string): string {

@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SUBCOMMANDS } from '../subcommands.ts';
+import { typed } from '../typed.ts';
 import { runDocs } from './check.ts';
 import { transcriptsFrom } from './transcripts.ts';
 
@@ -25,7 +26,9 @@ async function main(mode: string | undefined, files: string[]): Promise<number> 
   for (const file of report.written) console.log(`updated ${file}`);
   // One stream for the whole report, so that it reads in order however it is captured.
   if (mode === 'check' && report.stale.length) {
-    console.log(`${report.stale.join('\n')}\n\nThese blocks are stale: run pnpm docs:sync.\n`);
+    console.log(
+      `${report.stale.join('\n')}\n\nThese blocks are stale: run ${typed('docs:sync')}.\n`,
+    );
   }
   if (report.problems.length) console.log(`${report.problems.join('\n')}\n`);
   const failures = report.problems.length + (mode === 'check' ? report.stale.length : 0);

@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { CommandError } from '../errors.ts';
 import { type Step, stepLabel } from '../steps/step.ts';
 import type { Tutorial } from '../tutorial.ts';
+import { typed } from '../typed.ts';
 import { forgetStep } from './progress.ts';
 import { shown, workspaceDir } from './workspace.ts';
 
@@ -27,7 +28,7 @@ export async function discardWorkspace(
     if (!confirm.ask) {
       throw new CommandError(
         `reset would delete ${what}; there is no terminal to ask you, so confirm with: ` +
-          `pnpm tutorial reset ${stepLabel(step)} --yes`,
+          typed(`tutorial reset ${stepLabel(step)} --yes`),
       );
     }
     if (!(await confirm.ask(`Delete ${what}? [y/N] `))) return false;

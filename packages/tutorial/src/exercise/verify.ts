@@ -3,12 +3,15 @@ import { CommandError } from '../errors.ts';
 import { type Step, stepLabel } from '../steps/step.ts';
 import { formatFailures, runStepTests, type TestReport } from '../steps/test-run.ts';
 import type { Tutorial } from '../tutorial.ts';
+import { typed } from '../typed.ts';
 import { markVerified } from './progress.ts';
+import { type TypeReport, typecheckWorkspace } from './typecheck.ts';
 import { shown, workspaceDir } from './workspace.ts';
 
-// `tutorial verify`: the step's tests and REPL scripts against the learner's workspace, then
-// the earlier steps again (their workspaces where the learner has them, else the reference), so
-// that a learner sees both "is this step done" and "is everything before it still right".
+// `tutorial verify`: the learner's workspace type-checked, the step's tests and REPL scripts run
+// against it, then the earlier steps again (their workspaces where the learner has them, else
+// the reference), so that a learner sees both "is this step done" and "is everything before it
+// still right".
 
 export interface ScriptOutcome {
   /** The script, relative to the step. */
@@ -34,11 +37,13 @@ export async function verifyStep(
   const { log } = options;
   const dir = requireWorkspace(tutorial, step);
   log(`Step ${stepLabel(step)} · ${step.title} · your workspace ${shown(tutorial, dir)}`);
+  const types = await typecheckWorkspace(dir, tutorial.root);
+  log(typesLine(types));
   const tests = await runStepTests(step.dir, { impl: dir });
   log(testLine('tests', tests));
   const scripts = await options.replay(step, dir);
   log(scriptLines(scripts));
-  const stepOk = tests.ok && scripts.every((s) => s.ok);
+  const stepOk = types.ok && tests.ok && scripts.every((s) => s.ok);
   if (stepOk) markVerified(tutorial.progressFile, step.id);
   const earlierOk = await verifyEarlier(tutorial, step, log);
   log(verdict(tutorial, step, stepOk, earlierOk));
@@ -50,7 +55,7 @@ function requireWorkspace(tutorial: Tutorial, step: Step): string {
   if (existsSync(dir)) return dir;
   throw new CommandError(
     `There is no workspace for step ${stepLabel(step)} (${shown(tutorial, dir)} does not exist).\n` +
-      `Make one with: pnpm tutorial start ${stepLabel(step)}`,
+      `Make one with: ${typed(`tutorial start ${stepLabel(step)}`)}`,
   );
 }
 
@@ -76,6 +81,19 @@ async function verifyEarlier(
   return ok;
 }
 
+const SHOWN_TYPE_ERRORS = 10;
+
+function typesLine(types: TypeReport): string {
+  if (types.ok) return '  ✓ types: tsc finds no error';
+  const count = `${types.errors.length} error${types.errors.length === 1 ? '' : 's'}`;
+  const shownErrors = types.errors
+    .slice(0, SHOWN_TYPE_ERRORS)
+    .map((e) => e.replace(/^/gm, '      '));
+  const more = types.errors.length - SHOWN_TYPE_ERRORS;
+  if (more > 0) shownErrors.push(`      ... and ${more} more`);
+  return [`  ✗ types: ${count}`, ...shownErrors].join('\n');
+}
+
 function testLine(label: string, report: TestReport): string {
   const count = `${report.passed} of ${report.total} test${report.total === 1 ? '' : 's'} passed`;
   if (report.ok) return `  ✓ ${label}: ${count}`;
@@ -95,10 +113,10 @@ function scriptLines(scripts: ScriptOutcome[]): string {
 function verdict(tutorial: Tutorial, step: Step, stepOk: boolean, earlierOk: boolean): string {
   const label = stepLabel(step);
   if (!stepOk)
-    return `Step ${label} is not done yet: fix what failed above, then run pnpm tutorial verify ${label}.`;
+    return `Step ${label} is not done yet: fix what failed above, then run ${typed(`tutorial verify ${label}`)}.`;
   const next = tutorial.steps.find((s) => s.number === step.number + 1);
   const done = `Step ${label} verified (recorded in ${shown(tutorial, tutorial.progressFile)}).`;
   const warning = earlierOk ? '' : '\nAn earlier step fails now: see above.';
   if (!next) return `${done} That was the last step: well done.${warning}`;
-  return `${done}${warning}\nNext: read ${next.chapter}, then run pnpm tutorial start ${stepLabel(next)}.`;
+  return `${done}${warning}\nNext: read ${next.chapter}, then run ${typed(`tutorial start ${stepLabel(next)}`)}.`;
 }

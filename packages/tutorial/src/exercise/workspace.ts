@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { CommandError } from '../errors.ts';
 import { previousStep, type Step, stepLabel } from '../steps/step.ts';
 import type { Tutorial } from '../tutorial.ts';
+import { typed } from '../typed.ts';
 import { readProgress } from './progress.ts';
 
 // A learner's workspace for a step: `.learner/NN-name/`, holding the code they start from
@@ -42,20 +43,21 @@ export function createWorkspace(tutorial: Tutorial, step: Step): StartingPoint {
   if (existsSync(dir)) {
     throw new CommandError(
       `${shown(tutorial, dir)} already exists, and start never overwrites your work.\n` +
-        `Carry on there, or throw it away and begin again with: pnpm tutorial reset ${stepLabel(step)}`,
+        `Carry on there, or throw it away and begin again with: ${typed(`tutorial reset ${stepLabel(step)}`)}`,
     );
   }
   const from = startingPoint(tutorial, step);
   mkdirSync(join(dir, 'src'), { recursive: true });
   if (from.dir) cpSync(join(from.dir, 'src'), join(dir, 'src'), { recursive: true });
-  else
-    writeFileSync(
-      join(dir, 'src', 'index.ts'),
-      `// Step ${stepLabel(step)}: ${step.title}.\nexport {};\n`,
-    );
+  else writeFileSync(join(dir, 'src', 'index.ts'), emptyStart(step));
   writeManifest(tutorial, step, dir, from);
   linkDependencies(step, dir);
   return from;
+}
+
+/** The `src/index.ts` a step that builds on nothing starts from: a module with nothing in it. */
+export function emptyStart(step: Step): string {
+  return `// Step ${stepLabel(step)}: ${step.title}.\nexport {};\n`;
 }
 
 // Enough of a package that `tsc -p .learner/NN-name` typechecks the learner's code with the
@@ -94,6 +96,6 @@ export function currentStep(tutorial: Tutorial): Step {
   if (last) return last;
   const first = tutorial.steps[0];
   throw new CommandError(
-    `You have not started a step yet${first ? `: begin with pnpm tutorial start ${stepLabel(first)}` : ''}.`,
+    `You have not started a step yet${first ? `: begin with ${typed(`tutorial start ${stepLabel(first)}`)}` : ''}.`,
   );
 }

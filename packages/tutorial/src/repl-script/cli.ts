@@ -4,6 +4,7 @@ import { UsageError } from '../errors.ts';
 import { REPOSITORY_ROOT } from '../repl/imports.ts';
 import { resolveStep } from '../steps/resolve.ts';
 import { discoverSteps, type Step, stepLabel } from '../steps/step.ts';
+import { typed } from '../typed.ts';
 import type { ScriptResult } from './report.ts';
 import { runScript, stepScripts } from './runner.ts';
 
@@ -22,7 +23,7 @@ export async function runCommand(args: string[], options: RunCommandOptions = {}
   const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
   const [stepArg, scriptArg, extra] = positionals;
   if (stepArg === undefined || extra !== undefined) {
-    throw new UsageError('Usage: pnpm tutorial run <step> [script]');
+    throw new UsageError(`Usage: ${typed('tutorial run <step> [script]')}`);
   }
   const step = resolveStep(discoverSteps(root).steps, stepArg);
   const scripts = pickScripts(step, scriptArg);

@@ -7,8 +7,9 @@ import { type TypeScript, ts } from '../repl/typescript.ts';
 //   // => [ 'hello world' ]
 //
 // Output of several lines continues on the `//` lines right after, indented like the first
-// (the comment marker, then as many spaces as ` => ` takes). `import` declarations are setup:
-// in a `pnpm repl` session those names are already in scope, so they are not part of the session.
+// (the comment marker, then as many spaces as ` => ` takes). `import` declarations are kept
+// apart: a step's REPL already has its API and the runtime in scope, so the runner types only
+// the imports that bring in something else (see replay.ts).
 
 export interface ScriptInput {
   /** 1-based line of the statement in the script. */
@@ -35,7 +36,31 @@ export function parseScript(text: string): ParsedScript {
     if (ts.isImportDeclaration(statement)) setup.push(input);
     else inputs.push(input);
   }
-  return { setup, inputs, syntaxErrors: syntaxErrors(text) };
+  return { setup, inputs, syntaxErrors: [...syntaxErrors(text), ...strayAnnotations(source)] };
+}
+
+// Only the first `// =>` after an input is its annotation. Another one before the next input
+// would be ignored: an input deleted above it, most likely, whose output is still promised.
+function strayAnnotations(source: TypeScript.SourceFile): string[] {
+  const problems: string[] = [];
+  for (const statement of source.statements) {
+    const annotations = commentsAfter(source, statement.end).filter((c) =>
+      ANNOTATION.test(commentText(source, c)),
+    );
+    for (const stray of annotations.slice(1)) {
+      const line = lineOf(source, stray.pos) + 1;
+      problems.push(`line ${line}: a second \`// =>\` after one input: its input is missing`);
+    }
+  }
+  return problems;
+}
+
+function commentsAfter(source: TypeScript.SourceFile, end: number): TypeScript.CommentRange[] {
+  // Trailing: on the statement's own line; leading: on the lines below, before the next token.
+  return [
+    ...(ts.getTrailingCommentRanges(source.text, end) ?? []),
+    ...(ts.getLeadingCommentRanges(source.text, end) ?? []),
+  ].filter((c) => c.kind === ts.SyntaxKind.SingleLineCommentTrivia);
 }
 
 function toInput(source: TypeScript.SourceFile, statement: TypeScript.Statement): ScriptInput {
@@ -52,11 +77,7 @@ const ANNOTATION = /^\/\/(\s*=>\s?)(.*)$/;
 // The comments between this statement and the next one: the first `// =>` among them is the
 // annotation, with its continuation lines.
 function annotationAfter(source: TypeScript.SourceFile, end: number): string[] | undefined {
-  // Trailing: on the statement's own line; leading: on the lines below, before the next token.
-  const comments = [
-    ...(ts.getTrailingCommentRanges(source.text, end) ?? []),
-    ...(ts.getLeadingCommentRanges(source.text, end) ?? []),
-  ].filter((c) => c.kind === ts.SyntaxKind.SingleLineCommentTrivia);
+  const comments = commentsAfter(source, end);
   const first = comments.findIndex((c) => ANNOTATION.test(commentText(source, c)));
   if (first < 0) return undefined;
   const [, marker = '', firstLine = ''] = ANNOTATION.exec(commentText(source, comments[first]!))!;

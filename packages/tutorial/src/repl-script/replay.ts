@@ -1,12 +1,18 @@
 import { dirname } from 'node:path';
 import type { REPLServer } from 'node:repl';
 import { PassThrough, Writable } from 'node:stream';
-import { owningPackage, stepImportResolver } from '../repl/imports.ts';
+import { owningPackage, REPOSITORY_ROOT, stepImportResolver } from '../repl/imports.ts';
 import { startSession } from '../repl/session.ts';
+import { loadReplScope, putInScope } from '../repl/step-repl.ts';
+import { type ImportBindings, type ImportResolver, importBindings } from '../repl/transpile.ts';
+import { ts } from '../repl/typescript.ts';
 import type { ReplayEvent, ReplayJob } from './protocol.ts';
 
 // The process that replays one REPL script: one fresh process a script, so processes and
-// registered names never leak from one script into the next, nor into the runner.
+// registered names never leak from one script into the next, nor into the runner. A step's
+// script starts as `pnpm repl <step>` starts, with the same names in scope, and what a chapter
+// shows is exactly what a reader types into a fresh REPL: the script's imports of names that
+// are in scope already are left out, any other import is typed like the rest.
 // It feeds the inputs one by one to the shared REPL session and reports what each printed.
 
 /** Everything printed in this process, in the order it was printed, until taken. */
@@ -94,26 +100,84 @@ type Evaluate = (source: string) => Promise<void>;
 
 async function replay(job: ReplayJob): Promise<void> {
   const capture = new OutputCapture();
+  const step = owningPackage(job.file);
+  const resolveImport = stepImportResolver({ step, baseDir: dirname(job.file), impl: job.impl });
   const server = startSession({
     input: new PassThrough(),
     output: captureAll(capture),
     prompt: '',
     terminal: false,
     useColors: false,
-    resolveImport: stepImportResolver({
-      step: owningPackage(job.file),
-      baseDir: dirname(job.file),
-      impl: job.impl,
-    }),
+    resolveImport,
     wholeInputs: true,
   });
   const evaluate = inputSubmitter(server);
-  const failedImport = await importSetup(job.setup, evaluate, capture);
-  if (failedImport) return report(failedImport);
-  for (const [index, source] of job.inputs.entries()) {
-    await replayInput(index, source, evaluate, capture);
+  let shownImports: string[] = [];
+  if (job.stepScope) {
+    // The session starts as `pnpm repl <step>` does; an import is typed only if it adds something.
+    try {
+      putInScope(server, await loadReplScope(REPOSITORY_ROOT, step, job.impl));
+    } catch (error) {
+      // The step's code does not load (a learner's work in progress): as the REPL would say.
+      const output = `Uncaught ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+      return report({ type: 'setupFailed', source: job.setup[0] ?? step.name, output });
+    }
+    const shown = await importsToType(job.setup, server.context, resolveImport);
+    await report({ type: 'plan', shownImports: shown });
+    shownImports = shown.map((i) => job.setup[i]!);
+  } else {
+    const failedImport = await importSetup(job.setup, evaluate, capture);
+    if (failedImport) return report(failedImport);
+  }
+  for (const [index, source] of [...shownImports, ...job.inputs].entries()) {
+    const output = await replayInput(index, source, evaluate, capture);
+    if (index < shownImports.length && /^Uncaught/m.test(output)) {
+      return report({ type: 'setupFailed', source, output });
+    }
   }
   await report({ type: 'finished' });
+}
+
+/**
+ * The imports (indices into `imports`) that bring in something the REPL does not already have
+ * in scope under the same name: a reader must type those. Types alone exist in no scope.
+ */
+async function importsToType(
+  imports: readonly string[],
+  scope: Record<string, unknown>,
+  resolveImport: ImportResolver,
+): Promise<number[]> {
+  const shown: number[] = [];
+  for (const [index, source] of imports.entries()) {
+    const declaration = ts
+      .createSourceFile('import.ts', source, ts.ScriptTarget.ES2022, true)
+      .statements.find(ts.isImportDeclaration);
+    if (!declaration) continue;
+    const bindings = importBindings(declaration);
+    if (bindings.typeOnly) continue;
+    const provided =
+      bindings.namespace === undefined &&
+      bindings.names.length > 0 &&
+      (await inScope(bindings, scope, resolveImport));
+    if (!provided) shown.push(index);
+  }
+  return shown;
+}
+
+async function inScope(
+  bindings: ImportBindings,
+  scope: Record<string, unknown>,
+  resolveImport: ImportResolver,
+): Promise<boolean> {
+  let exports: Record<string, unknown>;
+  try {
+    exports = await import(resolveImport(bindings.specifier));
+  } catch {
+    return false; // typed as an input, the import then fails where the reader would see it
+  }
+  return bindings.names.every(
+    ({ imported, local }) => local in scope && scope[local] === exports[imported],
+  );
 }
 
 // The imports run like any input, but what they print is not part of the session.
@@ -137,14 +201,16 @@ async function replayInput(
   source: string,
   evaluate: Evaluate,
   capture: OutputCapture,
-): Promise<void> {
+): Promise<string> {
   await report({ type: 'started', index });
   const stuck = () => reportStuck(index, capture);
   process.once('beforeExit', stuck);
   await evaluate(source);
   process.off('beforeExit', stuck);
   await settle(capture);
-  await report({ type: 'evaluated', index, output: capture.take() });
+  const output = capture.take();
+  await report({ type: 'evaluated', index, output });
+  return output;
 }
 
 // At a real prompt an input that awaits what nothing will ever bring (a reply from a process

@@ -38,7 +38,7 @@ export async function runScript(file: string, options: RunOptions = {}): Promise
     return resultOf(path, [], problem);
   }
   const replayed = await replayInChild(path, script, options);
-  const entries = replayed.outputs.map((output, i) => toEntry(script.inputs[i]!, output));
+  const entries = replayed.outputs.map((output, i) => toEntry(replayed.typed[i]!, output));
   return resultOf(path, entries, replayed.problem);
 }
 
@@ -77,6 +77,8 @@ function resultOf(file: string, entries: ScriptEntry[], problem?: string): Scrip
 }
 
 interface Replayed {
+  /** What was typed at the prompt, in order: the imports the REPL lacks, then the inputs. */
+  typed: ScriptInput[];
   outputs: string[];
   /** Why the replay stopped before the end: a hang, a crash, a failed import. */
   problem?: string;
@@ -88,6 +90,7 @@ function replayInChild(file: string, script: ParsedScript, options: RunOptions):
     file,
     setup: script.setup.map((s) => s.source),
     inputs: script.inputs.map((s) => s.source),
+    stepScope: isStep(owningPackage(file).dir),
     ...(impl ? { impl } : {}),
   };
   const child = fork(REPLAY_ENTRY, [], {
@@ -100,6 +103,14 @@ function replayInChild(file: string, script: ParsedScript, options: RunOptions):
   return watchReplay(child, file, script, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 }
 
+/** A step is a package whose manifest has an `otpChat` block. */
+function isStep(dir: string): boolean {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    otpChat?: unknown;
+  };
+  return manifest.otpChat !== undefined;
+}
+
 function watchReplay(
   child: ChildProcess,
   file: string,
@@ -107,6 +118,7 @@ function watchReplay(
   timeoutMs: number,
 ): Promise<Replayed> {
   const outputs: string[] = [];
+  let typed = script.inputs;
   let current: number | undefined;
   // What got past the capture (a loader error before the session started): for a crash report.
   let stray = '';
@@ -120,23 +132,25 @@ function watchReplay(
       clearTimeout(timer);
       child.removeAllListeners('exit');
       if (child.exitCode === null) child.kill('SIGKILL');
-      resolveReplay(problem ? { outputs, problem } : { outputs });
+      resolveReplay(problem ? { typed, outputs, problem } : { typed, outputs });
     };
     const timer = setTimeout(() => {
-      finish(hangText(file, script, current, timeoutMs));
+      finish(hangText(file, typed, current, timeoutMs));
     }, timeoutMs);
     child.on('message', (event: ReplayEvent) => {
-      if (event.type === 'started') current = event.index;
+      if (event.type === 'plan') {
+        typed = [...event.shownImports.map((i) => script.setup[i]!), ...script.inputs];
+      } else if (event.type === 'started') current = event.index;
       else if (event.type === 'evaluated') outputs[event.index] = event.output;
       else if (event.type === 'setupFailed') finish(setupText(file, script, event));
-      else if (event.type === 'stuck') finish(stuckText(file, script, event));
+      else if (event.type === 'stuck') finish(stuckText(file, typed, event));
       else finish();
     });
     child.on('exit', (code, signal) => {
-      finish(crashText(file, script, current, `${signal ?? `exit code ${code}`}`, stray));
+      finish(crashText(file, typed, current, `${signal ?? `exit code ${code}`}`, stray));
     });
     child.on('error', (error) => {
-      finish(crashText(file, script, current, `could not run: ${error.message}`, stray));
+      finish(crashText(file, typed, current, `could not run: ${error.message}`, stray));
     });
   });
 }
@@ -144,12 +158,12 @@ function watchReplay(
 // `file:line: what happened:` then the input as typed at the prompt, then what it printed.
 function stoppedAt(
   file: string,
-  script: ParsedScript,
+  typed: readonly ScriptInput[],
   index: number | undefined,
   what: string,
   printed = '',
 ): string {
-  const input = index === undefined ? undefined : script.inputs[index];
+  const input = index === undefined ? undefined : typed[index];
   const lines = [
     `${location(file, input?.line ?? 1)}: ${what}${input ? ':' : ' before the first input'}`,
   ];
@@ -166,27 +180,36 @@ function indent(text: string): string {
   return text.replace(/^/gm, '    ');
 }
 
-function hangText(file: string, script: ParsedScript, current: number | undefined, ms: number) {
-  return stoppedAt(file, script, current, `timed out after ${ms / 1000} s waiting for this input`);
+function hangText(
+  file: string,
+  typed: readonly ScriptInput[],
+  current: number | undefined,
+  ms: number,
+) {
+  return stoppedAt(file, typed, current, `timed out after ${ms / 1000} s waiting for this input`);
 }
 
-function stuckText(file: string, script: ParsedScript, event: { index: number; output: string }) {
+function stuckText(
+  file: string,
+  typed: readonly ScriptInput[],
+  event: { index: number; output: string },
+) {
   const what =
     'this input can never finish: it waits, and nothing is left running that could end the ' +
     'wait (no timer, no I/O, no process that could reply)';
-  return stoppedAt(file, script, event.index, what, event.output);
+  return stoppedAt(file, typed, event.index, what, event.output);
 }
 
 function crashText(
   file: string,
-  script: ParsedScript,
+  typed: readonly ScriptInput[],
   current: number | undefined,
   how: string,
   printed: string,
 ) {
   return stoppedAt(
     file,
-    script,
+    typed,
     current,
     `the script's process ended (${how}) during this input`,
     printed,

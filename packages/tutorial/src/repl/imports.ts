@@ -34,6 +34,9 @@ export interface ResolverOptions {
   impl?: string | undefined;
 }
 
+/** The runtime's package name: in scope in every step's REPL. */
+export const RUNTIME_PACKAGE = '@otp-chat/otp';
+
 export function stepImportResolver({ step, baseDir, impl }: ResolverOptions): ImportResolver {
   const requireFromStep = createRequire(join(step.dir, 'package.json'));
   return (specifier) => {
@@ -43,7 +46,10 @@ export function stepImportResolver({ step, baseDir, impl }: ResolverOptions): Im
     }
     if (specifier === step.name) return impl ? implEntry(impl) : packageEntry(step.dir, specifier);
     const dir = packageDir(step.dir, specifier);
-    return dir ? packageEntry(dir, specifier) : requiredOr(requireFromStep, specifier);
+    if (dir) return packageEntry(dir, specifier);
+    // The runtime comes from the step's own dependency when it has one, else the workspace's.
+    if (specifier === RUNTIME_PACKAGE) return workspaceRuntimeEntry();
+    return requiredOr(requireFromStep, specifier);
   };
 }
 

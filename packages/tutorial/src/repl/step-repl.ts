@@ -6,11 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.ts';
 import { describeSteps, resolveStep } from '../steps/resolve.ts';
 import { discoverSteps, type Step, stepLabel } from '../steps/step.ts';
+import { typed } from '../typed.ts';
 import {
   implFromEnvironment,
   REPOSITORY_ROOT,
+  RUNTIME_PACKAGE,
+  type StepPackage,
   stepImportResolver,
-  workspaceRuntimeEntry,
 } from './imports.ts';
 import { startSession } from './session.ts';
 
@@ -36,8 +38,6 @@ export interface LoadedModule {
   names: string[];
 }
 
-export const RUNTIME_PACKAGE = '@otp-chat/otp';
-
 export async function openStepRepl(
   args: readonly string[],
   options: StepReplOptions = {},
@@ -45,7 +45,7 @@ export async function openStepRepl(
   const root = options.root ?? REPOSITORY_ROOT;
   const step = pickStep(root, args);
   const impl = implFromEnvironment();
-  const modules = await loadModules(root, step, impl);
+  const modules = await loadReplScope(root, stepPackage(step), impl);
   const output = options.output ?? process.stdout;
   const terminal = options.terminal ?? (output as { isTTY?: boolean }).isTTY === true;
   output.write(`${banner(root, step, modules, impl)}\n`);
@@ -73,7 +73,9 @@ function pickStep(root: string, args: readonly string[]): Step {
   const { steps } = discoverSteps(root);
   const [arg, extra] = args;
   if (arg === undefined || extra !== undefined) {
-    throw new UsageError(`Usage: pnpm repl <step>, e.g. pnpm repl 01\n${describeSteps(steps)}`);
+    throw new UsageError(
+      `Usage: ${typed('repl <step>')}, e.g. ${typed('repl 01')}\n${describeSteps(steps)}`,
+    );
   }
   return resolveStep(steps, arg);
 }
@@ -82,16 +84,21 @@ function stepPackage(step: Step) {
   return { dir: step.dir, name: step.packageName };
 }
 
-// The runtime comes from the step's own dependency when it has one, else from the workspace.
-async function loadModules(root: string, step: Step, impl: string | undefined) {
-  const resolve = stepImportResolver({ step: stepPackage(step), baseDir: step.dir, impl });
-  const stepUrl = resolve(step.packageName);
-  let runtimeUrl = resolve(RUNTIME_PACKAGE);
-  if (runtimeUrl === RUNTIME_PACKAGE) runtimeUrl = workspaceRuntimeEntry();
+/**
+ * What `pnpm repl <step>` puts in scope before the first prompt: the runtime's exports, then the
+ * step's. The REPL-script runner loads the same, so a replayed session starts where a learner's
+ * does.
+ */
+export async function loadReplScope(
+  root: string,
+  step: StepPackage,
+  impl: string | undefined,
+): Promise<ScopeModule[]> {
+  const resolve = stepImportResolver({ step, baseDir: step.dir, impl });
   // The step last: where both export a name, the step's own is the one the chapter means.
   return [
-    await loadModule(root, RUNTIME_PACKAGE, runtimeUrl),
-    await loadModule(root, step.packageName, stepUrl),
+    await loadModule(root, RUNTIME_PACKAGE, resolve(RUNTIME_PACKAGE)),
+    await loadModule(root, step.name, resolve(step.name)),
   ];
 }
 
@@ -109,11 +116,12 @@ function shownPath(root: string, file: string): string {
   return inside.startsWith('..') ? relative(REPOSITORY_ROOT, file) : inside;
 }
 
-type Loaded = Awaited<ReturnType<typeof loadModule>>;
+/** A module whose exports a REPL puts in scope. */
+export type ScopeModule = Awaited<ReturnType<typeof loadModule>>;
 
 // Defined rather than assigned: the REPL keeps `_` for the last value, with a setter that
 // complains; the runtime's `_` (the match-anything pattern) quietly takes its place instead.
-function putInScope(server: REPLServer, modules: readonly Loaded[]): void {
+export function putInScope(server: REPLServer, modules: readonly ScopeModule[]): void {
   for (const { module, exports } of modules) {
     for (const name of module.names) {
       Object.defineProperty(server.context, name, {
@@ -129,7 +137,7 @@ function putInScope(server: REPLServer, modules: readonly Loaded[]): void {
 function banner(
   root: string,
   step: Step,
-  modules: readonly Loaded[],
+  modules: readonly ScopeModule[],
   impl: string | undefined,
 ): string {
   const counts = modules

@@ -56,42 +56,82 @@ function asObjectLiteral(code: string): string | undefined {
 
 // `import { a, b as c } from 'x'` → `var { a, b: c } = await import("<resolved x>");`
 // `var` rather than `const`: typing the same import twice at the prompt must not be an error.
+// `import('x')` → `import("<resolved x>")`: typed at the prompt, a dynamic import of a package the
+// step depends on (ws for step 06) must find it where the step's own code would.
 function rewriteImports(code: string, resolveImport: ImportResolver): string {
   if (!/\bimport\b/.test(code)) return code;
   const source = ts.createSourceFile('input.ts', code, ts.ScriptTarget.ES2022, true);
-  const imports = source.statements.filter(ts.isImportDeclaration);
+  const edits: { start: number; end: number; text: string }[] = [];
+  for (const declaration of source.statements.filter(ts.isImportDeclaration)) {
+    const text = importAsDynamic(importBindings(declaration), resolveImport);
+    edits.push({ start: declaration.getStart(source), end: declaration.end, text });
+  }
+  const visit = (node: TypeScript.Node): void => {
+    const specifier = dynamicImportSpecifier(node);
+    if (specifier) {
+      const text = JSON.stringify(resolveImport(specifier.text));
+      edits.push({ start: specifier.getStart(source), end: specifier.end, text });
+    }
+    ts.forEachChild(node, visit);
+  };
+  source.statements.filter((s) => !ts.isImportDeclaration(s)).forEach(visit);
   let rewritten = code;
-  for (const declaration of imports.reverse()) {
-    const replacement = importAsDynamic(declaration, resolveImport);
-    rewritten =
-      rewritten.slice(0, declaration.getStart(source)) +
-      replacement +
-      rewritten.slice(declaration.end);
+  for (const edit of edits.sort((a, b) => b.start - a.start)) {
+    rewritten = rewritten.slice(0, edit.start) + edit.text + rewritten.slice(edit.end);
   }
   return rewritten;
 }
 
-function importAsDynamic(
-  declaration: TypeScript.ImportDeclaration,
-  resolveImport: ImportResolver,
-): string {
-  const specifier = (declaration.moduleSpecifier as TypeScript.StringLiteral).text;
-  const load = `await import(${JSON.stringify(resolveImport(specifier))})`;
-  const clause = declaration.importClause;
-  if (!clause) return `void (${load});`;
-  if (clause.isTypeOnly) return '';
-  const named = clause.namedBindings;
-  if (named && ts.isNamespaceImport(named)) {
-    const namespace = named.name.text;
-    const defaultName = clause.name ? ` var ${clause.name.text} = ${namespace}.default;` : '';
-    return `var ${namespace} = ${load};${defaultName}`;
+function dynamicImportSpecifier(node: TypeScript.Node): TypeScript.StringLiteral | undefined {
+  if (!ts.isCallExpression(node) || node.expression.kind !== ts.SyntaxKind.ImportKeyword) {
+    return undefined;
   }
-  const bindings: string[] = clause.name ? [`default: ${clause.name.text}`] : [];
-  for (const element of named?.elements ?? []) {
+  const [first] = node.arguments;
+  return first && ts.isStringLiteral(first) ? first : undefined;
+}
+
+/** What an import declaration brings into scope, read from its syntax. */
+export interface ImportBindings {
+  specifier: string;
+  /** `import type ...`, or only `type` names: nothing exists at run time. */
+  typeOnly: boolean;
+  /** `import * as name`. */
+  namespace?: string;
+  /** Each name bound from the module's exports: `default` for a default import. */
+  names: { imported: string; local: string }[];
+}
+
+export function importBindings(declaration: TypeScript.ImportDeclaration): ImportBindings {
+  const specifier = (declaration.moduleSpecifier as TypeScript.StringLiteral).text;
+  const clause = declaration.importClause;
+  const bindings: ImportBindings = { specifier, typeOnly: clause?.isTypeOnly === true, names: [] };
+  if (!clause || clause.isTypeOnly) return bindings;
+  if (clause.name) bindings.names.push({ imported: 'default', local: clause.name.text });
+  const named = clause.namedBindings;
+  if (named && ts.isNamespaceImport(named)) bindings.namespace = named.name.text;
+  for (const element of named && ts.isNamedImports(named) ? named.elements : []) {
     if (element.isTypeOnly) continue;
     const local = element.name.text;
-    const imported = element.propertyName?.getText() ?? local;
-    bindings.push(imported === local ? local : `${imported}: ${local}`);
+    bindings.names.push({ imported: element.propertyName?.getText() ?? local, local });
   }
-  return bindings.length === 0 ? `void (${load});` : `var { ${bindings.join(', ')} } = ${load};`;
+  // `import { type A } from 'x'` binds nothing at run time (and, unlike `import 'x'`, loads nothing).
+  if (!clause.name && !bindings.namespace && bindings.names.length === 0 && named) {
+    bindings.typeOnly = true;
+  }
+  return bindings;
+}
+
+function importAsDynamic(bindings: ImportBindings, resolveImport: ImportResolver): string {
+  if (bindings.typeOnly) return '';
+  const load = `await import(${JSON.stringify(resolveImport(bindings.specifier))})`;
+  const { namespace, names } = bindings;
+  if (namespace) {
+    const defaultName = names[0] ? ` var ${names[0].local} = ${namespace}.default;` : '';
+    return `var ${namespace} = ${load};${defaultName}`;
+  }
+  if (names.length === 0) return `void (${load});`;
+  const fields = names.map(({ imported, local }) =>
+    imported === local ? local : `${imported}: ${local}`,
+  );
+  return `var { ${fields.join(', ')} } = ${load};`;
 }

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { hintProblems } from '../exercise/hints.ts';
 import { type Step, stepLabel } from './step.ts';
 
-// The steps form one chain: 1, 2, 3... each building on the one before, each with a chapter.
+// The steps form one chain: 1, 2, 3... each building on the one before, each with a chapter
+// and, since a learner may write any step as an exercise, with hints for it.
 // Returns what breaks the chain, one readable sentence a problem; empty when it holds.
 export function validateChain(root: string, steps: readonly Step[]): string[] {
   const problems: string[] = [];
@@ -23,6 +25,7 @@ export function validateChain(root: string, steps: readonly Step[]): string[] {
     if (!existsSync(join(root, step.chapter))) {
       problems.push(`steps/${step.id} has no chapter: ${step.chapter} is missing`);
     }
+    problems.push(...hintProblems(step));
   });
   return problems;
 }

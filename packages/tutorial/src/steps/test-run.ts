@@ -53,7 +53,7 @@ export async function runStepTests(
       `--outputFile=${reportFile}`,
       ...(options.bail ? ['--bail=1'] : []),
     ];
-    const { output } = await runNode(args, childEnv(options.impl));
+    const { output } = await runNode(args, { env: childEnv(options.impl) });
     if (!existsSync(reportFile)) {
       return crashed(`vitest did not run:\n${lastLines(output, 15)}`);
     }
@@ -84,12 +84,13 @@ function childEnv(impl: string | undefined): NodeJS.ProcessEnv {
   return env;
 }
 
-function runNode(
+/** Runs node with `args` to its end: its exit status, and stdout and stderr as one text. */
+export function runNode(
   args: string[],
-  env: NodeJS.ProcessEnv,
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;

@@ -102,12 +102,12 @@ describe('what the docs check catches', () => {
     const root = miniCopy();
     writeFileSync(
       join(root, 'README.md'),
-      '# Mini\n\nSee [the docs](doc/README.md).\n\n```sh\npnpm tutorial begin 01\n```\n',
+      '# Mini\n\nSee [the docs](doc/README.md).\n\n```sh\nnpx pnpm tutorial begin 01\n```\n',
     );
     expect((await check(root)).problems).toEqual([
       'README.md:3: broken link doc/README.md: doc/README.md does not exist',
-      'README.md:6: `pnpm tutorial begin 01`: "begin" is not a tutorial subcommand ' +
-        '(they are: list, diff, run, start, verify, reset, help)',
+      'README.md:6: `npx pnpm tutorial begin 01`: "begin" is not a tutorial subcommand ' +
+        '(they are: list, diff, run, start, hint, verify, reset, help)',
     ]);
   });
 

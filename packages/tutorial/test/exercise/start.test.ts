@@ -26,7 +26,7 @@ test("a step starts from the previous step's reference code, and says what to do
   );
   expect(out.text()).toContain('starting from the reference step 01 (steps/01-counter)');
   expect(out.text()).toContain('1. Read docs/02-counter-reset.md.');
-  expect(out.text()).toContain('pnpm tutorial verify 02');
+  expect(out.text()).toContain('npx pnpm tutorial verify 02');
 });
 
 test("a step starts from the learner's own previous step once it is verified", () => {
@@ -57,7 +57,7 @@ test('start never overwrites a workspace', () => {
   startStep(tutorial, reset, () => {});
   expect(() => startStep(tutorial, reset, () => {})).toThrow(CommandError);
   expect(() => startStep(tutorial, reset, () => {})).toThrow(
-    /already exists.*\n.*pnpm tutorial reset 02/,
+    /already exists.*\n.*npx pnpm tutorial reset 02/,
   );
 });
 

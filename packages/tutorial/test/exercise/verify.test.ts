@@ -26,6 +26,7 @@ test('a workspace holding the right answer passes, and the step is recorded as v
   cpSync(join(reset.dir, 'src'), join(workspaceDir(tutorial, reset), 'src'), { recursive: true });
   const out = collector();
   expect(await verifyStep(tutorial, reset, { replay: replayWithImpl, log: out.log })).toBe(true);
+  expect(out.text()).toContain('  ✓ types: tsc finds no error');
   expect(out.text()).toContain('  ✓ tests: 2 of 2 tests passed');
   expect(out.text()).toContain('  ✓ REPL script repl/01-reset.repl.ts');
   expect(out.text()).toMatch(
@@ -49,6 +50,25 @@ test('a workspace without the new behaviour fails, naming the test, the expectat
   expect(text).toMatch(
     / {2}✓ 01 · A counter · the reference .*steps\/01-counter: 1 of 1 test passed/,
   );
+  expect(text).toContain('Step 02 is not done yet');
+  expect(readProgress(tutorial.progressFile).verified).toEqual({});
+});
+
+test('code that TypeScript rejects fails verify, with the error as tsc gives it', async () => {
+  const { tutorial, reset } = setUp();
+  startStep(tutorial, reset, () => {});
+  const dir = workspaceDir(tutorial, reset);
+  cpSync(join(reset.dir, 'src'), join(dir, 'src'), { recursive: true });
+  writeFileSync(join(dir, 'src', 'oops.ts'), "export const oops: number = 'x';\n");
+  const out = collector();
+  expect(await verifyStep(tutorial, reset, { replay: replayWithImpl, log: out.log })).toBe(false);
+  const text = out.text();
+  expect(text).toContain('  ✗ types: 1 error\n');
+  expect(text).toMatch(
+    /\n {6}\S*02-counter-reset\/src\/oops\.ts\(1,14\): error TS2322: Type 'string' is not assignable to type 'number'\.\n/,
+  );
+  // The tests themselves pass (they only strip types): the type error alone fails the step.
+  expect(text).toContain('  ✓ tests: 2 of 2 tests passed');
   expect(text).toContain('Step 02 is not done yet');
   expect(readProgress(tutorial.progressFile).verified).toEqual({});
 });
@@ -78,6 +98,6 @@ test('verifying a step that was never started says how to start it', async () =>
   await expect(
     verifyStep(tutorial, reset, { replay: replayWithImpl, log: () => {} }),
   ).rejects.toThrow(
-    /There is no workspace for step 02 \(.*02-counter-reset does not exist\)\.\nMake one with: pnpm tutorial start 02/,
+    /There is no workspace for step 02 \(.*02-counter-reset does not exist\)\.\nMake one with: npx pnpm tutorial start 02/,
   );
 });

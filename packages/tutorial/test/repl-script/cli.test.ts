@@ -48,6 +48,6 @@ describe('pnpm tutorial run', () => {
     await expect(run(['1', 'nope'])).rejects.toThrow(
       /no script named "nope"[\s\S]*01-echo\.repl\.ts/,
     );
-    await expect(run([])).rejects.toThrow(/Usage: pnpm tutorial run <step> \[script\]/);
+    await expect(run([])).rejects.toThrow(/Usage: npx pnpm tutorial run <step> \[script\]/);
   });
 });

@@ -57,6 +57,13 @@ describe('parseScript', () => {
     expect(second?.expected).toEqual(['1']);
   });
 
+  it('reports a second annotation after one input, whose input must have gone', () => {
+    const script = 'exit(pid);\n// => true\n\n// => { type: "DOWN" }\n\nnext();\n// => 1\n';
+    expect(parseScript(script).syntaxErrors).toEqual([
+      'line 4: a second `// =>` after one input: its input is missing',
+    ]);
+  });
+
   it('reports syntax errors with their line', () => {
     expect(parseScript('const a = 1;\nconst = ;\n').syntaxErrors[0]).toMatch(/^line 2: /);
     expect(parseScript('const a = 1;\n').syntaxErrors).toEqual([]);

@@ -1,12 +1,15 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptResult } from '../../src/repl-script/report.ts';
 import { runScript, runStepScripts } from '../../src/repl-script/runner.ts';
+import { scratch } from '../helpers.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const script = (name: string) => join(fixtures, 'scripts', `${name}.repl.ts`);
 const echoStep = join(fixtures, 'repl-tutorial', 'steps', '01-echo');
+const shoutStep = join(fixtures, 'repl-tutorial', 'steps', '02-shout');
 const learnerEcho = join(fixtures, 'repl-tutorial', 'learner-echo');
 
 // Each script replays in a process of its own (about a second each), so start them all at once.
@@ -150,6 +153,33 @@ describe('runStepScripts', () => {
     const [echo] = await runStepScripts(echoStep, { impl: learnerEcho });
     expect(echo?.entries[1]?.output).toBe("'the learner'\n");
     expect(echo?.failures).toContain("expected:\n    'the step'");
+  });
+
+  it("starts a step's session with its REPL's scope, showing only the imports it lacks", async () => {
+    const scope = await runScript(join(shoutStep, 'repl', '02-scope.repl.ts'));
+    expect(scope.failures).toBe('');
+    expect(scope.transcript.split('\n')).toEqual([
+      "> import { inspect } from 'node:util';",
+      "> inspect(shout('hi'));",
+      `"'HI!'"`,
+      '> self() instanceof Object;',
+      'true',
+      // Not imported by the script, but in scope at `pnpm repl 02` as in the replay.
+      '> typeof spawn;',
+      "'function'",
+    ]);
+    expect(scope.entries[0]?.line).toBe(3);
+  });
+
+  it("says so when the step's code does not load, rather than crashing", async () => {
+    const broken = scratch();
+    mkdirSync(join(broken, 'src'));
+    writeFileSync(join(broken, 'src', 'index.ts'), 'export const echo = (;\n');
+    const [echo] = await runStepScripts(echoStep, { impl: broken });
+    expect(echo?.ok).toBe(false);
+    expect(echo?.failures).toMatch(
+      /01-echo\.repl\.ts:1: the import failed:\n.*\n\s+Uncaught .*(SyntaxError|Transform failed)/,
+    );
   });
 
   it('takes the other implementation from OTP_CHAT_IMPL too', async () => {

@@ -41,6 +41,22 @@ describe('transpileInput', () => {
     );
   });
 
+  it('points a dynamic import of a package where a static one would go', () => {
+    const resolve = (specifier: string) => `file:///steps/06/node_modules/${specifier}.js`;
+    expect(js("const { WebSocket } = await import('ws');", resolve)).toBe(
+      'const { WebSocket } = await import("file:///steps/06/node_modules/ws.js");',
+    );
+    expect(js("import { a } from 'x'; const m = await import('y');", resolve)).toBe(
+      'var { a } = await import("file:///steps/06/node_modules/x.js");\nconst m = await import("file:///steps/06/node_modules/y.js");',
+    );
+    // A computed specifier is left to the REPL.
+    expect(js('await import(name);', resolve)).toBe('await import(name);');
+  });
+
+  it('drops an import of nothing but types, as TypeScript does', () => {
+    expect(js("import { type Pid } from 'otp';")).toBe('');
+  });
+
   it('says an input is incomplete when it stops mid-statement', () => {
     expect(transpileInput('function f(x: number) {', asIs).kind).toBe('incomplete');
     expect(transpileInput('const s = `line one', asIs).kind).toBe('incomplete');

@@ -43,6 +43,19 @@ describe('validateChain', () => {
     ]);
   });
 
+  test('a step without hints, and one with a single hint', () => {
+    const root = miniCopy();
+    rmSync(join(root, 'steps/01-counter/hints.md'));
+    writeFileSync(
+      join(root, 'steps/02-counter-reset/hints.md'),
+      '# Hints\n\n## Only one\n\nText.\n',
+    );
+    expect(validateChain(root, discoverSteps(root).steps)).toEqual([
+      'steps/01-counter has no hints for its exercise: steps/01-counter/hints.md is missing',
+      'steps/02-counter-reset/hints.md has 1 hints (## lines); an exercise needs 2',
+    ]);
+  });
+
   test('a gap in the numbers and a buildsOn that skips a step', () => {
     const root = miniCopy();
     const manifest = join(root, 'steps/02-counter-reset/package.json');

@@ -74,6 +74,10 @@ test('the author check does not mistake a step without tests for one that adds b
   expect(describeAuthorCheck(step, check)).toMatch(/^step 02's tests did not run:\nno tests ran:/);
 });
 
-test('the author check has nothing to compare the first step with', async () => {
-  expect((await checkAddsBehaviour(steps, counter!)).kind).toBe('first-step');
+test("the author check runs the first step's tests on the empty module its exercise starts from", async () => {
+  const check = await checkAddsBehaviour(steps, counter!);
+  expect(check.kind).toBe('adds-behaviour');
+  expect(describeAuthorCheck(counter!, check)).toBe(
+    "step 01's tests fail on the empty module its exercise starts from, as they should",
+  );
 });

@@ -1,12 +1,20 @@
 /**
- * The command line: which scenarios and servers, the sizes of each scenario, and the run's
- * settings. Every size has a flag; `--smoke` makes every size tiny (the test runs that).
+ * The command line: which scenarios and servers, the sizes of each scenario, the capacity
+ * search's steps, and the run's settings. Every size has a flag; `--smoke` makes every size
+ * tiny (the test runs that).
  */
 import { parseArgs } from 'node:util';
 import { SERVER_NAMES, type ServerName } from './peers/peer.ts';
 
 export const SCENARIO_KEYS = ['fanout', 'rooms', 'idle', 'telnet'] as const;
 export type ScenarioKey = (typeof SCENARIO_KEYS)[number];
+
+/**
+ * What a load scenario measures: its fixed rate (latency and CPU per delivery below
+ * saturation), its capacity (the highest rate that holds), or both, in one session.
+ */
+export const MODES = ['both', 'fixed', 'capacity'] as const;
+export type Mode = (typeof MODES)[number];
 
 export interface Sizes {
   /** Seconds of measured sending in each load scenario. */
@@ -30,6 +38,14 @@ export interface Sizes {
   readonly idleRoomSize: number;
   readonly telnetClients: number;
   readonly telnetRate: number;
+  /** Capacity: seconds each step sends before it is measured, without a pause between. */
+  readonly stepWarmup: number;
+  /** Capacity: seconds each step is measured. */
+  readonly stepDuration: number;
+  /** Capacity: the search stops when the lowest failed rate is within this factor of the highest held. */
+  readonly stepPrecision: number;
+  /** Capacity: the most steps one search may take. */
+  readonly maxSteps: number;
 }
 
 export const defaultSizes: Sizes = {
@@ -48,6 +64,10 @@ export const defaultSizes: Sizes = {
   idleRoomSize: 50,
   telnetClients: 1000,
   telnetRate: 50,
+  stepWarmup: 1,
+  stepDuration: 4,
+  stepPrecision: 1.1,
+  maxSteps: 9,
 };
 
 /** A few seconds in all: every scenario and server still runs, with a handful of clients. */
@@ -66,6 +86,10 @@ export const smokeSizes: Sizes = {
   idleRoomSize: 10,
   telnetClients: 20,
   telnetRate: 20,
+  stepWarmup: 0.2,
+  stepDuration: 0.5,
+  stepPrecision: 1.5,
+  maxSteps: 3,
 };
 
 /** Sizes that may be fractions (seconds, rates); the rest count things. */
@@ -76,6 +100,9 @@ const FRACTIONAL = new Set<keyof Sizes>([
   'fanoutRate',
   'roomRate',
   'telnetRate',
+  'stepWarmup',
+  'stepDuration',
+  'stepPrecision',
 ]);
 
 /** Flag name for each size: `fanoutClients` is `--fanout-clients`. */
@@ -87,6 +114,9 @@ export interface Options {
   readonly sizes: Sizes;
   readonly scenarios: readonly ScenarioKey[];
   readonly servers: readonly ServerName[];
+  readonly mode: Mode;
+  /** Pin the server to a CPU of its own and the load to the others (taskset). */
+  readonly pin: boolean;
   readonly profile: boolean;
   readonly smoke: boolean;
   readonly out: string;
@@ -97,7 +127,12 @@ export const USAGE = `usage: pnpm bench:chat [flags]
   --smoke                 tiny sizes (under a minute): checks that every scenario still runs
   --scenarios a,b         some of ${SCENARIO_KEYS.join(',')} (default: all)
   --servers a,b           some of ${SERVER_NAMES.join(',')} (default: all)
-  --profile               CPU-profile each server over the measured run (.bench/profiles)
+  --mode m                ${MODES.join('|')}: in fanout, rooms and telnet, measure at the fixed
+                          rate, search for the capacity, or both (default both)
+  --no-pin                let the server and the load share every CPU (by default the server
+                          runs on CPU 0 alone and the load workers on the others, via taskset)
+  --profile               CPU-profile each server and its load over the run at the fixed rate
+                          (.bench/profiles)
   --out <file>            where the JSON goes (default .bench/chat.json)
   sizes (defaults in parentheses):
 ${Object.entries(defaultSizes)
@@ -113,11 +148,14 @@ export function parseOptions(
   );
   const { values } = parseArgs({
     args: [...argv],
+    allowNegative: true,
     options: {
       ...sizeFlags,
       smoke: { type: 'boolean', default: false },
       scenarios: { type: 'string' },
       servers: { type: 'string' },
+      mode: { type: 'string', default: 'both' },
+      pin: { type: 'boolean', default: true },
       profile: { type: 'boolean', default: false },
       out: { type: 'string', default: defaults.out },
       help: { type: 'boolean', short: 'h' },
@@ -138,10 +176,15 @@ export function parseOptions(
     }
     sizes[key] = n;
   }
+  if (sizes.stepPrecision! <= 1) throw new RangeError('--step-precision needs a number above 1');
+  const mode = values.mode as Mode;
+  if (!MODES.includes(mode)) throw new RangeError(`--mode: one of ${MODES.join(', ')}`);
   return {
     sizes: sizes as unknown as Sizes,
     scenarios: listOf(values.scenarios, SCENARIO_KEYS, '--scenarios'),
     servers: listOf(values.servers, SERVER_NAMES, '--servers'),
+    mode,
+    pin: values.pin ?? true,
     profile: values.profile ?? false,
     smoke: values.smoke ?? false,
     out: values.out ?? defaults.out,

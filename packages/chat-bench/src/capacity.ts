@@ -10,8 +10,8 @@
  * On a machine with few cores the load generator competes with the server for CPU (it costs
  * about as much per delivery: a read for every write), so a failed step also says what was at
  * its limit: the server (a core of CPU), the load (a worker late to send or to run its loop,
- * or the workers at the CPUs they may use), or the machine (every core busy, none of the
- * others at its limit). Only a server at its limit makes the capacity the server's own figure;
+ * or the workers at the CPUs they may use), or the machine (the server's CPU busy with other
+ * work than the server's: the load's when they share the CPUs, other people's). Only a server at its limit makes the capacity the server's own figure;
  * otherwise it is a lower bound: the server would hold at least that much with more CPU for
  * the load.
  */
@@ -37,9 +37,8 @@ export interface StepFigures {
   /** How late the load sent, and how late its busiest worker ran its loop (p99, ms). */
   readonly sendLagMs: { readonly p99: number };
   readonly loopDelayMs: { readonly p99: number };
-  /** Every process on the machine, in cores, and the part of it no process of the run used. */
-  readonly machineCpu: number;
-  readonly otherCpu: number;
+  /** How busy the CPUs the server may run on were, every process's work together, 0 to 1. */
+  readonly serverCpusBusy: number;
 }
 
 export type Saturated = 'server' | 'load' | 'machine';
@@ -52,13 +51,8 @@ export interface StepVerdict {
   readonly saturated: Saturated[];
 }
 
-/** The CPUs there are: the machine's, and those the load may use (its workers, pinned or not). */
-export interface Cpus {
-  readonly machine: number;
-  readonly load: number;
-}
-
-export function judgeStep(step: StepFigures, cpus: Cpus): StepVerdict {
+/** `loadCpus`: how many CPUs the load may use (those its workers are pinned to, or all). */
+export function judgeStep(step: StepFigures, loadCpus: number): StepVerdict {
   const failedOn: string[] = [];
   if (step.latencyMs.p99 >= P99_LIMIT_MS) failedOn.push(`p99 ${step.latencyMs.p99.toFixed(0)} ms`);
   if (step.lost > 0) failedOn.push(`${step.lost} lost`);
@@ -74,10 +68,10 @@ export function judgeStep(step: StepFigures, cpus: Cpus): StepVerdict {
     step.sendLagMs.p99 > LOAD_LAG_LIMIT_MS ||
     step.loopDelayMs.p99 > LOAD_LAG_LIMIT_MS ||
     step.workerCpuMax >= BUSY ||
-    step.workerCpu >= BUSY * cpus.load
+    step.workerCpu >= BUSY * loadCpus
   )
     saturated.push('load');
-  if (step.machineCpu >= BUSY * cpus.machine) saturated.push('machine');
+  if (step.serverCpusBusy >= BUSY && step.serverCpu < BUSY) saturated.push('machine');
   return { held: failedOn.length === 0, failedOn, saturated };
 }
 
@@ -86,7 +80,7 @@ export function judgeStep(step: StepFigures, cpus: Cpus): StepVerdict {
  * - `server`: the lowest failed step had the server at a core of CPU, or failed with nothing
  *   else at its limit (a server that is late without being busy: pauses, batching);
  * - `load`: the load was at its limit and the server was not (the capacity is a lower bound);
- * - `machine`: every core was busy, the server's and the load's together (a lower bound);
+ * - `machine`: the server's CPU was full, with work not the server's (a lower bound);
  * - `senders`: the plan has too few clients to talk faster under the sender rate (a lower bound);
  * - `steps`: the search ran out of steps before any step failed (a lower bound).
  */

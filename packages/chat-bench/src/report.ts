@@ -226,7 +226,7 @@ export function targets(results: readonly RunResult[]): TargetVerdict[] {
 export function rate(value: number): string {
   if (value >= 1e6) return `${(value / 1e6).toFixed(2)}M`;
   if (value >= 1e4) return `${(value / 1e3).toFixed(1)}k`;
-  return value.toFixed(0);
+  return value.toFixed(value < 10 ? 1 : 0);
 }
 
 function mb(bytes: number): string {

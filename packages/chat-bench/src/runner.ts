@@ -123,6 +123,12 @@ export interface Measured {
   readonly loopDelayMs: { readonly p99: number; readonly max: number };
   /** The machine's busy CPU over the window, in cores, every process on it together. */
   readonly machineCpu: number;
+  /**
+   * How busy the CPUs the server may run on were, every process's work together, 0 to 1: CPU 0
+   * when the server is pinned there, else the whole machine. Full while the server is not at
+   * its limit: something else took the CPU the server needed.
+   */
+  readonly serverCpusBusy: number;
   /** The part of machineCpu used by no process of this run: other people's work, noise. */
   readonly otherCpu: number;
   /** The server's memory at the end of the window, clients still connected (no forced GC). */
@@ -432,19 +438,17 @@ function latencyOf(histograms: WorkerStats['latency'][]): Latency {
   };
 }
 
-/** Busy CPU time of the whole machine so far, every core added up, in microseconds. */
-function machineBusyUs(): number {
-  let ms = 0;
-  for (const { times } of cpus()) ms += times.user + times.nice + times.sys + times.irq;
-  return ms * 1000;
+/** Busy CPU time of each CPU of the machine so far, in microseconds. */
+function busyUsByCpu(): number[] {
+  return cpus().map(({ times }) => (times.user + times.nice + times.sys + times.irq) * 1000);
 }
 
-/** Every process's CPU at one moment: the server, each worker, and the machine as a whole. */
+/** Every process's CPU at one moment: the server, each worker, and each CPU of the machine. */
 interface Snapshot {
   readonly atUs: number;
   readonly server: ServerSample;
   readonly workers: WorkerWindow[];
-  readonly machineUs: number;
+  readonly busyUs: number[];
 }
 
 async function snapshot(session: Session): Promise<Snapshot> {
@@ -452,7 +456,12 @@ async function snapshot(session: Session): Promise<Snapshot> {
     session.sample(false),
     Promise.all(session.workers.map((worker) => worker.call<WorkerWindow>('window'))),
   ]);
-  return { atUs: nowUs(), server, workers, machineUs: machineBusyUs() };
+  return { atUs: nowUs(), server, workers, busyUs: busyUsByCpu() };
+}
+
+/** Busy time between two snapshots, over the CPUs given (indices), in microseconds. */
+function busyBetween(t0: Snapshot, t1: Snapshot, which: readonly number[]): number {
+  return which.reduce((sum, cpu) => sum + (t1.busyUs[cpu] ?? 0) - (t0.busyUs[cpu] ?? 0), 0);
 }
 
 /** What a measured window needs: who talks, for how long, and where a profile goes. */
@@ -463,6 +472,8 @@ interface Window {
   readonly textSize: number;
   /** Where the server writes its CPU profile of the window (and each worker, see below), or null. */
   readonly profileFile: string | null;
+  /** The CPUs the server may run on (indices). */
+  readonly serverCpus: readonly number[];
 }
 
 /** Where load worker `i` (from 0) writes its profile when the server writes to `serverFile`. */
@@ -538,7 +549,10 @@ async function measure(
   const workerCpus = t1.workers.map((w, i) => (w.cpuUs - t0.workers[i]!.cpuUs) / 1e6 / seconds);
   const serverCpu = (t1.server.cpuUs - t0.server.cpuUs) / 1e6 / seconds;
   const workerCpu = workerCpus.reduce((a, b) => a + b, 0);
-  const machineCpu = (t1.machineUs - t0.machineUs) / 1e6 / seconds;
+  const everyCpu = t0.busyUs.map((_, i) => i);
+  const machineCpu = busyBetween(t0, t1, everyCpu) / 1e6 / seconds;
+  const serverCpusBusy =
+    busyBetween(t0, t1, window.serverCpus) / 1e6 / seconds / window.serverCpus.length;
   // What the server did from the start of the window until its last delivery: this window's
   // deliveries, and the warm-up's it was still making (counted as stale).
   const made = received + stale;
@@ -575,9 +589,16 @@ async function measure(
       max: Math.max(...t1.workers.map((w) => w.loopDelayMaxMs)),
     },
     machineCpu,
+    serverCpusBusy,
     otherCpu: Math.max(0, machineCpu - serverCpu - workerCpu),
     memory: t2.server,
   };
+}
+
+/** The CPUs the server may run on: the one it is pinned to, or every one. */
+function serverCpusOf(context: RunContext): number[] {
+  if (context.placement !== null) return [Number(context.placement.server)];
+  return cpus().map((_, i) => i);
 }
 
 /** What every run starts with: the rooms that fit the fd limit, the server, and the workers. */
@@ -652,8 +673,9 @@ function noteOn(limit: Limit, failed: CapacityStep | null, cores: number): strin
       );
     case 'machine':
       return (
-        `every core busy${where} (${failed!.machineCpu.toFixed(2)} of ${cores}: server ` +
-        `${pct(failed!.serverCpu)}, load ${pct(failed!.workerCpu)}, other ${pct(failed!.otherCpu)})`
+        `the server's CPU${cores > 1 ? 's' : ''} ${pct(failed!.serverCpusBusy)} busy${where}, the ` +
+        `server at ${pct(failed!.serverCpu)} (machine ${failed!.machineCpu.toFixed(2)} cores: ` +
+        `load ${pct(failed!.workerCpu)}, other ${pct(failed!.otherCpu)})`
       );
     case 'senders':
       return 'too few clients to talk faster (raise the clients or --sender-rate)';
@@ -662,13 +684,19 @@ function noteOn(limit: Limit, failed: CapacityStep | null, cores: number): strin
   }
 }
 
-/** Raises the scenario's rates until a step fails, then narrows down (capacity.ts). */
+/**
+ * Raises the scenario's rates until a step fails, then narrows down (capacity.ts). The first
+ * step is at the fixed rate: `fixed`, the run just measured there, when there is one (its
+ * window is longer, which makes it no easier to hold); otherwise a step measured now, and
+ * profiled when the run profiles.
+ */
 async function capacityOf(
   server: ServerName,
   session: Session,
   rooms: readonly RoomPlan[],
   members: Map<string, number>,
   context: RunContext,
+  fixed: Measured | null,
   profileFile: string | null,
 ): Promise<Omit<CapacityResult, keyof RunBase | 'kind'>> {
   const { sizes, log } = context;
@@ -678,16 +706,20 @@ async function capacityOf(
   const baseRate = rooms.reduce((sum, room) => sum + room.rate, 0);
   const search = await searchCapacity(
     async (scale): Promise<CapacityStep> => {
-      const measured = await measure(session, members, {
-        senders: dealSenders(rooms, sizes.workers, sizes.senderRate, scale),
-        warmupSeconds: sizes.stepWarmup,
-        durationSeconds: sizes.stepDuration,
-        textSize: sizes.textSize,
-        profileFile: scale === 1 ? profileFile : null,
-      });
+      const measured =
+        scale === 1 && fixed !== null
+          ? fixed
+          : await measure(session, members, {
+              senders: dealSenders(rooms, sizes.workers, sizes.senderRate, scale),
+              warmupSeconds: sizes.stepWarmup,
+              durationSeconds: sizes.stepDuration,
+              textSize: sizes.textSize,
+              profileFile: scale === 1 ? profileFile : null,
+              serverCpus: serverCpusOf(context),
+            });
       const step = {
         ...measured,
-        ...judgeStep(measured, { machine: cores, load: loadCpus }),
+        ...judgeStep(measured, loadCpus),
         scale,
         messagesPerSecond: baseRate * scale,
       };
@@ -709,7 +741,7 @@ async function capacityOf(
     failedAt: failed,
     limit,
     lowerBound: isLowerBound(limit),
-    note: noteOn(limit, failed, cores),
+    note: noteOn(limit, failed, serverCpusOf(context).length),
     steps: search.steps,
   };
 }
@@ -735,23 +767,24 @@ export async function runLoad(
     // Deliveries are due to the members that joined; any that did not are reported as failed.
     const members = new Map(Object.entries(connect.joinedByRoom));
     let fixed: Omit<LoadResult, 'profile' | 'loadProfile'> | null = null;
+    let measured: Measured | null = null;
     if (mode !== 'capacity') {
       log(`  ${server}: warming up for ${sizes.warmup} s, then measuring for ${sizes.duration} s`);
-      const measured = await measure(session, members, {
+      measured = await measure(session, members, {
         senders: dealSenders(rooms, sizes.workers, sizes.senderRate, 1),
         warmupSeconds: sizes.warmup,
         durationSeconds: sizes.duration,
         textSize: sizes.textSize,
         profileFile,
+        serverCpus: serverCpusOf(context),
       });
       const connectionsAfter = await session.connections();
       fixed = { ...base, connectionsHeld, kind: 'load', ...measured, connectionsAfter };
     }
     let capacity: Omit<CapacityResult, 'profile' | 'loadProfile'> | null = null;
     if (mode !== 'fixed') {
-      // The profile is of the run at the fixed rate: the first step, when there is no other.
       const profile = fixed === null ? profileFile : null;
-      const found = await capacityOf(server, session, rooms, members, context, profile);
+      const found = await capacityOf(server, session, rooms, members, context, measured, profile);
       capacity = { ...base, connectionsHeld, kind: 'capacity', ...found };
     }
     await session.end();
@@ -759,7 +792,7 @@ export async function runLoad(
     const results: RunResult[] = [];
     if (fixed !== null) results.push({ ...fixed, ...summaries(profileFile, fixed) });
     if (capacity !== null) {
-      // Its profile, when it has one, is of its first step.
+      // Its profile, when it has one of its own, is of its first step.
       const profiled = fixed === null ? profileFile : null;
       results.push({ ...capacity, ...summaries(profiled, capacity.steps[0]) });
     }

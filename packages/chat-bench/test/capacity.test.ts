@@ -18,12 +18,11 @@ const calm: StepFigures = {
   workerCpuMax: 0.3,
   sendLagMs: { p99: 1 },
   loopDelayMs: { p99: 2 },
-  machineCpu: 1.1,
-  otherCpu: 0,
+  serverCpusBusy: 0.55,
 };
 
-/** Two CPUs, the load pinned to one of them. */
-const cpus = { machine: 2, load: 1 };
+/** The load pinned to one CPU. */
+const cpus = 1;
 
 /** A server that holds every scale up to `capacity`, probed in the search's order. */
 function serverHolding(capacity: number) {
@@ -109,23 +108,29 @@ describe('judgeStep', () => {
 
   it('says what was at its limit, and the limit puts the server first', () => {
     const busy = judgeStep(
-      { ...calm, latencyMs: { p99: 400 }, serverCpu: 0.97, workerCpuMax: 0.95, machineCpu: 1.9 },
+      { ...calm, latencyMs: { p99: 400 }, serverCpu: 0.97, workerCpuMax: 0.95, serverCpusBusy: 1 },
       cpus,
     );
-    expect(busy.saturated).toEqual(['server', 'load', 'machine']);
+    // A server using its whole CPU is at its own limit, not short of CPU.
+    expect(busy.saturated).toEqual(['server', 'load']);
     expect(limitOf(busy)).toBe('server');
     const loadBound = judgeStep(
-      { ...calm, latencyMs: { p99: 150 }, loopDelayMs: { p99: 40 }, machineCpu: 1.9 },
+      { ...calm, latencyMs: { p99: 150 }, loopDelayMs: { p99: 40 }, serverCpusBusy: 0.95 },
       cpus,
     );
     expect(limitOf(loadBound)).toBe('load');
-    const shared = judgeStep({ ...calm, latencyMs: { p99: 150 }, machineCpu: 1.85 }, cpus);
+    // The server at 60% on a CPU 95% busy: something else took what it needed.
+    const shared = judgeStep(
+      { ...calm, latencyMs: { p99: 150 }, serverCpu: 0.6, serverCpusBusy: 0.95 },
+      cpus,
+    );
+    expect(shared.saturated).toEqual(['machine']);
     expect(limitOf(shared)).toBe('machine');
     // Two workers sharing the one CPU the load has, each at half of it: the load is full.
     const pinned = judgeStep({ ...calm, latencyMs: { p99: 150 }, workerCpu: 0.95 }, cpus);
     expect(limitOf(pinned)).toBe('load');
-    const unpinned = { machine: 2, load: 2 };
-    expect(judgeStep({ ...calm, workerCpu: 0.95 }, unpinned).saturated).toEqual([]);
+    // Unpinned, two workers may use two CPUs: at 0.95 cores in all they are not full.
+    expect(judgeStep({ ...calm, workerCpu: 0.95 }, 2).saturated).toEqual([]);
     // Late with nothing at its limit: the server's own doing (pauses), not a floor.
     expect(limitOf(judgeStep({ ...calm, latencyMs: { p99: 150 } }, cpus))).toBe('server');
   });

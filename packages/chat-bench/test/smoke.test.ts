@@ -137,6 +137,7 @@ describe('pnpm bench chat --smoke', () => {
       'workerCpuMax',
       'loadCpuPerDeliveryUs',
       'machineCpu',
+      'serverCpusBusy',
     ]) {
       expectPositive(window[figure], `${run} ${figure}`);
     }

@@ -112,16 +112,19 @@ async function main(): Promise<void> {
       (process.env.OTP_CHAT_IMPL ? `; otp-chat is OTP_CHAT_IMPL=${process.env.OTP_CHAT_IMPL}` : ''),
   );
   const placement = placementOf(opts.pin, machine.cores);
+  const loadCpus = placement === null ? machine.cores : machine.cores - 1;
+  const sizes = { ...opts.sizes, workers: opts.sizes.workers || loadCpus };
+  const workers = `${sizes.workers} load worker${sizes.workers === 1 ? '' : 's'}`;
   console.log(
     placement === null
-      ? `CPUs: the server and the load share all ${machine.cores}` +
+      ? `CPUs: the server and ${workers} share all ${machine.cores}` +
           (opts.pin ? ' (taskset is not installed, or there is one CPU: nothing pinned)' : '')
-      : `CPUs: the server on CPU ${placement.server} alone, the load workers on CPU ${placement.load} (taskset; --no-pin to share)`,
+      : `CPUs: the server on CPU ${placement.server} alone, ${workers} on CPU ${placement.load} (taskset; --no-pin to share)`,
   );
   if (opts.smoke) console.log('smoke sizes: checks that everything runs; the figures mean nothing');
   if (opts.profile) mkdirSync(opts.profileDir, { recursive: true });
   const context = {
-    sizes: opts.sizes,
+    sizes,
     mode: opts.mode,
     placement,
     profileDir: opts.profile ? opts.profileDir : null,
@@ -129,7 +132,7 @@ async function main(): Promise<void> {
   };
   const results: RunResult[] = [];
   for (const key of opts.scenarios) {
-    const scenario = scenarioPlan(key, opts.sizes);
+    const scenario = scenarioPlan(key, sizes);
     console.log(`\n${scenario.title}`);
     for (const [server, transport] of scenario.servers) {
       if (!opts.servers.includes(server)) continue;
@@ -154,7 +157,7 @@ async function main(): Promise<void> {
   const idles = results.filter((r): r is IdleResult => r.kind === 'idle');
   if (loads.length > 0) console.log(`\nat the fixed rates (${node})\n${loadTable(loads)}`);
   if (capacities.length > 0) {
-    const { stepWarmup, stepDuration } = opts.sizes;
+    const { stepWarmup, stepDuration } = sizes;
     console.log(
       `\ncapacity (${node}): the highest rate that held, p99 < 100 ms and nothing lost, ` +
         `in steps of ${stepWarmup} s warm-up + ${stepDuration} s measured\n` +
@@ -173,7 +176,7 @@ async function main(): Promise<void> {
     source: { ...source, otpChatImpl: process.env.OTP_CHAT_IMPL ?? null },
     mode: opts.mode,
     placement,
-    sizes: opts.sizes,
+    sizes,
     smoke: opts.smoke,
     results,
     ratios: ratioList,

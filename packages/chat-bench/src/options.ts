@@ -21,7 +21,10 @@ export interface Sizes {
   readonly duration: number;
   /** Seconds of sending before that, not measured (the JIT warms up, buffers grow). */
   readonly warmup: number;
-  /** Load worker processes. */
+  /**
+   * Load worker processes; 0 (the default) is one per CPU the load may use. More workers than
+   * CPUs only take turns on them, at some cost: one worker per CPU is the cheapest load.
+   */
   readonly workers: number;
   /** Connections each worker opens at once while connecting. */
   readonly concurrency: number;
@@ -51,7 +54,7 @@ export interface Sizes {
 export const defaultSizes: Sizes = {
   duration: 10,
   warmup: 2,
-  workers: 2,
+  workers: 0,
   concurrency: 100,
   textSize: 64,
   senderRate: 5,
@@ -136,7 +139,11 @@ export const USAGE = `usage: pnpm bench:chat [flags]
   --out <file>            where the JSON goes (default .bench/chat.json)
   sizes (defaults in parentheses):
 ${Object.entries(defaultSizes)
-  .map(([key, value]) => `  --${flagOf(key)} <n>`.padEnd(26) + `(${value})`)
+  .map(
+    ([key, value]) =>
+      `  --${flagOf(key)} <n>`.padEnd(26) +
+      `(${key === 'workers' ? 'one per CPU of the load' : value})`,
+  )
   .join('\n')}`;
 
 export function parseOptions(

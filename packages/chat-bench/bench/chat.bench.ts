@@ -36,12 +36,12 @@ import {
   type CapacityResult,
   type IdleResult,
   type LoadResult,
-  type Placement,
   type RunResult,
   runIdle,
   runLoad,
 } from '../src/runner.ts';
 import { scenarioPlan } from '../src/scenarios.ts';
+import type { Placement } from '../src/session.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 

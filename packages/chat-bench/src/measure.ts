@@ -5,9 +5,9 @@
  * every delivery due has arrived. A run at the fixed rate is one window; a capacity step is
  * another.
  */
-import { cpus } from 'node:os';
 import type { Child } from './children.ts';
 import { nowUs, sleep } from './clock.ts';
+import { type CpuTimes, cpuTimes } from './cpu_times.ts';
 import { Histogram } from './histogram.ts';
 import type { RunRequest, SenderPlan, WorkerStats, WorkerWindow } from './load_worker.ts';
 import type { ServerSample } from './server_child.ts';
@@ -69,15 +69,22 @@ export interface Measured {
   readonly sendLagMs: { readonly p99: number; readonly max: number };
   /** How late the busiest worker ran its event loop (its p99, and the max of all, ms). */
   readonly loopDelayMs: { readonly p99: number; readonly max: number };
-  /** The machine's busy CPU over the window, in cores, every process on it together. */
+  /** The machine's CPU over the window in which processes ran, in cores, every process's. */
   readonly machineCpu: number;
+  /** The kernel's softirq work over the window (loopback networking, mostly), in cores. */
+  readonly softirqCpu: number;
+  /** CPU the hypervisor gave to other machines over the window, in cores (cpu_times.ts). */
+  readonly stealCpu: number;
   /**
-   * How busy the CPUs the server may run on were, every process's work together, 0 to 1: CPU 0
-   * when the server is pinned there, else the whole machine. Full while the server is not at
-   * its limit: something else took the CPU the server needed.
+   * How busy the CPUs the server may run on were, 0 to 1, every process's work, softirq and
+   * steal together: CPU 0 when the server is pinned there, else the whole machine. Full while
+   * the server is not at its limit: something else took the CPU the server needed.
    */
   readonly serverCpusBusy: number;
-  /** The part of machineCpu used by no process of this run: other people's work, noise. */
+  /**
+   * CPU that no process of this run used: other people's processes (machineCpu less the
+   * server's and the workers'), and what the hypervisor stole. Noise, in cores.
+   */
   readonly otherCpu: number;
   /** The server's memory at the end of the window, clients still connected (no forced GC). */
   readonly memory: ServerSample;
@@ -135,17 +142,12 @@ function latencyOf(histograms: WorkerStats['latency'][]): Latency {
   };
 }
 
-/** Busy CPU time of each CPU of the machine so far, in microseconds. */
-function busyUsByCpu(): number[] {
-  return cpus().map(({ times }) => (times.user + times.nice + times.sys + times.irq) * 1000);
-}
-
 /** Every process's CPU at one moment: the server, each worker, and each CPU of the machine. */
 interface Snapshot {
   readonly atUs: number;
   readonly server: ServerSample;
   readonly workers: WorkerWindow[];
-  readonly busyUs: number[];
+  readonly cpus: CpuTimes[];
 }
 
 async function snapshot(session: Session): Promise<Snapshot> {
@@ -153,12 +155,20 @@ async function snapshot(session: Session): Promise<Snapshot> {
     session.sample(false),
     Promise.all(session.workers.map((worker) => worker.call<WorkerWindow>('window'))),
   ]);
-  return { atUs: nowUs(), server, workers, busyUs: busyUsByCpu() };
+  return { atUs: nowUs(), server, workers, cpus: cpuTimes() };
 }
 
-/** Busy time between two snapshots, over the CPUs given (indices), in microseconds. */
-function busyBetween(t0: Snapshot, t1: Snapshot, which: readonly number[]): number {
-  return which.reduce((sum, cpu) => sum + (t1.busyUs[cpu] ?? 0) - (t0.busyUs[cpu] ?? 0), 0);
+/** One kind of CPU time between two snapshots, over the CPUs given (indices), in microseconds. */
+function timeBetween(
+  t0: Snapshot,
+  t1: Snapshot,
+  which: readonly number[],
+  kinds: ReadonlyArray<keyof CpuTimes>,
+): number {
+  let us = 0;
+  for (const cpu of which)
+    for (const kind of kinds) us += (t1.cpus[cpu]?.[kind] ?? 0) - (t0.cpus[cpu]?.[kind] ?? 0);
+  return us;
 }
 
 /** What a measured window needs: who talks, for how long, and where a profile goes. */
@@ -234,10 +244,13 @@ export async function measure(
   const workerCpus = t1.workers.map((w, i) => (w.cpuUs - t0.workers[i]!.cpuUs) / 1e6 / seconds);
   const serverCpu = (t1.server.cpuUs - t0.server.cpuUs) / 1e6 / seconds;
   const workerCpu = workerCpus.reduce((a, b) => a + b, 0);
-  const everyCpu = t0.busyUs.map((_, i) => i);
-  const machineCpu = busyBetween(t0, t1, everyCpu) / 1e6 / seconds;
+  const everyCpu = t0.cpus.map((_, i) => i);
+  const cores = (kinds: ReadonlyArray<keyof CpuTimes>, which: readonly number[] = everyCpu) =>
+    timeBetween(t0, t1, which, kinds) / 1e6 / seconds;
+  const machineCpu = cores(['processUs']);
+  const stealCpu = cores(['stealUs']);
   const serverCpusBusy =
-    busyBetween(t0, t1, window.serverCpus) / 1e6 / seconds / window.serverCpus.length;
+    cores(['processUs', 'softirqUs', 'stealUs'], window.serverCpus) / window.serverCpus.length;
   // What the server did from the start of the window until its last delivery: this window's
   // deliveries, and the warm-up's it was still making (counted as stale).
   const made = received + stale;
@@ -274,8 +287,10 @@ export async function measure(
       max: Math.max(...t1.workers.map((w) => w.loopDelayMaxMs)),
     },
     machineCpu,
+    softirqCpu: cores(['softirqUs']),
+    stealCpu,
     serverCpusBusy,
-    otherCpu: Math.max(0, machineCpu - serverCpu - workerCpu),
+    otherCpu: Math.max(0, machineCpu - serverCpu - workerCpu) + stealCpu,
     memory: t2.server,
   };
 }

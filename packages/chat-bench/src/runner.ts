@@ -148,7 +148,9 @@ function formatStep(step: CapacityStep): string {
     `p50 ${step.latencyMs.p50.toFixed(1)} / p99 ${step.latencyMs.p99.toFixed(1)} ms, ` +
     `server ${(step.serverCpu * 100).toFixed(0)}%, load ${(step.workerCpu * 100).toFixed(0)}% ` +
     `(send lag ${step.sendLagMs.p99.toFixed(1)} ms, loop delay ${step.loopDelayMs.p99.toFixed(1)} ms), ` +
-    `other ${(step.otherCpu * 100).toFixed(0)}%: ` +
+    `other ${(step.otherCpu * 100).toFixed(0)}%` +
+    (step.stealCpu >= 0.01 ? ` (stolen by the host ${(step.stealCpu * 100).toFixed(0)}%)` : '') +
+    ': ' +
     (step.held ? 'held' : `failed (${step.failedOn.join(', ')})`) +
     (step.saturated.length > 0 ? `; at its limit: ${step.saturated.join(', ')}` : '')
   );

@@ -8,7 +8,7 @@
  * each target, as JSON to .bench/chat.json. See the package's README for what each scenario
  * and each server does, and how to read a capacity.
  *
- *   pnpm bench:chat                      every scenario, every server (about 10 minutes)
+ *   pnpm bench:chat                      every scenario, every server (8 minutes on 2 cores)
  *   pnpm bench:chat --smoke              tiny sizes (a minute): checks that it all still runs
  *   pnpm bench:chat --mode capacity --scenarios rooms --servers otp-chat,ws
  *   pnpm bench:chat --mode fixed --scenarios fanout --servers otp-chat,ws --fanout-rate 400

@@ -59,7 +59,7 @@ export interface WorkerStats {
   readonly receivedByRoom: Record<string, number>;
   /** Senders' own messages coming back to them (the JSON protocols' echo), not deliveries. */
   readonly echoes: number;
-  /** Messages of the warm-up or an earlier run that arrived during this one: not counted. */
+  /** Messages of the warm-up or an earlier run that arrived once measuring began: not counted. */
   readonly stale: number;
   readonly latency: HistogramData;
   /**

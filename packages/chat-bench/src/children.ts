@@ -10,7 +10,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Caller } from './rpc.ts';
+import { Caller, type ChildReady } from './rpc.ts';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -45,6 +45,8 @@ export interface ChildOptions {
   readonly nodeFlags?: readonly string[];
   /** How many files the child must be able to open; its soft limit is raised to that. */
   readonly fds?: number;
+  /** The CPUs it may run on, as taskset lists them (`0`, `1-3`); all of them if not given. */
+  readonly cpus?: string | undefined;
   /** For messages: `server otp-chat`, `worker 2`. */
   readonly label: string;
 }
@@ -95,8 +97,13 @@ export class Child {
 /** Every child not yet exited, for the clean-up on the way out. */
 const live = new Set<Child>();
 
-/** Starts a child and waits until it says it is ready; resolves to it and what it said. */
-export async function startChild<T>(options: ChildOptions): Promise<[Child, T]> {
+/**
+ * Starts a child and waits until it says it is ready; resolves to it and what it said. The
+ * child runs this process's own Node binary (`process.execPath`), so a benchmark re-run under
+ * another Node (`npx node@24 ...`) measures that Node on every side; the child says which Node
+ * it runs, and a mismatch fails the run.
+ */
+export async function startChild<T extends ChildReady>(options: ChildOptions): Promise<[Child, T]> {
   installCleanup();
   const node = [
     ...(options.nodeFlags ?? []),
@@ -106,14 +113,17 @@ export async function startChild<T>(options: ChildOptions): Promise<[Child, T]> 
     join(packageDir, options.file),
     ...(options.args ?? []),
   ];
-  const [command, args] = withFdLimit(options.fds, node);
-  const process = spawn(command, args, {
+  const [command, args] = withFdLimit(
+    options.fds,
+    pinned(options.cpus, [process.execPath, ...node]),
+  );
+  const spawned = spawn(command, args, {
     cwd: packageDir,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // Its own process group, so that killing the group takes the shell wrapper's node too.
     detached: true,
   });
-  const child = new Child(process, options.label);
+  const child = new Child(spawned, options.label);
   live.add(child);
   const ready = await Promise.race([
     child.caller.ready,
@@ -121,19 +131,47 @@ export async function startChild<T>(options: ChildOptions): Promise<[Child, T]> 
       throw new Error(`${options.label} exited before it was ready`);
     }),
   ]);
-  return [child, ready as T];
+  const said = ready as T;
+  if (said.node !== process.version) {
+    child.kill();
+    throw new Error(
+      `${options.label} runs Node ${said.node}, not ${process.version} as the run does`,
+    );
+  }
+  return [child, said];
+}
+
+let tasksetFound: boolean | undefined;
+
+/** Whether processes can be pinned to CPUs here (util-linux's taskset is installed). */
+export function canPin(): boolean {
+  if (tasksetFound === undefined) {
+    try {
+      execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+      tasksetFound = true;
+    } catch {
+      tasksetFound = false;
+    }
+  }
+  return tasksetFound;
+}
+
+/** The command, run through `taskset -c <cpus>` when it is to be pinned. */
+function pinned(cpus: string | undefined, command: string[]): string[] {
+  return cpus === undefined ? command : ['taskset', '-c', cpus, ...command];
 }
 
 /**
- * node with its arguments, started through `sh -c 'ulimit -Sn N && exec node ...'` when the
- * child needs more files than the soft limit allows. Only the soft limit can be raised, and
- * only up to the hard one; the caller keeps the need within that (see maxFds).
+ * The command, started through `sh -c 'ulimit -Sn N && exec ...'` when the child needs more
+ * files than the soft limit allows. Only the soft limit can be raised, and only up to the hard
+ * one; the caller keeps the need within that (see maxFds).
  */
-function withFdLimit(fds: number | undefined, node: string[]): [string, string[]] {
+function withFdLimit(fds: number | undefined, command: string[]): [string, string[]] {
   const { soft } = fdLimits();
-  if (fds === undefined || soft === null || fds <= soft) return [process.execPath, node];
+  const [file, ...args] = command as [string, ...string[]];
+  if (fds === undefined || soft === null || fds <= soft) return [file, args];
   const limit = Math.min(fds, maxFds());
-  return ['sh', ['-c', `ulimit -Sn ${limit} && exec "$0" "$@"`, process.execPath, ...node]];
+  return ['sh', ['-c', `ulimit -Sn ${limit} && exec "$0" "$@"`, file, ...args]];
 }
 
 let cleanupInstalled = false;

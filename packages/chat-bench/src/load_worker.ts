@@ -3,11 +3,13 @@
  * timed messages, and measures what its clients receive. The coordinator drives it over IPC
  * (see the handlers at the bottom) and merges what every worker measured.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ClientEvents, ClientPlan, LoadClient, Transport } from './clients/client.ts';
 import { nowUs } from './clock.ts';
 import { Histogram, type HistogramData } from './histogram.ts';
 import { encodeText, stampOf } from './payload.ts';
-import { serveParent } from './rpc.ts';
+import { startProfile, stopProfile } from './profiler.ts';
+import { type ChildReady, serveParent } from './rpc.ts';
 
 export interface ConnectRequest {
   readonly transport: Transport;
@@ -36,10 +38,15 @@ export interface SenderPlan {
 }
 
 export interface RunRequest {
-  /** Tells this run's messages from an earlier run's late ones. */
+  /** Tells this run's measured messages from any other run's (or this warm-up's) late ones. */
   readonly id: number;
+  /** What the warm-up's messages carry instead of `id`: they are sent, and not counted. */
+  readonly warmupId: number;
   /** When to start, on the shared clock (clock.ts), so every worker starts together. */
   readonly startAtUs: number;
+  /** The warm-up: sending from startAtUs, straight into the measured part, with no pause. */
+  readonly warmupMs: number;
+  /** The measured part, after the warm-up. */
   readonly durationMs: number;
   /** Characters in each text. */
   readonly size: number;
@@ -52,15 +59,31 @@ export interface WorkerStats {
   readonly receivedByRoom: Record<string, number>;
   /** Senders' own messages coming back to them (the JSON protocols' echo), not deliveries. */
   readonly echoes: number;
-  /** Messages of an earlier run that arrived during this one: not counted. */
+  /** Messages of the warm-up or an earlier run that arrived once measuring began: not counted. */
   readonly stale: number;
   readonly latency: HistogramData;
+  /**
+   * How late each measured message went out after its due time, in microseconds: whether this
+   * worker could offer the rate asked (a late sender catches up in a burst).
+   */
+  readonly sendLag: HistogramData;
   readonly lastDeliveryUs: number;
   readonly errors: Record<string, number>;
   readonly disconnects: number;
-  /** This worker's CPU time since the last reset, in microseconds. */
-  readonly cpuUs: number;
   readonly open: number;
+}
+
+/** What a worker says at either end of a measured window (see `window` below). */
+export interface WorkerWindow {
+  /** The worker's CPU time so far, user and system, in microseconds. */
+  readonly cpuUs: number;
+  /**
+   * How late this worker's event loop ran timers since the previous call (p99 and max, in
+   * milliseconds): while it is late, what its clients receive waits too, and latency grows on
+   * the load's side, not the server's.
+   */
+  readonly loopDelayP99Ms: number;
+  readonly loopDelayMaxMs: number;
 }
 
 interface Held {
@@ -73,8 +96,9 @@ let frames = 0;
 /** Connections that closed without being asked to, since the worker started. */
 let dropped = 0;
 let counters = freshCounters();
-/** The run whose messages count now. */
+/** The run whose messages count now, and when its measured part starts. */
 let currentRun = 0;
+let measureFromUs = 0;
 
 function freshCounters() {
   return {
@@ -83,16 +107,31 @@ function freshCounters() {
     echoes: 0,
     stale: 0,
     latency: new Histogram(),
+    sendLag: new Histogram(),
     lastDeliveryUs: 0,
     errors: {} as Record<string, number>,
     disconnects: 0,
-    cpuAtReset: cpuUs(),
   };
 }
 
-function cpuUs(): number {
+/**
+ * Times a 10 ms timer, all the time: each sample is the interval between two of its runs, so
+ * how late the loop ran it is the interval less 10 ms.
+ */
+const LOOP_TICK_MS = 10;
+const loopDelay = monitorEventLoopDelay({ resolution: LOOP_TICK_MS });
+loopDelay.enable();
+
+function windowSample(): WorkerWindow {
   const { user, system } = process.cpuUsage();
-  return user + system;
+  const late = (ns: number) => (loopDelay.count === 0 ? 0 : Math.max(0, ns / 1e6 - LOOP_TICK_MS));
+  const sample = {
+    cpuUs: user + system,
+    loopDelayP99Ms: late(loopDelay.percentile(99)),
+    loopDelayMaxMs: late(loopDelay.max),
+  };
+  loopDelay.reset();
+  return sample;
 }
 
 function eventsFor(plan: ClientPlan): ClientEvents {
@@ -105,11 +144,11 @@ function eventsFor(plan: ClientPlan): ClientEvents {
       }
       const stamp = stampOf(text);
       if (stamp === undefined) return;
+      const now = nowUs();
       if (stamp.run !== currentRun) {
-        counters.stale++;
+        if (now >= measureFromUs) counters.stale++;
         return;
       }
-      const now = nowUs();
       counters.latency.record(now - stamp.sentAtUs);
       counters.lastDeliveryUs = now;
       counters.receivedByRoom[plan.room] = (counters.receivedByRoom[plan.room] ?? 0) + 1;
@@ -170,10 +209,16 @@ async function connectAll(request: ConnectRequest): Promise<ConnectResult> {
   };
 }
 
-/** Each sender says its messages on its own schedule; resolves when all have been said. */
+/**
+ * Each sender says its messages on its own schedule, the warm-up's and then the measured
+ * ones; resolves when all have been said. Counting starts afresh: only measured messages are
+ * counted as sent, and only measured messages received count as deliveries.
+ */
 function run(request: RunRequest): Promise<{ sent: number }> {
+  counters = freshCounters();
   currentRun = request.id;
-  const endUs = request.startAtUs + request.durationMs * 1000;
+  measureFromUs = request.startAtUs + request.warmupMs * 1000;
+  const endUs = measureFromUs + request.durationMs * 1000;
   let sent = 0;
   const senders = request.senders.map(
     (sender) =>
@@ -187,10 +232,16 @@ function run(request: RunRequest): Promise<{ sent: number }> {
           // Every message due by now goes out, so a late timer does not lower the rate.
           let due = request.startAtUs + (seq + sender.phase) * periodUs;
           while (due <= nowUs() && due < endUs) {
-            client.say(encodeText(nowUs(), request.id, sender.client, seq, request.size));
-            const room = entry.plan.room;
-            counters.sentByRoom[room] = (counters.sentByRoom[room] ?? 0) + 1;
-            sent++;
+            const now = nowUs();
+            const measured = due >= measureFromUs;
+            const id = measured ? request.id : request.warmupId;
+            client.say(encodeText(now, id, sender.client, seq, request.size));
+            if (measured) {
+              const room = entry.plan.room;
+              counters.sentByRoom[room] = (counters.sentByRoom[room] ?? 0) + 1;
+              counters.sendLag.record(now - due);
+              sent++;
+            }
             seq++;
             due = request.startAtUs + (seq + sender.phase) * periodUs;
           }
@@ -210,10 +261,10 @@ function stats(): WorkerStats {
     echoes: counters.echoes,
     stale: counters.stale,
     latency: counters.latency.toJSON(),
+    sendLag: counters.sendLag.toJSON(),
     lastDeliveryUs: counters.lastDeliveryUs,
     errors: counters.errors,
     disconnects: counters.disconnects,
-    cpuUs: cpuUs() - counters.cpuAtReset,
     open: held.filter((entry) => entry.client !== undefined).length - dropped,
   };
 }
@@ -223,15 +274,16 @@ serveParent(
     connect: connectAll,
     /** Frames received so far, to tell when the server has gone quiet. */
     frames: () => frames,
-    reset: () => {
-      counters = freshCounters();
-    },
+    /** Called at both ends of a measured window: CPU so far, loop delay since the last call. */
+    window: windowSample,
     run,
     stats,
+    startProfile,
+    stopProfile,
     close: () => {
       for (const entry of held) entry.client?.close();
       held.length = 0;
     },
   },
-  { pid: process.pid },
+  { pid: process.pid, node: process.version } satisfies ChildReady,
 );

@@ -1,6 +1,7 @@
 /**
- * The command line: which scenarios and servers, the sizes of each scenario, and the run's
- * settings. Every size has a flag; `--smoke` makes every size tiny (the test runs that).
+ * The command line: which scenarios and servers, the sizes of each scenario, the capacity
+ * search's steps, and the run's settings. Every size has a flag; `--smoke` makes every size
+ * tiny (the test runs that).
  */
 import { parseArgs } from 'node:util';
 import { SERVER_NAMES, type ServerName } from './peers/peer.ts';
@@ -8,12 +9,22 @@ import { SERVER_NAMES, type ServerName } from './peers/peer.ts';
 export const SCENARIO_KEYS = ['fanout', 'rooms', 'idle', 'telnet'] as const;
 export type ScenarioKey = (typeof SCENARIO_KEYS)[number];
 
+/**
+ * What a load scenario measures: its fixed rate (latency and CPU per delivery below
+ * saturation), its capacity (the highest rate that holds), or both, in one session.
+ */
+export const MODES = ['both', 'fixed', 'capacity'] as const;
+export type Mode = (typeof MODES)[number];
+
 export interface Sizes {
   /** Seconds of measured sending in each load scenario. */
   readonly duration: number;
   /** Seconds of sending before that, not measured (the JIT warms up, buffers grow). */
   readonly warmup: number;
-  /** Load worker processes. */
+  /**
+   * Load worker processes; 0 (the default) is one per CPU the load may use. More workers than
+   * CPUs only take turns on them, at some cost: one worker per CPU is the cheapest load.
+   */
   readonly workers: number;
   /** Connections each worker opens at once while connecting. */
   readonly concurrency: number;
@@ -30,12 +41,20 @@ export interface Sizes {
   readonly idleRoomSize: number;
   readonly telnetClients: number;
   readonly telnetRate: number;
+  /** Capacity: seconds each step sends before it is measured, without a pause between. */
+  readonly stepWarmup: number;
+  /** Capacity: seconds each step is measured. */
+  readonly stepDuration: number;
+  /** Capacity: the search stops when the lowest failed rate is within this factor of the highest held. */
+  readonly stepPrecision: number;
+  /** Capacity: the most steps one search may take. */
+  readonly maxSteps: number;
 }
 
 export const defaultSizes: Sizes = {
   duration: 10,
   warmup: 2,
-  workers: 2,
+  workers: 0,
   concurrency: 100,
   textSize: 64,
   senderRate: 5,
@@ -48,6 +67,10 @@ export const defaultSizes: Sizes = {
   idleRoomSize: 50,
   telnetClients: 1000,
   telnetRate: 50,
+  stepWarmup: 1,
+  stepDuration: 4,
+  stepPrecision: 1.1,
+  maxSteps: 9,
 };
 
 /** A few seconds in all: every scenario and server still runs, with a handful of clients. */
@@ -66,6 +89,10 @@ export const smokeSizes: Sizes = {
   idleRoomSize: 10,
   telnetClients: 20,
   telnetRate: 20,
+  stepWarmup: 0.2,
+  stepDuration: 0.5,
+  stepPrecision: 1.5,
+  maxSteps: 3,
 };
 
 /** Sizes that may be fractions (seconds, rates); the rest count things. */
@@ -76,6 +103,9 @@ const FRACTIONAL = new Set<keyof Sizes>([
   'fanoutRate',
   'roomRate',
   'telnetRate',
+  'stepWarmup',
+  'stepDuration',
+  'stepPrecision',
 ]);
 
 /** Flag name for each size: `fanoutClients` is `--fanout-clients`. */
@@ -87,6 +117,9 @@ export interface Options {
   readonly sizes: Sizes;
   readonly scenarios: readonly ScenarioKey[];
   readonly servers: readonly ServerName[];
+  readonly mode: Mode;
+  /** Pin the server to a CPU of its own and the load to the others (taskset). */
+  readonly pin: boolean;
   readonly profile: boolean;
   readonly smoke: boolean;
   readonly out: string;
@@ -97,11 +130,20 @@ export const USAGE = `usage: pnpm bench:chat [flags]
   --smoke                 tiny sizes (under a minute): checks that every scenario still runs
   --scenarios a,b         some of ${SCENARIO_KEYS.join(',')} (default: all)
   --servers a,b           some of ${SERVER_NAMES.join(',')} (default: all)
-  --profile               CPU-profile each server over the measured run (.bench/profiles)
+  --mode m                ${MODES.join('|')}: in fanout, rooms and telnet, measure at the fixed
+                          rate, search for the capacity, or both (default both)
+  --no-pin                let the server and the load share every CPU (by default the server
+                          runs on CPU 0 alone and the load workers on the others, via taskset)
+  --profile               CPU-profile each server and its load over the run at the fixed rate
+                          (.bench/profiles)
   --out <file>            where the JSON goes (default .bench/chat.json)
   sizes (defaults in parentheses):
 ${Object.entries(defaultSizes)
-  .map(([key, value]) => `  --${flagOf(key)} <n>`.padEnd(26) + `(${value})`)
+  .map(
+    ([key, value]) =>
+      `  --${flagOf(key)} <n>`.padEnd(26) +
+      `(${key === 'workers' ? 'one per CPU of the load' : value})`,
+  )
   .join('\n')}`;
 
 export function parseOptions(
@@ -113,11 +155,14 @@ export function parseOptions(
   );
   const { values } = parseArgs({
     args: [...argv],
+    allowNegative: true,
     options: {
       ...sizeFlags,
       smoke: { type: 'boolean', default: false },
       scenarios: { type: 'string' },
       servers: { type: 'string' },
+      mode: { type: 'string', default: 'both' },
+      pin: { type: 'boolean', default: true },
       profile: { type: 'boolean', default: false },
       out: { type: 'string', default: defaults.out },
       help: { type: 'boolean', short: 'h' },
@@ -138,10 +183,15 @@ export function parseOptions(
     }
     sizes[key] = n;
   }
+  if (sizes.stepPrecision! <= 1) throw new RangeError('--step-precision needs a number above 1');
+  const mode = values.mode as Mode;
+  if (!MODES.includes(mode)) throw new RangeError(`--mode: one of ${MODES.join(', ')}`);
   return {
     sizes: sizes as unknown as Sizes,
     scenarios: listOf(values.scenarios, SCENARIO_KEYS, '--scenarios'),
     servers: listOf(values.servers, SERVER_NAMES, '--servers'),
+    mode,
+    pin: values.pin ?? true,
     profile: values.profile ?? false,
     smoke: values.smoke ?? false,
     out: values.out ?? defaults.out,

@@ -2,7 +2,8 @@
  * The figures as tables for a person, and as ratios and target verdicts for both the person
  * and the JSON file.
  */
-import type { IdleResult, LoadResult, RunResult } from './runner.ts';
+import { P99_LIMIT_MS } from './capacity.ts';
+import type { CapacityResult, CapacityStep, IdleResult, LoadResult, RunResult } from './runner.ts';
 
 /** otp-chat's figure divided by a peer's, in one scenario. */
 export interface Ratio {
@@ -15,8 +16,16 @@ export interface Ratio {
 
 export interface TargetVerdict {
   readonly target: string;
-  /** null: the runs it needs were not part of this run. */
+  /**
+   * `undecided`: a figure it needs is only a lower bound (the load or the machine stopped the
+   * capacity search, not the server) and the bound does not settle it; `not run`: the runs it
+   * needs were not part of this run.
+   */
+  readonly verdict: 'met' | 'not met' | 'undecided' | 'not run';
+  /** true when met, false when not, null otherwise. */
   readonly met: boolean | null;
+  /** otp-chat's figure over the peer's, when the target is a ratio. */
+  readonly ratio: number | null;
   readonly measured: string;
 }
 
@@ -24,107 +33,200 @@ const SUBJECT = 'otp-chat';
 
 function find<T extends RunResult>(
   results: readonly RunResult[],
+  kind: T['kind'],
   scenario: string,
   server: string,
 ): T | undefined {
-  return results.find((r) => r.scenario === scenario && r.server === server) as T | undefined;
+  return results.find((r) => r.kind === kind && r.scenario === scenario && r.server === server) as
+    | T
+    | undefined;
 }
 
 function divide(a: number | undefined, b: number | undefined): number | null {
   return a === undefined || b === undefined || b === 0 ? null : a / b;
 }
 
-/** Load figures and how to read them off a result. */
-const LOAD_FIGURES: ReadonlyArray<readonly [string, (r: LoadResult) => number]> = [
-  ['delivered/s', (r) => r.deliveredPerSecond],
-  ['p99 latency', (r) => r.latencyMs.p99],
-  ['server CPU', (r) => r.serverCpu],
-  ['server CPU per delivery', (r) => r.serverCpuPerDeliveryUs],
-  ['server RSS', (r) => r.memory.rss],
-];
-const IDLE_FIGURES: ReadonlyArray<readonly [string, (r: IdleResult) => number]> = [
-  ['RSS per connection', (r) => r.perConnection.rss],
-  ['heap per connection', (r) => r.perConnection.heapUsed],
-];
+/** The figures compared, for each kind of run, and how to read them off a result. */
+const FIGURES: {
+  readonly [K in RunResult['kind']]: ReadonlyArray<
+    readonly [string, (r: Extract<RunResult, { kind: K }>) => number | undefined]
+  >;
+} = {
+  load: [
+    ['delivered/s', (r) => r.deliveredPerSecond],
+    ['p99 latency', (r) => r.latencyMs.p99],
+    ['server CPU', (r) => r.serverCpu],
+    ['server CPU per delivery', (r) => r.serverCpuPerDeliveryUs],
+    ['server RSS', (r) => r.memory.rss],
+  ],
+  capacity: [
+    ['capacity', (r) => r.capacity],
+    ['server CPU per delivery at capacity', (r) => r.at?.serverCpuPerDeliveryUs],
+  ],
+  idle: [
+    ['RSS per connection', (r) => r.perConnection.rss],
+    ['heap per connection', (r) => r.perConnection.heapUsed],
+  ],
+};
 
 export function ratios(results: readonly RunResult[]): Ratio[] {
   const out: Ratio[] = [];
-  const scenarios = [...new Set(results.map((r) => r.scenario))];
-  for (const scenario of scenarios) {
-    const subject = find(results, scenario, SUBJECT);
-    if (subject === undefined) continue;
-    const peers = results.filter((r) => r.scenario === scenario && r.server !== SUBJECT);
+  for (const subject of results.filter((r) => r.server === SUBJECT)) {
+    const peers = results.filter(
+      (r) => r.kind === subject.kind && r.scenario === subject.scenario && r.server !== SUBJECT,
+    );
     for (const peer of peers) {
-      const pair = `${SUBJECT} / ${peer.server}`;
-      if (subject.kind === 'load' && peer.kind === 'load') {
-        for (const [figure, read] of LOAD_FIGURES) {
-          out.push({ scenario, pair, figure, value: divide(read(subject), read(peer)) });
-        }
-      } else if (subject.kind === 'idle' && peer.kind === 'idle') {
-        for (const [figure, read] of IDLE_FIGURES) {
-          out.push({ scenario, pair, figure, value: divide(read(subject), read(peer)) });
-        }
+      const figures = FIGURES[subject.kind] as ReadonlyArray<
+        readonly [string, (r: RunResult) => number | undefined]
+      >;
+      for (const [figure, read] of figures) {
+        out.push({
+          scenario: subject.scenario,
+          pair: `${SUBJECT} / ${peer.server}`,
+          figure,
+          value: divide(read(subject), read(peer)),
+        });
       }
     }
   }
   return out;
 }
 
+function verdictOf(
+  target: string,
+  verdict: TargetVerdict['verdict'],
+  ratio: number | null,
+  measured: string,
+): TargetVerdict {
+  const met = verdict === 'met' ? true : verdict === 'not met' ? false : null;
+  return { target, verdict, met, ratio, measured };
+}
+
+const NOT_RUN = (target: string) => verdictOf(target, 'not run', null, 'not run');
+
+/** A capacity, with `>=` when it is only a lower bound, and what stopped it. */
+function capacityText(r: CapacityResult): string {
+  return `${r.server} ${r.lowerBound ? '>= ' : ''}${rate(r.capacity)}/s (${r.limit})`;
+}
+
+/**
+ * otp-chat's capacity at least `factor` times a peer's. A capacity the server did not stop
+ * (see capacity.ts) is only a floor: a ratio that a higher figure could overturn is undecided.
+ */
+function capacityTarget(
+  results: readonly RunResult[],
+  scenario: string,
+  peer: string,
+  factor: number,
+): TargetVerdict {
+  const target = `${scenario}: capacity >= ${factor.toFixed(1)} x ${peer}`;
+  const otp = find<CapacityResult>(results, 'capacity', scenario, SUBJECT);
+  const other = find<CapacityResult>(results, 'capacity', scenario, peer);
+  if (otp === undefined || other === undefined) return NOT_RUN(target);
+  const ratio = divide(otp.capacity, other.capacity);
+  const measured = `${ratio === null ? '-' : ratio.toFixed(2)} x: ${capacityText(otp)} vs ${capacityText(other)}`;
+  let verdict: TargetVerdict['verdict'];
+  if (ratio === null) verdict = otp.capacity > 0 ? 'met' : 'undecided';
+  else if (ratio >= factor) verdict = other.lowerBound ? 'undecided' : 'met';
+  else verdict = otp.lowerBound ? 'undecided' : 'not met';
+  return verdictOf(target, verdict, ratio, measured);
+}
+
+/** Whether a run at the fixed rate kept up: p99 under the limit and every delivery in time. */
+function saturation(r: LoadResult): string | null {
+  if (r.latencyMs.p99 >= P99_LIMIT_MS) return `p99 ${r.latencyMs.p99.toFixed(0)} ms`;
+  if (r.deliveredPerSecond < 0.98 * r.offeredPerSecond)
+    return `${rate(r.deliveredPerSecond)} of ${rate(r.offeredPerSecond)}/s delivered`;
+  return null;
+}
+
+/** otp-chat's server CPU per delivery at the fixed rate at most `factor` times a peer's. */
+function cpuTarget(
+  results: readonly RunResult[],
+  scenario: string,
+  peer: string,
+  factor: number,
+): TargetVerdict {
+  const target = `${scenario}: CPU per delivery <= ${factor} x ${peer}`;
+  const otp = find<LoadResult>(results, 'load', scenario, SUBJECT);
+  const other = find<LoadResult>(results, 'load', scenario, peer);
+  if (otp === undefined || other === undefined) return NOT_RUN(target);
+  const ratio = divide(otp.serverCpuPerDeliveryUs, other.serverCpuPerDeliveryUs);
+  const saturated = [otp, other]
+    .map((r) => [r.server, saturation(r)] as const)
+    .filter(([, why]) => why !== null)
+    .map(([server, why]) => `${server} saturated at this rate: ${why}`);
+  const measured =
+    `${ratio === null ? '-' : ratio.toFixed(2)} x (${otp.serverCpuPerDeliveryUs.toFixed(1)} vs ` +
+    `${other.serverCpuPerDeliveryUs.toFixed(1)} µs)` +
+    (saturated.length > 0 ? `; ${saturated.join('; ')}` : '');
+  return verdictOf(target, ratio !== null && ratio <= factor ? 'met' : 'not met', ratio, measured);
+}
+
+function latencyTarget(results: readonly RunResult[], scenario: string): TargetVerdict {
+  const target = `${scenario}: p99 < ${P99_LIMIT_MS} ms at the fixed rate`;
+  const otp = find<LoadResult>(results, 'load', scenario, SUBJECT);
+  if (otp === undefined) return NOT_RUN(target);
+  const p99 = otp.latencyMs.p99;
+  return verdictOf(
+    target,
+    p99 < P99_LIMIT_MS ? 'met' : 'not met',
+    null,
+    `${p99.toFixed(1)} ms at ${rate(otp.offeredPerSecond)} deliveries/s`,
+  );
+}
+
 export function targets(results: readonly RunResult[]): TargetVerdict[] {
   const verdicts: TargetVerdict[] = [];
   for (const scenario of ['fanout', 'rooms']) {
-    const otp = find<LoadResult>(results, scenario, SUBJECT);
-    for (const [peer, factor] of [
-      ['ws', 0.8],
-      ['socket.io', 2],
-    ] as const) {
-      const other = find<LoadResult>(results, scenario, peer);
-      const ratio = divide(otp?.deliveredPerSecond, other?.deliveredPerSecond);
-      // Deliveries per CPU-second: what each server could reach with a core to itself.
-      const perCpu = divide(other?.serverCpuPerDeliveryUs, otp?.serverCpuPerDeliveryUs);
-      verdicts.push({
-        target: `${scenario}: delivered/s >= ${factor} x ${peer}`,
-        met: ratio === null ? null : ratio >= factor,
-        measured:
-          ratio === null
-            ? 'not run'
-            : `${ratio.toFixed(2)} x (${rate(otp!.deliveredPerSecond)} vs ${rate(other!.deliveredPerSecond)}/s);` +
-              ` per server CPU-second ${perCpu === null ? '-' : perCpu.toFixed(2)} x`,
-      });
-    }
+    verdicts.push(capacityTarget(results, scenario, 'ws', 1));
+    verdicts.push(capacityTarget(results, scenario, 'socket.io', 2));
   }
-  const fanout = find<LoadResult>(results, 'fanout', SUBJECT);
-  verdicts.push({
-    target: 'fanout: p99 latency < 100 ms',
-    met: fanout === undefined ? null : fanout.latencyMs.p99 < 100,
-    measured: fanout === undefined ? 'not run' : `${fanout.latencyMs.p99.toFixed(1)} ms`,
-  });
+  verdicts.push(capacityTarget(results, 'telnet', 'net', 1));
+  verdicts.push(cpuTarget(results, 'fanout', 'ws', 1.15));
+  verdicts.push(cpuTarget(results, 'rooms', 'ws', 1.15));
+  verdicts.push(cpuTarget(results, 'telnet', 'net', 1.15));
+  const idle = find<IdleResult>(results, 'idle', 'idle', SUBJECT);
+  const idleWs = find<IdleResult>(results, 'idle', 'idle', 'ws');
+  const idleTarget = 'idle: memory (RSS) per connection <= 1.3 x ws';
+  if (idle === undefined || idleWs === undefined) verdicts.push(NOT_RUN(idleTarget));
+  else {
+    const ratio = divide(idle.perConnection.rss, idleWs.perConnection.rss);
+    verdicts.push(
+      verdictOf(
+        idleTarget,
+        ratio !== null && ratio <= 1.3 ? 'met' : 'not met',
+        ratio,
+        `${ratio === null ? '-' : ratio.toFixed(2)} x (${kb(idle.perConnection.rss)} vs ` +
+          `${kb(idleWs.perConnection.rss)}; heap ${kb(idle.perConnection.heapUsed)} vs ` +
+          `${kb(idleWs.perConnection.heapUsed)}; ${idle.connectionsHeld} held)`,
+      ),
+    );
+  }
+  for (const scenario of ['fanout', 'rooms', 'telnet'])
+    verdicts.push(latencyTarget(results, scenario));
   const loads = results.filter((r): r is LoadResult => r.kind === 'load');
   const lost = loads.reduce((sum, r) => sum + r.lost, 0);
   const failed = results.reduce((sum, r) => sum + r.failed, 0);
-  verdicts.push({
-    target: 'no message lost, in any scenario, by any server',
-    met: loads.length === 0 ? null : lost === 0,
-    measured:
-      `${lost} lost in ${loads.length} runs` +
-      (failed > 0 ? ` (and ${failed} connections that never joined)` : ''),
-  });
-  const idle = find<IdleResult>(results, 'idle', SUBJECT);
-  verdicts.push({
-    target: 'idle: server memory (RSS) per connection < 20 KB',
-    met: idle === undefined ? null : idle.perConnection.rss < 20 * 1024,
-    measured:
-      idle === undefined
-        ? 'not run'
-        : `${kb(idle.perConnection.rss)} RSS, ${kb(idle.perConnection.heapUsed)} heap, per connection (${idle.connectionsHeld} held)`,
-  });
+  const lossTarget = 'no message lost at the fixed rates, in any scenario, by any server';
+  verdicts.push(
+    loads.length === 0
+      ? NOT_RUN(lossTarget)
+      : verdictOf(
+          lossTarget,
+          lost === 0 ? 'met' : 'not met',
+          null,
+          `${lost} lost in ${loads.length} runs` +
+            (failed > 0 ? ` (and ${failed} connections that never joined)` : ''),
+        ),
+  );
   return verdicts;
 }
 
 export function rate(value: number): string {
   if (value >= 1e6) return `${(value / 1e6).toFixed(2)}M`;
   if (value >= 1e4) return `${(value / 1e3).toFixed(1)}k`;
-  return value.toFixed(0);
+  return value.toFixed(value < 10 ? 1 : 0);
 }
 
 function mb(bytes: number): string {
@@ -151,6 +253,10 @@ function table(rows: string[][]): string {
   return lines.join('\n');
 }
 
+function pct(cores: number): string {
+  return `${(cores * 100).toFixed(0)}%`;
+}
+
 export function loadTable(results: readonly LoadResult[]): string {
   return table([
     [
@@ -167,6 +273,7 @@ export function loadTable(results: readonly LoadResult[]): string {
       'server CPU',
       'CPU µs/msg (kernel)',
       'load CPU',
+      'other CPU',
       'RSS',
       'heap',
     ],
@@ -181,13 +288,61 @@ export function loadTable(results: readonly LoadResult[]): string {
       ms(r.latencyMs.p99),
       ms(r.latencyMs.max),
       String(r.lost),
-      `${(r.serverCpu * 100).toFixed(0)}%`,
+      pct(r.serverCpu),
       `${r.serverCpuPerDeliveryUs.toFixed(1)} (${r.serverSystemPerDeliveryUs.toFixed(1)})`,
-      `${(r.workerCpu * 100).toFixed(0)}%`,
+      pct(r.workerCpu),
+      pct(r.otherCpu),
       mb(r.memory.rss),
       mb(r.memory.heapUsed),
     ]),
   ]);
+}
+
+/**
+ * One line per capacity search: the highest rate that held and its figures, and what stopped
+ * the search; a capacity marked `>=` is a floor under the server's (capacity.ts).
+ */
+export function capacityTable(results: readonly CapacityResult[]): string {
+  const at = (r: CapacityResult, read: (step: CapacityStep) => string) =>
+    r.at === null ? '-' : read(r.at);
+  return table([
+    [
+      'scenario',
+      'server',
+      'capacity/s',
+      'msg/s',
+      'p50 ms',
+      'p99 ms',
+      'server CPU',
+      'CPU µs/msg',
+      'load CPU',
+      'load µs/msg',
+      'other CPU',
+      'limit',
+      'steps',
+    ],
+    ...results.map((r) => [
+      r.scenario,
+      r.server,
+      `${r.lowerBound ? '>= ' : ''}${rate(r.capacity)}`,
+      at(r, (s) => rate(s.messagesPerSecond)),
+      at(r, (s) => ms(s.latencyMs.p50)),
+      at(r, (s) => ms(s.latencyMs.p99)),
+      at(r, (s) => pct(s.serverCpu)),
+      at(r, (s) => s.serverCpuPerDeliveryUs.toFixed(1)),
+      at(r, (s) => pct(s.workerCpu)),
+      at(r, (s) => s.loadCpuPerDeliveryUs.toFixed(1)),
+      // The most other people's work took during any step: how noisy the search was.
+      pct(Math.max(...r.steps.map((s) => s.otherCpu))),
+      r.limit,
+      String(r.steps.length),
+    ]),
+  ]);
+}
+
+/** What stopped each search, in words. */
+export function capacityNotes(results: readonly CapacityResult[]): string {
+  return results.map((r) => `${r.scenario} ${r.server}: ${r.note}`).join('\n');
 }
 
 export function idleTable(results: readonly IdleResult[]): string {
@@ -221,10 +376,6 @@ export function ratioTable(list: readonly Ratio[]): string {
 export function targetTable(verdicts: readonly TargetVerdict[]): string {
   return table([
     ['target', 'verdict', 'measured'],
-    ...verdicts.map((v) => [
-      v.target,
-      v.met === null ? 'not run' : v.met ? 'met' : 'NOT MET',
-      v.measured,
-    ]),
+    ...verdicts.map((v) => [v.target, v.verdict === 'not met' ? 'NOT MET' : v.verdict, v.measured]),
   ]);
 }

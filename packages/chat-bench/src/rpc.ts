@@ -18,6 +18,13 @@ interface Answer {
   readonly error?: string;
 }
 
+/** What every child of the benchmark tells the coordinator when it is ready, at least. */
+export interface ChildReady {
+  readonly pid: number;
+  /** The Node version it runs: the coordinator's own, since it starts every child with its binary. */
+  readonly node: string;
+}
+
 /** What a child says once it is ready to be called. */
 interface Ready {
   readonly ready: unknown;

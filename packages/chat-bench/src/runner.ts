@@ -1,46 +1,37 @@
 /**
  * Runs one scenario against one server: the server in a child process of its own, the load
  * in worker processes, and the coordinator (this process) only planning, starting, waiting
- * and adding up. Every process is gone when a run returns, whether it succeeded or not.
+ * and adding up. A load scenario connects its clients once, then measures at the scenario's
+ * fixed rate, searches for the server's capacity (capacity.ts), or both. Every process is gone
+ * when a run returns, whether it succeeded or not.
  */
-import { join } from 'node:path';
-import { type Child, maxFds, startChild } from './children.ts';
-import type { ClientPlan, Transport } from './clients/client.ts';
-import { nowUs, sleep } from './clock.ts';
-import { Histogram } from './histogram.ts';
-import type {
-  ConnectRequest,
-  ConnectResult,
-  RunRequest,
-  SenderPlan,
-  WorkerStats,
-} from './load_worker.ts';
-import type { Sizes } from './options.ts';
-import type { Endpoints, ServerName } from './peers/peer.ts';
-import { type ProfileSummary, summarizeProfile } from './profile.ts';
+import { cpus } from 'node:os';
 import {
-  capClients,
-  clientCount,
-  type IdleScenario,
-  type LoadScenario,
-  type RoomPlan,
-} from './scenarios.ts';
-import type { ServerReady, ServerSample } from './server_child.ts';
-
-/** Files a node process has open besides its connections: stdio, IPC, epoll, listeners... */
-const FD_MARGIN = 64;
-
-export interface Latency {
-  readonly p50: number;
-  readonly p99: number;
-  readonly max: number;
-  readonly mean: number;
-}
+  isLowerBound,
+  judgeStep,
+  type Limit,
+  limitOf,
+  type StepVerdict,
+  searchCapacity,
+} from './capacity.ts';
+import type { Transport } from './clients/client.ts';
+import { canOffer, dealSenders } from './deal.ts';
+import type { ConnectResult } from './load_worker.ts';
+import { type Measured, measure, workerProfileFile } from './measure.ts';
+import type { Mode } from './options.ts';
+import type { ServerName } from './peers/peer.ts';
+import { type ProfileSummary, summarizeProfile } from './profile.ts';
+import { rate } from './report.ts';
+import { clientCount, type IdleScenario, type LoadScenario, type RoomPlan } from './scenarios.ts';
+import type { ServerSample } from './server_child.ts';
+import { connectAll, prepare, quiet, type Session, type SessionContext } from './session.ts';
 
 interface RunBase {
   readonly scenario: string;
   readonly server: ServerName;
   readonly transport: Transport;
+  /** The Node version every process of the run ran (the server's and the workers' included). */
+  readonly node: string;
   readonly rooms: number;
   /** Clients the plan asked for (after any cap by the file-descriptor limit). */
   readonly clients: number;
@@ -53,43 +44,37 @@ interface RunBase {
   /** Set when the plan had to be made smaller, and why. */
   readonly capped: string | null;
   readonly profile: ProfileSummary | null;
+  /** The first load worker's profile over the same window (the others' are alike). */
+  readonly loadProfile: ProfileSummary | null;
 }
 
-export interface LoadResult extends RunBase {
+export interface LoadResult extends RunBase, Measured {
   readonly kind: 'load';
-  readonly durationSeconds: number;
-  readonly sent: number;
-  /** Deliveries due: every message to every other member of its room. */
-  readonly expected: number;
-  readonly delivered: number;
-  /** Deliveries due and never made (must be 0). */
-  readonly lost: number;
-  /** Deliveries made more than once. */
-  readonly duplicated: number;
-  readonly echoes: number;
-  /** Warm-up messages that arrived during the measured run (not counted). */
-  readonly stale: number;
-  readonly disconnects: number;
-  readonly errors: Record<string, number>;
-  readonly offeredPerSecond: number;
-  readonly deliveredPerSecond: number;
-  /** End-to-end latency in milliseconds, from the sender's send to a receiver's receive. */
-  readonly latencyMs: Latency;
-  /** The server's CPU time over the measured run, in cores (1 = one core all the time). */
-  readonly serverCpu: number;
-  /**
-   * The server's CPU time per delivery, in microseconds, from the first send until the last
-   * delivery: what the server spends to deliver one message, whatever else runs on the
-   * machine. One core at full load could deliver 1e6 / this many messages a second.
-   */
-  readonly serverCpuPerDeliveryUs: number;
-  /** The part of serverCpuPerDeliveryUs spent in the kernel. */
-  readonly serverSystemPerDeliveryUs: number;
-  /** The load workers' CPU time, added up, in cores. */
-  readonly workerCpu: number;
-  /** The server's memory at the end of the run, clients still connected (no forced GC). */
-  readonly memory: ServerSample;
   readonly connectionsAfter: number;
+}
+
+/** One step of a capacity search: the scale of the scenario's rates, what it measured, the verdict. */
+export interface CapacityStep extends Measured, StepVerdict {
+  readonly scale: number;
+  /** Messages said per second, every room together. */
+  readonly messagesPerSecond: number;
+}
+
+export interface CapacityResult extends RunBase {
+  readonly kind: 'capacity';
+  /** Deliveries a second at the highest step that held; 0 when none did. */
+  readonly capacity: number;
+  /** That step. */
+  readonly at: CapacityStep | null;
+  /** The lowest step that failed, if any did. */
+  readonly failedAt: CapacityStep | null;
+  /** What stopped the search (see capacity.ts). */
+  readonly limit: Limit;
+  /** The capacity is only a floor under the server's: something else stopped the search. */
+  readonly lowerBound: boolean;
+  /** What the limit was, for a person. */
+  readonly note: string;
+  readonly steps: CapacityStep[];
 }
 
 export interface IdleResult extends RunBase {
@@ -105,355 +90,213 @@ export interface IdleResult extends RunBase {
   };
 }
 
-export type RunResult = LoadResult | IdleResult;
+export type RunResult = LoadResult | CapacityResult | IdleResult;
 
-export interface RunContext {
-  readonly sizes: Sizes;
-  readonly profileDir: string | null;
+export interface RunContext extends SessionContext {
+  readonly mode: Mode;
   readonly log: (line: string) => void;
 }
 
-/** A started server child and its workers, with what it takes to end them all. */
-class Session {
-  workers: Child[] = [];
-  constructor(
-    readonly server: Child,
-    readonly endpoints: Endpoints,
-  ) {}
-
-  sample(gc: boolean): Promise<ServerSample> {
-    return this.server.call<ServerSample>('sample', { gc });
-  }
-
-  connections(): Promise<number> {
-    return this.server.call<number>('connections');
-  }
-
-  /** The server first (its clients see it go, rather than it seeing them go), then the workers. */
-  async end(): Promise<void> {
-    this.server.call('exit').catch(() => {});
-    await Promise.race([this.server.exited, sleep(10_000)]);
-    await this.server.stop();
-    await Promise.all(this.workers.map((worker) => worker.stop()));
-  }
+/** The server's profile and the first worker's, summed up per delivery each made. */
+function summaries(
+  file: string | null,
+  measured: Measured | undefined,
+): Pick<RunBase, 'profile' | 'loadProfile'> {
+  if (file === null || measured === undefined) return { profile: null, loadProfile: null };
+  return {
+    profile: summarizeProfile(file, measured.delivered + measured.stale),
+    loadProfile: summarizeProfile(workerProfileFile(file, 0), measured.madeByWorker[0] ?? 0),
+  };
 }
 
-/** The plan for one worker: its clients, and which of them talk. */
-interface WorkerPlan {
-  readonly clients: ClientPlan[];
-  readonly senders: SenderPlan[];
+/** The CPUs the server may run on: the one it is pinned to, or every one. */
+function serverCpusOf(context: RunContext): number[] {
+  if (context.placement !== null) return [Number(context.placement.server)];
+  return cpus().map((_, i) => i);
+}
+
+/** Connects every client of a prepared run; what every kind of result says about it. */
+async function connectBase(
+  scenario: { key: string },
+  server: ServerName,
+  transport: Transport,
+  prepared: Awaited<ReturnType<typeof prepare>>,
+  context: RunContext,
+): Promise<[Omit<RunBase, 'profile' | 'loadProfile' | 'connectionsHeld'>, ConnectResult]> {
+  const { rooms, capped, plans, session } = prepared;
+  context.log(`  ${server}: connecting ${clientCount(rooms)} clients`);
+  const connect = await connectAll(session, plans, transport, context.sizes.concurrency);
+  const base = {
+    scenario: scenario.key,
+    server,
+    transport,
+    node: process.version,
+    rooms: rooms.length,
+    clients: clientCount(rooms),
+    connected: connect.connected,
+    failed: connect.failed,
+    failures: connect.reasons,
+    connectSeconds: connect.seconds,
+    capped,
+  };
+  return [base, connect];
+}
+
+function formatStep(step: CapacityStep): string {
+  return (
+    `${rate(step.messagesPerSecond)} msg/s, ${rate(step.offeredPerSecond)} deliveries/s: ` +
+    `p50 ${step.latencyMs.p50.toFixed(1)} / p99 ${step.latencyMs.p99.toFixed(1)} ms, ` +
+    `server ${(step.serverCpu * 100).toFixed(0)}%, load ${(step.workerCpu * 100).toFixed(0)}% ` +
+    `(send lag ${step.sendLagMs.p99.toFixed(1)} ms, loop delay ${step.loopDelayMs.p99.toFixed(1)} ms), ` +
+    `other ${(step.otherCpu * 100).toFixed(0)}%` +
+    (step.stealCpu >= 0.01 ? ` (stolen by the host ${(step.stealCpu * 100).toFixed(0)}%)` : '') +
+    ': ' +
+    (step.held ? 'held' : `failed (${step.failedOn.join(', ')})`) +
+    (step.saturated.length > 0 ? `; at its limit: ${step.saturated.join(', ')}` : '')
+  );
+}
+
+/** What stopped a search, for a person. */
+function noteOn(limit: Limit, failed: CapacityStep | null, cores: number): string {
+  const pct = (n: number) => `${(n * 100).toFixed(0)}%`;
+  const where = failed === null ? '' : ` at ${Math.round(failed.offeredPerSecond)}/s`;
+  switch (limit) {
+    case 'server':
+      return failed!.serverCpu >= 0.9
+        ? `server at ${pct(failed!.serverCpu)} CPU${where}`
+        : `server late at ${pct(failed!.serverCpu)} CPU${where}, nothing else at its limit`;
+    case 'load':
+      return (
+        `load at its limit${where} (workers ${pct(failed!.workerCpu)}, the busiest ` +
+        `${pct(failed!.workerCpuMax)}; send lag ${failed!.sendLagMs.p99.toFixed(0)} ms, loop delay ` +
+        `${failed!.loopDelayMs.p99.toFixed(0)} ms), server at ${pct(failed!.serverCpu)}`
+      );
+    case 'machine':
+      return (
+        `the server's CPU${cores > 1 ? 's' : ''} ${pct(failed!.serverCpusBusy)} busy${where}, the ` +
+        `server at ${pct(failed!.serverCpu)} (machine ${failed!.machineCpu.toFixed(2)} cores: ` +
+        `load ${pct(failed!.workerCpu)}, other ${pct(failed!.otherCpu)})`
+      );
+    case 'senders':
+      return 'too few clients to talk faster (raise the clients or --sender-rate)';
+    case 'steps':
+      return 'out of steps before any failed (raise --max-steps)';
+  }
 }
 
 /**
- * Deals the clients out to the workers in turn (so every room has members in every worker),
- * and picks each room's senders: enough that none says more than `senderRate` a second.
+ * Raises the scenario's rates until a step fails, then narrows down (capacity.ts). The first
+ * step is at the fixed rate: `fixed`, the run just measured there, when there is one (its
+ * window is longer, which makes it no easier to hold); otherwise a step measured now, and
+ * profiled when the run profiles.
  */
-function dealClients(
-  rooms: readonly RoomPlan[],
-  workers: number,
-  senderRate: number,
-): WorkerPlan[] {
-  const plans: WorkerPlan[] = Array.from({ length: workers }, () => ({ clients: [], senders: [] }));
-  const senders: Array<{ worker: number; client: number; rate: number }> = [];
-  let index = 0;
-  for (const room of rooms) {
-    const talkers = room.rate > 0 ? Math.min(room.members, Math.ceil(room.rate / senderRate)) : 0;
-    for (let member = 0; member < room.members; member++, index++) {
-      const plan = plans[index % workers]!;
-      if (member < talkers) {
-        senders.push({
-          worker: index % workers,
-          client: plan.clients.length,
-          rate: room.rate / talkers,
-        });
-      }
-      plan.clients.push({ name: `u${index}`, room: room.name });
-    }
-  }
-  // Spread the senders' first messages over one period, so they do not all talk at once.
-  for (const [serial, sender] of senders.entries()) {
-    const phase = serial / senders.length;
-    plans[sender.worker]!.senders.push({ client: sender.client, rate: sender.rate, phase });
-  }
-  return plans;
-}
-
-function targetFor(endpoints: Endpoints, transport: Transport): string | number {
-  const target =
-    transport === 'json'
-      ? endpoints.json
-      : transport === 'socketio'
-        ? endpoints.socketio
-        : endpoints.telnet;
-  if (target === undefined) throw new Error(`the server has no ${transport} endpoint`);
-  return target;
-}
-
-/** The most clients one server can hold here, and a note if the plan needs more. */
-function capByFdLimit(rooms: readonly RoomPlan[]): [RoomPlan[], string | null] {
-  const wanted = clientCount(rooms);
-  const most = maxFds() - FD_MARGIN;
-  if (wanted <= most) return [[...rooms], null];
-  return [
-    capClients(rooms, most),
-    `${wanted} connections asked for; the server process may open ${maxFds()} files (hard limit, ulimit -Hn), so ${most}`,
-  ];
-}
-
-async function open(
-  scenario: string,
+async function capacityOf(
   server: ServerName,
-  rooms: readonly RoomPlan[],
-  context: RunContext,
-): Promise<[Session, string | null]> {
-  const clients = clientCount(rooms);
-  const nodeFlags = ['--expose-gc'];
-  const [child, ready] = await startChild<ServerReady>({
-    file: 'src/server_child.ts',
-    args: [server],
-    nodeFlags,
-    fds: clients + FD_MARGIN,
-    label: `server ${server}`,
-  });
-  const profile =
-    context.profileDir === null
-      ? null
-      : join(context.profileDir, `${scenario}-${server}.cpuprofile`.replace(/[^\w.-]/g, '_'));
-  return [new Session(child, ready.endpoints), profile];
-}
-
-function startWorkers(plans: WorkerPlan[]): Promise<Child[]> {
-  return Promise.all(
-    plans.map(async (plan, i) => {
-      const [worker] = await startChild({
-        file: 'src/load_worker.ts',
-        fds: plan.clients.length + FD_MARGIN,
-        label: `worker ${i + 1}`,
-      });
-      return worker;
-    }),
-  );
-}
-
-async function connectAll(
   session: Session,
-  plans: WorkerPlan[],
-  transport: Transport,
-  concurrency: number,
-): Promise<ConnectResult> {
-  const target = targetFor(session.endpoints, transport);
-  const results = await Promise.all(
-    session.workers.map((worker, i) =>
-      worker.call<ConnectResult>('connect', {
-        transport,
-        target,
-        clients: plans[i]!.clients,
-        concurrency,
-      } satisfies ConnectRequest),
-    ),
-  );
-  return {
-    connected: results.reduce((sum, r) => sum + r.connected, 0),
-    failed: results.reduce((sum, r) => sum + r.failed, 0),
-    reasons: results.flatMap((r) => r.reasons).slice(0, 5),
-    seconds: Math.max(...results.map((r) => r.seconds)),
-    joinedByRoom: addUp(results.map((r) => r.joinedByRoom)),
-  };
-}
-
-/** Waits until no client has received anything for `settleMs` (join notices, a drain). */
-async function quiet(workers: Child[], settleMs = 600, maxMs = 180_000): Promise<void> {
-  const start = Date.now();
-  let last = -1;
-  let stableSince = Date.now();
-  while (Date.now() - start < maxMs) {
-    const frames = (await Promise.all(workers.map((w) => w.call<number>('frames')))).reduce(
-      (a, b) => a + b,
-      0,
-    );
-    if (frames !== last) {
-      last = frames;
-      stableSince = Date.now();
-    } else if (Date.now() - stableSince >= settleMs) return;
-    await sleep(150);
-  }
-}
-
-async function allStats(workers: Child[]): Promise<WorkerStats[]> {
-  return Promise.all(workers.map((worker) => worker.call<WorkerStats>('stats')));
-}
-
-function addUp(parts: ReadonlyArray<Record<string, number>>): Record<string, number> {
-  const sums: Record<string, number> = {};
-  for (const part of parts)
-    for (const [key, n] of Object.entries(part)) sums[key] = (sums[key] ?? 0) + n;
-  return sums;
-}
-
-function sumByRoom(
-  stats: WorkerStats[],
-  field: 'sentByRoom' | 'receivedByRoom',
-): Map<string, number> {
-  return new Map(Object.entries(addUp(stats.map((part) => part[field]))));
-}
-
-/** Deliveries due: each message sent in a room, to each of its other members that joined. */
-function expectedDeliveries(stats: WorkerStats[], members: Map<string, number>): number {
-  let expected = 0;
-  for (const [room, sent] of sumByRoom(stats, 'sentByRoom'))
-    expected += sent * ((members.get(room) ?? 1) - 1);
-  return expected;
-}
-
-function delivered(stats: WorkerStats[]): number {
-  return stats.reduce(
-    (sum, part) => sum + Object.values(part.receivedByRoom).reduce((a, b) => a + b, 0),
-    0,
-  );
-}
-
-/** After the last send: waits until every delivery due has arrived, or none has for 10 s. */
-async function drain(workers: Child[], members: Map<string, number>): Promise<WorkerStats[]> {
-  let last = -1;
-  let lastChange = Date.now();
-  for (;;) {
-    const stats = await allStats(workers);
-    const received = delivered(stats);
-    if (received >= expectedDeliveries(stats, members)) return stats;
-    if (received !== last) {
-      last = received;
-      lastChange = Date.now();
-    } else if (Date.now() - lastChange > 10_000) return stats;
-    await sleep(100);
-  }
-}
-
-let runs = 0;
-
-/** Every sender talks for `seconds`, from a moment shortly ahead; resolves to that moment. */
-async function sendFor(
-  workers: Child[],
-  plans: WorkerPlan[],
-  seconds: number,
-  textSize: number,
-): Promise<number> {
-  const id = ++runs;
-  const startAtUs = nowUs() + 200_000;
-  await Promise.all(
-    workers.map((worker, i) =>
-      worker.call<{ sent: number }>('run', {
-        id,
-        startAtUs,
-        durationMs: seconds * 1000,
-        size: textSize,
-        senders: plans[i]!.senders,
-      } satisfies RunRequest),
-    ),
-  );
-  return startAtUs;
-}
-
-function latencyOf(stats: WorkerStats[]): Latency {
-  const histogram = Histogram.merge(stats.map((part) => part.latency));
-  return {
-    p50: histogram.percentile(0.5) / 1000,
-    p99: histogram.percentile(0.99) / 1000,
-    max: histogram.maxUs / 1000,
-    mean: histogram.meanUs / 1000,
-  };
-}
-
-/** What every run starts with: the rooms that fit the fd limit, the server, and the workers. */
-async function prepare(
-  scenario: { key: string; rooms: readonly RoomPlan[] },
-  server: ServerName,
+  rooms: readonly RoomPlan[],
+  members: Map<string, number>,
   context: RunContext,
-) {
-  const [rooms, capped] = capByFdLimit(scenario.rooms);
-  const plans = dealClients(rooms, context.sizes.workers, context.sizes.senderRate);
-  const [[session, profileFile], workers] = await Promise.all([
-    open(scenario.key, server, rooms, context),
-    startWorkers(plans),
-  ]);
-  session.workers = workers;
-  return { rooms, capped, plans, session, profileFile };
+  fixed: Measured | null,
+  profileFile: string | null,
+): Promise<Omit<CapacityResult, keyof RunBase | 'kind'>> {
+  const { sizes, log } = context;
+  const cores = cpus().length;
+  // The CPUs the load may use: those it is pinned to, or all; one worker uses one at most.
+  const loadCpus = Math.min(sizes.workers, context.placement === null ? cores : cores - 1);
+  const baseRate = rooms.reduce((sum, room) => sum + room.rate, 0);
+  const search = await searchCapacity(
+    async (scale): Promise<CapacityStep> => {
+      const measured =
+        scale === 1 && fixed !== null
+          ? fixed
+          : await measure(session, members, {
+              senders: dealSenders(rooms, sizes.workers, sizes.senderRate, scale),
+              warmupSeconds: sizes.stepWarmup,
+              durationSeconds: sizes.stepDuration,
+              textSize: sizes.textSize,
+              profileFile: scale === 1 ? profileFile : null,
+              serverCpus: serverCpusOf(context),
+            });
+      const step = {
+        ...measured,
+        ...judgeStep(measured, loadCpus),
+        scale,
+        messagesPerSecond: baseRate * scale,
+      };
+      log(`  ${server}: capacity step ${formatStep(step)}`);
+      return step;
+    },
+    {
+      precision: sizes.stepPrecision,
+      maxSteps: sizes.maxSteps,
+      canOffer: (scale) => canOffer(rooms, sizes.senderRate, scale),
+    },
+  );
+  const { held, failed } = search;
+  const limit: Limit =
+    failed !== null ? limitOf(failed) : search.stop === 'senders' ? 'senders' : 'steps';
+  return {
+    capacity: held?.deliveredPerSecond ?? 0,
+    at: held,
+    failedAt: failed,
+    limit,
+    lowerBound: isLowerBound(limit),
+    note: noteOn(limit, failed, serverCpusOf(context).length),
+    steps: search.steps,
+  };
 }
 
+/**
+ * A load scenario: connects every client once, then measures at the fixed rate (mode `fixed`),
+ * searches for the capacity (`capacity`), or does both, one after the other (`both`).
+ */
 export async function runLoad(
   scenario: LoadScenario,
   server: ServerName,
   transport: Transport,
   context: RunContext,
-): Promise<LoadResult> {
-  const { sizes, log } = context;
-  const { rooms, capped, plans, session, profileFile } = await prepare(scenario, server, context);
+): Promise<RunResult[]> {
+  const { sizes, log, mode } = context;
+  const prepared = await prepare(scenario, server, context);
+  const { rooms, session, profileFile } = prepared;
   let ended = false;
   try {
-    log(`  ${server}: connecting ${clientCount(rooms)} clients`);
-    const connect = await connectAll(session, plans, transport, sizes.concurrency);
+    const [base, connect] = await connectBase(scenario, server, transport, prepared, context);
     await quiet(session.workers);
     const connectionsHeld = await session.connections();
     // Deliveries are due to the members that joined; any that did not are reported as failed.
     const members = new Map(Object.entries(connect.joinedByRoom));
-    if (sizes.warmup > 0) {
-      log(`  ${server}: warming up for ${sizes.warmup} s`);
-      await sendFor(session.workers, plans, sizes.warmup, sizes.textSize);
-      await drain(session.workers, members);
-      await quiet(session.workers);
+    let fixed: Omit<LoadResult, 'profile' | 'loadProfile'> | null = null;
+    let measured: Measured | null = null;
+    if (mode !== 'capacity') {
+      log(`  ${server}: warming up for ${sizes.warmup} s, then measuring for ${sizes.duration} s`);
+      measured = await measure(session, members, {
+        senders: dealSenders(rooms, sizes.workers, sizes.senderRate, 1),
+        warmupSeconds: sizes.warmup,
+        durationSeconds: sizes.duration,
+        textSize: sizes.textSize,
+        profileFile,
+        serverCpus: serverCpusOf(context),
+      });
+      const connectionsAfter = await session.connections();
+      fixed = { ...base, connectionsHeld, kind: 'load', ...measured, connectionsAfter };
     }
-    await Promise.all(session.workers.map((worker) => worker.call('reset')));
-    log(`  ${server}: measuring for ${sizes.duration} s`);
-    if (profileFile !== null) await session.server.call('startProfile');
-    const before = await session.sample(false);
-    const t0 = nowUs();
-    const startAtUs = await sendFor(session.workers, plans, sizes.duration, sizes.textSize);
-    const after = await session.sample(false);
-    const t1 = nowUs();
-    const stats = await drain(session.workers, members);
-    if (profileFile !== null) await session.server.call('stopProfile', { file: profileFile });
-    const memory = await session.sample(false);
-    const connectionsAfter = await session.connections();
-    const expected = expectedDeliveries(stats, members);
-    const received = delivered(stats);
-    const lastDeliveryUs = Math.max(...stats.map((part) => part.lastDeliveryUs));
-    const result: Omit<LoadResult, 'profile'> = {
-      kind: 'load',
-      scenario: scenario.key,
-      server,
-      transport,
-      rooms: rooms.length,
-      clients: clientCount(rooms),
-      connected: connect.connected,
-      failed: connect.failed,
-      failures: connect.reasons,
-      connectSeconds: connect.seconds,
-      connectionsHeld,
-      capped,
-      durationSeconds: sizes.duration,
-      sent: [...sumByRoom(stats, 'sentByRoom').values()].reduce((a, b) => a + b, 0),
-      expected,
-      delivered: received,
-      lost: Math.max(0, expected - received),
-      duplicated: Math.max(0, received - expected),
-      echoes: stats.reduce((sum, part) => sum + part.echoes, 0),
-      stale: stats.reduce((sum, part) => sum + part.stale, 0),
-      disconnects: stats.reduce((sum, part) => sum + part.disconnects, 0),
-      errors: addUp(stats.map((part) => part.errors)),
-      offeredPerSecond: expected / sizes.duration,
-      // Over the time the load took to deliver: the sending time, or longer if the server lagged.
-      deliveredPerSecond: received / Math.max(sizes.duration, (lastDeliveryUs - startAtUs) / 1e6),
-      latencyMs: latencyOf(stats),
-      serverCpu: (after.cpuUs - before.cpuUs) / (t1 - t0),
-      serverCpuPerDeliveryUs: received === 0 ? 0 : (memory.cpuUs - before.cpuUs) / received,
-      serverSystemPerDeliveryUs:
-        received === 0 ? 0 : (memory.systemUs - before.systemUs) / received,
-      workerCpu: stats.reduce((sum, part) => sum + part.cpuUs, 0) / (t1 - t0),
-      memory,
-      connectionsAfter,
-    };
+    let capacity: Omit<CapacityResult, 'profile' | 'loadProfile'> | null = null;
+    if (mode !== 'fixed') {
+      const profile = fixed === null ? profileFile : null;
+      const found = await capacityOf(server, session, rooms, members, context, measured, profile);
+      capacity = { ...base, connectionsHeld, kind: 'capacity', ...found };
+    }
     await session.end();
     ended = true;
-    return { ...result, profile: profileFile === null ? null : summarizeProfile(profileFile) };
+    const results: RunResult[] = [];
+    if (fixed !== null) results.push({ ...fixed, ...summaries(profileFile, fixed) });
+    if (capacity !== null) {
+      // Its profile, when it has one of its own, is of its first step.
+      const profiled = fixed === null ? profileFile : null;
+      results.push({ ...capacity, ...summaries(profiled, capacity.steps[0]) });
+    }
+    return results;
   } finally {
     if (!ended) await session.end();
   }
@@ -465,40 +308,31 @@ export async function runIdle(
   transport: Transport,
   context: RunContext,
 ): Promise<IdleResult> {
-  const { sizes, log } = context;
-  const { rooms, capped, plans, session, profileFile } = await prepare(scenario, server, context);
+  const prepared = await prepare(scenario, server, context);
+  const { session, profileFile } = prepared;
   let ended = false;
   try {
     const before = await session.sample(true);
-    log(`  ${server}: opening ${clientCount(rooms)} connections`);
     if (profileFile !== null) await session.server.call('startProfile');
-    const connect = await connectAll(session, plans, transport, sizes.concurrency);
+    const [base] = await connectBase(scenario, server, transport, prepared, context);
     await quiet(session.workers);
     if (profileFile !== null) await session.server.call('stopProfile', { file: profileFile });
     const connectionsHeld = await session.connections();
     const after = await session.sample(true);
     const per = (field: 'rss' | 'heapUsed' | 'external') =>
       connectionsHeld === 0 ? 0 : (after[field] - before[field]) / connectionsHeld;
-    const result: Omit<IdleResult, 'profile'> = {
+    const result: Omit<IdleResult, 'profile' | 'loadProfile'> = {
+      ...base,
       kind: 'idle',
-      scenario: scenario.key,
-      server,
-      transport,
-      rooms: rooms.length,
-      clients: clientCount(rooms),
-      connected: connect.connected,
-      failed: connect.failed,
-      failures: connect.reasons,
-      connectSeconds: connect.seconds,
       connectionsHeld,
-      capped,
       before,
       after,
       perConnection: { rss: per('rss'), heapUsed: per('heapUsed'), external: per('external') },
     };
     await session.end();
     ended = true;
-    return { ...result, profile: profileFile === null ? null : summarizeProfile(profileFile) };
+    const profile = profileFile === null ? null : summarizeProfile(profileFile);
+    return { ...result, profile, loadProfile: null };
   } finally {
     if (!ended) await session.end();
   }

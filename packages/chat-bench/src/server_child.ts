@@ -6,15 +6,13 @@
  * collection. When the benchmark profiles, the server profiles its own CPU (V8's sampling
  * profiler, the one `node --cpu-prof` runs) over the measured run only, and writes the profile.
  */
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import { type Peer, SERVER_NAMES, type ServerName } from './peers/peer.ts';
-import { serveParent } from './rpc.ts';
+import { startProfile, stopProfile } from './profiler.ts';
+import { type ChildReady, serveParent } from './rpc.ts';
 
 /** What the server child says when it is ready. */
-export interface ServerReady {
+export interface ServerReady extends ChildReady {
   readonly endpoints: Peer['endpoints'];
-  readonly pid: number;
 }
 
 /** One reading of the server's memory (bytes) and CPU time (microseconds, user + system). */
@@ -53,30 +51,6 @@ function sample({ gc }: { gc: boolean }): ServerSample {
   return { rss, heapUsed, heapTotal, external, cpuUs: user + system, systemUs: system };
 }
 
-/** The profiler, on this process's own inspector session. */
-const inspector = new Session();
-
-function post<T>(method: string, params?: object): Promise<T> {
-  return new Promise((resolve, reject) =>
-    inspector.post(method, params, (error, result) =>
-      error ? reject(error) : resolve(result as T),
-    ),
-  );
-}
-
-async function startProfile(): Promise<void> {
-  inspector.connect();
-  await post('Profiler.enable');
-  await post('Profiler.start');
-}
-
-/** Stops the profiler and writes what it sampled to `file` (a .cpuprofile, for DevTools too). */
-async function stopProfile({ file }: { file: string }): Promise<void> {
-  const { profile } = await post<{ profile: object }>('Profiler.stop');
-  inspector.disconnect();
-  writeFileSync(file, JSON.stringify(profile));
-}
-
 const name = process.argv[2] as ServerName;
 if (!SERVER_NAMES.includes(name)) throw new Error(`unknown server ${name}`);
 const peer = await start(name);
@@ -90,5 +64,5 @@ serveParent(
       setImmediate(() => process.exit(0));
     },
   },
-  { endpoints: peer.endpoints, pid: process.pid } satisfies ServerReady,
+  { endpoints: peer.endpoints, pid: process.pid, node: process.version } satisfies ServerReady,
 );

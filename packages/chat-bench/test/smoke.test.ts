@@ -1,8 +1,10 @@
 /**
  * Keeps `pnpm bench:chat` from rotting: its smoke mode (every scenario against every server,
- * with a handful of clients) runs through the root script a person types, and must write
- * every figure. It asserts what must hold at any speed: nothing lost, every client joined and
- * held, something delivered. Speeds are never asserted: the machine is shared.
+ * with a handful of clients, at the fixed rate and in a short capacity search) runs through
+ * the root script a person types, and must write every figure. It asserts what must hold at
+ * any speed: nothing lost at the fixed rate, every client joined and held, something
+ * delivered, a capacity for every server that agrees with its own steps. Speeds are never
+ * asserted: the machine is shared.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,23 +18,34 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const outDir = mkdtempSync(join(tmpdir(), 'chat-bench-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-/** Every run the smoke mode makes: scenario and server. */
+/** Every run the smoke mode makes: scenario, server, and what it measured. */
 const RUNS = [
-  ['fanout', 'otp-chat'],
-  ['fanout', 'ws'],
-  ['fanout', 'socket.io'],
-  ['rooms', 'otp-chat'],
-  ['rooms', 'ws'],
-  ['rooms', 'socket.io'],
-  ['idle', 'otp-chat'],
-  ['idle', 'ws'],
-  ['idle', 'socket.io'],
-  ['telnet', 'otp-chat'],
-  ['telnet', 'net'],
+  ['fanout', 'otp-chat', 'load'],
+  ['fanout', 'otp-chat', 'capacity'],
+  ['fanout', 'ws', 'load'],
+  ['fanout', 'ws', 'capacity'],
+  ['fanout', 'socket.io', 'load'],
+  ['fanout', 'socket.io', 'capacity'],
+  ['rooms', 'otp-chat', 'load'],
+  ['rooms', 'otp-chat', 'capacity'],
+  ['rooms', 'ws', 'load'],
+  ['rooms', 'ws', 'capacity'],
+  ['rooms', 'socket.io', 'load'],
+  ['rooms', 'socket.io', 'capacity'],
+  ['idle', 'otp-chat', 'idle'],
+  ['idle', 'ws', 'idle'],
+  ['idle', 'socket.io', 'idle'],
+  ['telnet', 'otp-chat', 'load'],
+  ['telnet', 'otp-chat', 'capacity'],
+  ['telnet', 'net', 'load'],
+  ['telnet', 'net', 'capacity'],
 ];
 
+/** The smoke sizes' capacity search: at most this many steps (options.ts). */
+const SMOKE_MAX_STEPS = 3;
+
 interface Result {
-  kind: 'load' | 'idle';
+  kind: 'load' | 'capacity' | 'idle';
   scenario: string;
   server: string;
   clients: number;
@@ -42,11 +55,25 @@ interface Result {
   [figure: string]: unknown;
 }
 
+interface Step {
+  scale: number;
+  held: boolean;
+  failedOn: string[];
+  lost: number;
+  deliveredPerSecond: number;
+  latencyMs: { p50: number; p99: number };
+  [figure: string]: unknown;
+}
+
 interface Report {
-  machine: { cores: number; fdLimits: { soft: number | null; hard: number | null } };
+  machine: {
+    node: string;
+    cores: number;
+    fdLimits: { soft: number | null; hard: number | null };
+  };
   results: Result[];
   ratios: Array<{ scenario: string; pair: string; figure: string; value: number | null }>;
-  targets: Array<{ target: string; met: boolean | null; measured: string }>;
+  targets: Array<{ target: string; verdict: string; met: boolean | null; measured: string }>;
 }
 
 function expectPositive(value: unknown, what: string): void {
@@ -69,9 +96,16 @@ describe('pnpm bench chat --smoke', () => {
       { cwd: root, maxBuffer: 1 << 22 },
     ));
     report = JSON.parse(readFileSync(out, 'utf8')) as Report;
-    expect(report.results.map((r) => [r.scenario, r.server])).toEqual(RUNS);
+    expect(report.results.map((r) => [r.scenario, r.server, r.kind])).toEqual(RUNS);
     expect(stdout).toMatch(/^node v\d+/m);
     expect(stdout).toContain('delivered/s');
+  });
+
+  it('says which Node ran, in every table header and for every run', () => {
+    expect(report.machine.node).toBe(process.version);
+    for (const header of ['at the fixed rates', 'capacity', 'idle connections', 'targets'])
+      expect(stdout).toContain(`${header} (node ${process.version})`);
+    for (const result of report.results) expect(result.node).toBe(process.version);
   });
 
   it('loses no message, and every client joins and is held by the server', () => {
@@ -89,28 +123,76 @@ describe('pnpm bench chat --smoke', () => {
     }
   });
 
-  it('measures every figure of every load run', () => {
-    for (const result of report.results.filter((r) => r.kind === 'load')) {
-      const run = `${result.scenario} ${result.server}`;
-      for (const figure of [
-        'sent',
-        'expected',
-        'delivered',
-        'deliveredPerSecond',
-        'offeredPerSecond',
-        'serverCpu',
-        'workerCpu',
-      ]) {
-        expectPositive(result[figure], `${run} ${figure}`);
+  /** Every figure a measured window has: a run at the fixed rate, or a capacity step. */
+  function expectMeasured(window: Record<string, unknown>, run: string): void {
+    for (const figure of [
+      'sent',
+      'expected',
+      'delivered',
+      'deliveredPerSecond',
+      'offeredPerSecond',
+      'serverCpu',
+      'serverCpuPerDeliveryUs',
+      'workerCpu',
+      'workerCpuMax',
+      'loadCpuPerDeliveryUs',
+      'machineCpu',
+      'serverCpusBusy',
+    ]) {
+      expectPositive(window[figure], `${run} ${figure}`);
+    }
+    const latency = window.latencyMs as Record<string, number>;
+    for (const figure of ['p50', 'p99', 'max', 'mean'])
+      expectPositive(latency[figure], `${run} ${figure}`);
+    expect(latency.p50!, run).toBeLessThanOrEqual(latency.p99!);
+    expect(latency.p99!, run).toBeLessThanOrEqual(latency.max!);
+    for (const figure of ['sendLagMs', 'loopDelayMs']) {
+      const lag = window[figure] as Record<string, number>;
+      expect(lag.p99, `${run} ${figure}`).toBeGreaterThanOrEqual(0);
+      expect(lag.p99!, `${run} ${figure}`).toBeLessThanOrEqual(lag.max!);
+    }
+    expect(window.otherCpu, `${run} otherCpu`).toBeGreaterThanOrEqual(0);
+    const memory = window.memory as Record<string, number>;
+    for (const figure of ['rss', 'heapUsed', 'heapTotal'])
+      expectPositive(memory[figure], `${run} ${figure}`);
+  }
+
+  it('measures every figure of every run at the fixed rate', () => {
+    for (const result of report.results.filter((r) => r.kind === 'load'))
+      expectMeasured(result, `${result.scenario} ${result.server}`);
+  });
+
+  it('gives a capacity for every server, from steps that agree with it', () => {
+    for (const result of report.results.filter((r) => r.kind === 'capacity')) {
+      const run = `${result.scenario} ${result.server} capacity`;
+      const steps = result.steps as Step[];
+      expect(steps.length, run).toBeGreaterThanOrEqual(1);
+      expect(steps.length, run).toBeLessThanOrEqual(SMOKE_MAX_STEPS);
+      expect(steps[0]!.scale, run).toBe(1);
+      for (const [i, step] of steps.entries()) {
+        expectMeasured(step, `${run} step ${i + 1}`);
+        // A step holds exactly when nothing failed it: latency under the limit, nothing lost.
+        expect(step.held, `${run} step ${i + 1}`).toBe(step.failedOn.length === 0);
+        if (step.held) {
+          expect(step.lost, run).toBe(0);
+          expect(step.latencyMs.p99, run).toBeLessThan(100);
+        }
       }
-      const latency = result.latencyMs as Record<string, number>;
-      for (const figure of ['p50', 'p99', 'max', 'mean'])
-        expectPositive(latency[figure], `${run} ${figure}`);
-      expect(latency.p50!, run).toBeLessThanOrEqual(latency.p99!);
-      expect(latency.p99!, run).toBeLessThanOrEqual(latency.max!);
-      const memory = result.memory as Record<string, number>;
-      for (const figure of ['rss', 'heapUsed', 'heapTotal'])
-        expectPositive(memory[figure], `${run} ${figure}`);
+      const held = steps.filter((step) => step.held);
+      const capacity = result.capacity as number;
+      expect(Number.isFinite(capacity), run).toBe(true);
+      if (held.length === 0) {
+        expect(capacity, run).toBe(0);
+        expect(result.at, run).toBeNull();
+      } else {
+        // The capacity is the highest step that held.
+        const highest = held.reduce((a, b) => (b.scale > a.scale ? b : a));
+        expect((result.at as Step).scale, run).toBe(highest.scale);
+        expect(capacity, run).toBe(highest.deliveredPerSecond);
+      }
+      expect(['server', 'load', 'machine', 'senders', 'steps'], run).toContain(result.limit);
+      expect(result.lowerBound, run).toBe(result.limit !== 'server');
+      expect(typeof result.note, run).toBe('string');
     }
   });
 
@@ -142,11 +224,20 @@ describe('pnpm bench chat --smoke', () => {
       ].sort(),
     );
     const delivered = report.ratios.filter((r) => r.figure === 'delivered/s');
+    expect(delivered).toHaveLength(5);
     for (const ratio of delivered) expectPositive(ratio.value, `${ratio.scenario} ${ratio.pair}`);
-    expect(report.targets).toHaveLength(7);
-    for (const verdict of report.targets)
-      expect(typeof verdict.met, verdict.target).toBe('boolean');
-    // No loss is a verdict that holds at any size.
+    const capacity = report.ratios.filter((r) => r.figure === 'capacity');
+    expect(capacity.map((r) => `${r.scenario} ${r.pair}`).sort()).toEqual(
+      delivered.map((r) => `${r.scenario} ${r.pair}`).sort(),
+    );
+    expect(report.targets).toHaveLength(13);
+    for (const verdict of report.targets) {
+      expect(['met', 'not met', 'undecided'], verdict.target).toContain(verdict.verdict);
+      expect(verdict.met, verdict.target).toBe(
+        verdict.verdict === 'undecided' ? null : verdict.verdict === 'met',
+      );
+    }
+    // No loss at the fixed rates is a verdict that holds at any size.
     expect(report.targets.find((t) => t.target.startsWith('no message lost'))?.met).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 // A monitor watches a room without being tied to it: when the room goes, the watcher is sent a
 // DOWN message that says why, and carries on. The restarted lobby is a new process.
 import { ChatServer, ChatSupervisor } from '@otp-chat/04-multi-room-registry';
-import { exit, flush, monitor } from '@otp-chat/otp';
+import { exit, monitor, receive } from '@otp-chat/otp';
 
 await ChatSupervisor.startLink();
 // => [ 'ok', #PID<...> ]
@@ -17,7 +17,7 @@ exit(lobby, 'kill');
 // => true
 //    ...
 
-await flush();
+await receive({ type: 'DOWN', ref });
 // => {
 //      type: 'DOWN',
 //      ref: #Reference<...>,

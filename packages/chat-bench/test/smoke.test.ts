@@ -137,7 +137,6 @@ describe('pnpm bench chat --smoke', () => {
       'workerCpuMax',
       'loadCpuPerDeliveryUs',
       'machineCpu',
-      'serverCpusBusy',
     ]) {
       expectPositive(window[figure], `${run} ${figure}`);
     }
@@ -152,6 +151,10 @@ describe('pnpm bench chat --smoke', () => {
       expect(lag.p99!, `${run} ${figure}`).toBeLessThanOrEqual(lag.max!);
     }
     expect(window.otherCpu, `${run} otherCpu`).toBeGreaterThanOrEqual(0);
+    // Read from /proc/stat, which counts in 10 ms ticks: a smoke step of the bare net server can
+    // leave its CPU without one whole tick, so the figure may be 0 there, never missing.
+    expect(window.serverCpusBusy, `${run} serverCpusBusy`).toBeGreaterThanOrEqual(0);
+    expect(Number.isFinite(window.serverCpusBusy), `${run} serverCpusBusy`).toBe(true);
     const memory = window.memory as Record<string, number>;
     for (const figure of ['rss', 'heapUsed', 'heapTotal'])
       expectPositive(memory[figure], `${run} ${figure}`);

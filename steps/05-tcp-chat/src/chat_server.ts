@@ -14,6 +14,7 @@
  * tells the others that the user left: one mechanism for every way of leaving.
  */
 import { inspect } from 'node:util';
+import { nameKey, nameProblem, newMessage } from '@otp-chat/chat';
 import {
   type CallResult,
   type DownMessage,
@@ -34,8 +35,6 @@ import {
   send,
   type ViaName,
 } from '@otp-chat/otp';
-import { nameKey, nameProblem } from './chat_names.ts';
-import { newMessage } from './message.ts';
 
 /** Where rooms register their names. */
 export const REGISTRY = 'ChatServer.Registry';

@@ -8,6 +8,7 @@
  * out), enter the default room, then chat until /quit, a dropped connection, or a limit.
  */
 import type { Socket } from 'node:net';
+import { explainNameProblem, nameKey, nameProblem, withoutControls } from '@otp-chat/chat';
 import { FloodGate, writeBounded } from '@otp-chat/net';
 import {
   type DownMessage,
@@ -27,7 +28,6 @@ import {
   TIMEOUT,
   trapExit,
 } from '@otp-chat/otp';
-import { explainNameProblem, nameKey, nameProblem } from './chat_names.ts';
 import { ChatServer, type RoomMessage } from './chat_server.ts';
 import { COMMANDS, type Command, parseCommand } from './commands.ts';
 import type { ChatConfig } from './config.ts';
@@ -336,14 +336,6 @@ class Connection {
     this.socket.end();
     return exit(reason);
   }
-}
-
-const HAS_CONTROL = /\p{Cc}/u;
-const CONTROLS = /\p{Cc}/gu;
-
-/** The line without control characters, which could rewrite other people's screens. */
-function withoutControls(text: string): string {
-  return HAS_CONTROL.test(text) ? text.replace(CONTROLS, '') : text;
 }
 
 function isSocket(message: unknown): message is SocketMessage {

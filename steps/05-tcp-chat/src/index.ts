@@ -1,13 +1,19 @@
 // Step 5: a TCP chat server people reach with telnet or netcat.
-export { LineClient, type LineMatch } from '@otp-chat/net';
-export { APPLICATION, type Chat, startChat, TCP_SUPERVISOR, TcpSupervisor } from './application.ts';
+
 export {
   explainNameProblem,
   MAX_NAME_LENGTH,
+  Message,
   type NameProblem,
+  type NewMessageResult,
   nameKey,
   nameProblem,
-} from './chat_names.ts';
+  newMessage,
+  type PostError,
+  type PostInput,
+} from '@otp-chat/chat';
+export { LineClient, type LineMatch } from '@otp-chat/net';
+export { APPLICATION, type Chat, startChat, TCP_SUPERVISOR, TcpSupervisor } from './application.ts';
 export {
   ChatServer,
   type CreateRoomResult,
@@ -20,12 +26,5 @@ export { COMMANDS, type Command, parseCommand } from './commands.ts';
 export { type ChatConfig, defaultConfig, listenAddress } from './config.ts';
 export { connectionSpec, type PrivateMessage, USERS, userPid } from './connection.ts';
 export { CONNECTIONS, type Endpoint, LISTENER, Listener } from './listener.ts';
-export {
-  Message,
-  type NewMessageResult,
-  newMessage,
-  type PostError,
-  type PostInput,
-} from './message.ts';
 export { asProcess, closeWhenExits, receiveLines, type SocketMessage } from './socket_owner.ts';
 export { ChatSupervisor } from './supervisor.ts';

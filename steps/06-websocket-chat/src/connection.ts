@@ -8,6 +8,14 @@
  * out), enter the default room, then chat until /quit, a dropped connection, or a limit.
  */
 import type { Socket } from 'node:net';
+import {
+  explainNameProblem,
+  explainTextProblem,
+  nameKey,
+  nameProblem,
+  textProblem,
+  withoutControls,
+} from '@otp-chat/chat';
 import { FloodGate, writeBounded } from '@otp-chat/net';
 import {
   type DownMessage,
@@ -28,9 +36,7 @@ import {
   TIMEOUT,
   trapExit,
 } from '@otp-chat/otp';
-import { explainNameProblem, nameKey, nameProblem } from './chat_names.ts';
 import { ChatServer, type RoomMessage } from './chat_server.ts';
-import { explainTextProblem, textProblem, withoutControls } from './chat_text.ts';
 import { COMMANDS, type Command, parseCommand } from './commands.ts';
 import type { ChatConfig } from './config.ts';
 import { closeWhenExits, receiveLines, type SocketMessage } from './socket_owner.ts';

@@ -1,5 +1,23 @@
 // Step 6: the chat on the web: a WebSocket transport with a typed JSON protocol and a browser
 // client, beside the telnet one, both in the same rooms.
+
+export {
+  explainNameProblem,
+  explainTextProblem,
+  MAX_NAME_LENGTH,
+  MAX_TEXT_LENGTH,
+  Message,
+  type NameProblem,
+  type NewMessageResult,
+  nameKey,
+  nameProblem,
+  newMessage,
+  type PostError,
+  type PostInput,
+  type TextProblem,
+  textProblem,
+  withoutControls,
+} from '@otp-chat/chat';
 export { LineClient, type LineMatch } from '@otp-chat/net';
 export {
   APPLICATION,
@@ -12,13 +30,6 @@ export {
   startChat,
 } from './application.ts';
 export {
-  explainNameProblem,
-  MAX_NAME_LENGTH,
-  type NameProblem,
-  nameKey,
-  nameProblem,
-} from './chat_names.ts';
-export {
   ChatServer,
   type CreateRoomResult,
   type JoinReply,
@@ -26,13 +37,6 @@ export {
   ROOM_SUPERVISOR,
   type RoomMessage,
 } from './chat_server.ts';
-export {
-  explainTextProblem,
-  MAX_TEXT_LENGTH,
-  type TextProblem,
-  textProblem,
-  withoutControls,
-} from './chat_text.ts';
 export {
   ChatClient,
   type ChatClientOptions,
@@ -51,13 +55,6 @@ export {
   userPid,
 } from './connection.ts';
 export { CONNECTIONS, type Endpoint, LISTENER, Listener, listen } from './listener.ts';
-export {
-  Message,
-  type NewMessageResult,
-  newMessage,
-  type PostError,
-  type PostInput,
-} from './message.ts';
 export {
   ClientMessage,
   type Decoded,

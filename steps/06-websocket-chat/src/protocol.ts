@@ -4,12 +4,18 @@
  * the tests check every frame it sends against `ServerMessage`; the TypeScript types are
  * inferred from the same schemas, so the types and the checks cannot drift apart.
  *
- * The names follow the rules of the telnet side (chat_names.ts) and the text the rules of
- * chat_text.ts: a browser user and a telnet user live under one set of rules.
+ * The names and the text follow the rules of @otp-chat/chat, as on the telnet side: a browser
+ * user and a telnet user live under one set of rules.
  */
+
+import {
+  explainNameProblem,
+  explainTextProblem,
+  nameProblem,
+  textProblem,
+  withoutControls,
+} from '@otp-chat/chat';
 import * as z from 'zod';
-import { explainNameProblem, nameProblem } from './chat_names.ts';
-import { explainTextProblem, textProblem, withoutControls } from './chat_text.ts';
 
 // #region fields
 /** A user name: 1 to 32 characters, no spaces or control characters, not starting with /. */

@@ -9,6 +9,8 @@
  * largest frame, which ws enforces, and a heartbeat that finds connections that died without
  * closing.
  */
+
+import { nameKey } from '@otp-chat/chat';
 import { FloodGate, sendBounded } from '@otp-chat/net';
 import {
   cancelTimer,
@@ -30,7 +32,6 @@ import {
   trapExit,
 } from '@otp-chat/otp';
 import type { WebSocket } from 'ws';
-import { nameKey } from './chat_names.ts';
 import { ChatServer, type RoomMessage } from './chat_server.ts';
 import type { ChatConfig } from './config.ts';
 import { type Transport, USERS } from './connection.ts';

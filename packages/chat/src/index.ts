@@ -1,8 +1,11 @@
 /**
- * @otp-chat/chat: the chat core every step from 5 on shares, once a chapter has taught it. The
- * rules (message, names, text, the flood gate) are here so every transport applies the same ones.
+ * @otp-chat/chat: the chat core every step from 5 on shares, once a chapter has taught it: the
+ * rules (message, names, text, flood), the rooms and their directory, the users registry, and
+ * the session a transport adapter drives. Transports (telnet lines, the WebSocket protocol)
+ * live in the steps and only decode and encode.
  */
 export { FloodGate, type FloodVerdict } from '@otp-chat/net';
+export { type FloodNotice, type FloodRule, floodJudged, isFloodNotice } from './flood.js';
 export {
   Message,
   type NewMessageResult,
@@ -17,6 +20,28 @@ export {
   nameKey,
   nameProblem,
 } from './names.js';
+export { type NewsEncoder, RoomEvent, type RoomNews } from './room_event.js';
+export {
+  ChatServer,
+  type CreateRoomResult,
+  type JoinReply,
+  localRooms,
+  REGISTRY,
+  ROOM_SUPERVISOR,
+  type RoomDirectory,
+  type RoomListing,
+  type RoomMessage,
+} from './rooms.js';
+export {
+  type NameRefusal,
+  Session,
+  type SessionError,
+  type SessionErrorCode,
+  type SessionEvent,
+  type SessionOptions,
+  type SessionRequest,
+} from './session.js';
+export { ChatSupervisor } from './supervisor.js';
 export {
   explainTextProblem,
   MAX_TEXT_LENGTH,
@@ -24,3 +49,13 @@ export {
   textProblem,
   withoutControls,
 } from './text.js';
+export {
+  claimUserName,
+  isPrivateMessage,
+  lookupUser,
+  type PrivateMessage,
+  sendToUser,
+  type Transport,
+  USERS,
+  userPid,
+} from './users.js';

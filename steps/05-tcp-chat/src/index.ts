@@ -1,6 +1,7 @@
 // Step 5: a TCP chat server people reach with telnet or netcat.
 
 export {
+  ChatSupervisor,
   explainNameProblem,
   MAX_NAME_LENGTH,
   Message,
@@ -27,4 +28,3 @@ export { type ChatConfig, defaultConfig, listenAddress } from './config.ts';
 export { connectionSpec, type PrivateMessage, USERS, userPid } from './connection.ts';
 export { CONNECTIONS, type Endpoint, LISTENER, Listener } from './listener.ts';
 export { asProcess, closeWhenExits, receiveLines, type SocketMessage } from './socket_owner.ts';
-export { ChatSupervisor } from './supervisor.ts';

@@ -2,6 +2,7 @@
 // client, beside the telnet one, both in the same rooms.
 
 export {
+  ChatSupervisor,
   explainNameProblem,
   explainTextProblem,
   MAX_NAME_LENGTH,
@@ -72,7 +73,6 @@ export {
 } from './protocol.ts';
 export { RoomEvent, type RoomNews } from './room_event.ts';
 export { asProcess, closeWhenExits, receiveLines, type SocketMessage } from './socket_owner.ts';
-export { ChatSupervisor } from './supervisor.ts';
 export { type Asset, webAssets } from './web_assets.ts';
 export { webConnectionSpec } from './web_connection.ts';
 export { WEB_LISTENER, WebListener, WS_PATH } from './web_listener.ts';

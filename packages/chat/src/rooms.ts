@@ -1,0 +1,326 @@
+/**
+ * A chat room as a GenServer, one process per room. Rooms are started on demand under a
+ * DynamicSupervisor and named through a Registry, so a client reaches a room by its name (say
+ * 'lobby') and never needs its pid. Like an Elixir module that `use`s GenServer, this holds both
+ * sides: the callbacks that run inside a room's process, and the client functions.
+ *
+ * A room has members: the connection processes of the people in it, telnet and WebSocket
+ * alike; the room cannot tell them apart and does not need to. What happens in the room is
+ * sent to the members as one RoomEvent (see room_event.ts), which each connection shows in its
+ * own way. A message goes to every member, the one who said it included: the room's copy is
+ * what puts it in order among everyone else's, and carries the room's timestamp. The room
+ * never writes to a socket and never waits for a member, so a slow or dead connection cannot
+ * hold up the rest. It keeps no messages: it passes them on (history is a later step).
+ *
+ * The room monitors every member. However a member's process ends (the user typed /quit, the
+ * connection dropped, the process crashed or was killed), the room gets a DOWN message and
+ * tells the others that the user left: one mechanism for every way of leaving.
+ */
+import { inspect } from 'node:util';
+import {
+  type CallResult,
+  type DownMessage,
+  type DynamicChildSpec,
+  DynamicSupervisor,
+  demonitor,
+  ExitError,
+  type From,
+  GenServer,
+  monitor,
+  type NoReplyResult,
+  type Pid,
+  type Ref,
+  Registry,
+  type Server,
+  type StartResult,
+  self,
+  send,
+  type ViaName,
+} from '@otp-chat/otp';
+import { newMessage } from './message.js';
+import { nameKey, nameProblem } from './names.js';
+import { RoomEvent, type RoomNews } from './room_event.js';
+
+/** Where rooms register their names. */
+export const REGISTRY = 'ChatServer.Registry';
+/** The supervisor that starts rooms and restarts them. */
+export const ROOM_SUPERVISOR = 'ChatServer.RoomSupervisor';
+
+// #region messages
+/** What a room sends its members: one event object, shared by all of them. */
+export type RoomMessage = readonly ['room_event', RoomEvent];
+// #endregion messages
+
+interface Member {
+  readonly name: string;
+  /** The room's monitor on the member's process. */
+  readonly ref: Ref;
+}
+
+export interface State {
+  /** The room's name as it was first asked for (its registry key is the lower-case name). */
+  readonly name: string;
+  readonly members: Map<Pid, Member>;
+}
+
+type Call =
+  | readonly ['join', pid: Pid, user: string]
+  | readonly ['leave', pid: Pid]
+  | 'members'
+  | 'count';
+type Cast = readonly ['say', pid: Pid, text: string];
+
+/**
+ * What a room keeps as its value in the registry: what a listing of the rooms shows. The room
+ * updates it as members come and go, so `/rooms` reads the registry once instead of calling
+ * every room (3,000 rooms were 3,000 sequential calls).
+ */
+export interface RoomListing {
+  /** The room's name as the room spells it. */
+  readonly id: string;
+  readonly userCount: number;
+}
+
+/** What a join answers: the room's name, and who is in it now (the new member last). */
+export type JoinReply = readonly ['ok', room: string, members: string[]];
+
+// #region server
+/** The server side: these run inside a room's process, one request at a time. */
+const callbacks = {
+  name: 'ChatServer',
+
+  init(room: string): readonly ['ok', State] {
+    return ['ok', { name: room, members: new Map() }];
+  },
+
+  handleCall(request: Call, _from: From, state: State): CallResult<State> {
+    if (request === 'members') return ['reply', memberNames(state), state];
+    if (request === 'count') return ['reply', state.members.size, state];
+    if (isRequest(request, 'join')) return ['reply', join(state, request[1], request[2]), state];
+    if (isRequest(request, 'leave')) {
+      leave(state, request[1]);
+      // An empty room stops: rooms are made on demand, so an unused one must not stay forever.
+      return state.members.size === 0 ? ['stop', 'normal', 'ok', state] : ['reply', 'ok', state];
+    }
+    // No clause matches, as in Elixir: the caller has a bug, so the room crashes (and the caller
+    // with it) rather than guess, and its supervisor starts a fresh one.
+    throw new Error(`ChatServer: unknown call ${inspect(request)}`);
+  },
+
+  handleCast(request: Cast, state: State): NoReplyResult<State> {
+    if (isRequest(request, 'say')) say(state, request[1], request[2]);
+    return ['noreply', state];
+  },
+
+  // A member's process ended: it has left. Any other plain message is dropped, loudly.
+  handleInfo(message: unknown, state: State): NoReplyResult<State> {
+    if (isDown(message)) {
+      leave(state, message.pid as Pid);
+      return state.members.size === 0 ? ['stop', 'normal', state] : ['noreply', state];
+    }
+    console.warn(`ChatServer: dropped unexpected message ${inspect(message)}`);
+    return ['noreply', state];
+  },
+};
+// #endregion server
+
+// #region members
+function join(state: State, pid: Pid, user: string): JoinReply {
+  if (!state.members.has(pid)) {
+    broadcast(state, { type: 'user_joined', roomId: state.name, username: user });
+    state.members.set(pid, { name: user, ref: monitor(pid) });
+    publishListing(state);
+  }
+  return ['ok', state.name, memberNames(state)];
+}
+
+function leave(state: State, pid: Pid): void {
+  const member = state.members.get(pid);
+  if (member === undefined) return;
+  demonitor(member.ref, { flush: true });
+  state.members.delete(pid);
+  publishListing(state);
+  broadcast(state, { type: 'user_left', roomId: state.name, username: member.name });
+}
+
+/** A member said something: every member gets it, the one who said it too. */
+function say(state: State, pid: Pid, text: string): void {
+  const member = state.members.get(pid);
+  // Only members talk here (a line can arrive from someone who has just left).
+  if (member === undefined) return;
+  const [status, message] = newMessage({ content: text, username: member.name });
+  if (status === 'error') return;
+  const { username: from, content } = message;
+  const timestamp = Date.now();
+  broadcast(state, { type: 'message', roomId: state.name, from, text: content, timestamp }, pid);
+}
+
+/** Sends the news, one event object for all, to every member. Never waits. */
+function broadcast(state: State, news: RoomNews, sender?: Pid): void {
+  const message: RoomMessage = ['room_event', new RoomEvent(news, sender)];
+  for (const pid of state.members.keys()) send(pid, message);
+}
+
+/** Keeps the room's entry in the registry up to date: the listing reads it from there. */
+function publishListing(state: State): void {
+  Registry.updateValue(REGISTRY, nameKey(state.name), () =>
+    listing(state.name, state.members.size),
+  );
+}
+
+function listing(id: string, userCount: number): RoomListing {
+  return { id, userCount };
+}
+
+function memberNames(state: State): string[] {
+  return Array.from(state.members.values(), (member) => member.name);
+}
+// #endregion members
+
+// #region names
+/** A room's name as a server name: its key in the registry, which ignores case. */
+function via(room: string): ViaName {
+  return Registry.via(REGISTRY, nameKey(room), listing(room, 0));
+}
+// #endregion names
+
+export type CreateRoomResult =
+  | 'ok'
+  | readonly ['error', 'already_exists' | 'invalid_name']
+  /** The room could not start for another reason (the supervisor's answer, passed on). */
+  | readonly ['error', unknown];
+
+// #region client
+/** The client side: called from any process (here, connection processes). */
+export const ChatServer = {
+  ...callbacks,
+
+  /** Starts the room `room`, linked to the caller and registered under its name. */
+  startLink(room: string): Promise<StartResult> {
+    return GenServer.startLink(callbacks, room, { name: via(room) });
+  },
+
+  /**
+   * How the room supervisor starts a room (the id labels it in the tree). `transient`: a room
+   * that crashes is started again, one that stops because it emptied is not.
+   */
+  childSpec(room: string): DynamicChildSpec {
+    return { id: room, start: () => ChatServer.startLink(room), restart: 'transient' };
+  },
+
+  /** Opens a new, empty room. Room names follow the rules for user names. */
+  async createRoom(room: string): Promise<CreateRoomResult> {
+    if (typeof room !== 'string' || nameProblem(room) !== undefined)
+      return ['error', 'invalid_name'];
+    const result = await DynamicSupervisor.startChild(ROOM_SUPERVISOR, ChatServer.childSpec(room));
+    if (result === 'ignore' || result[0] === 'ok') return 'ok';
+    // The registry lets one process hold a name: a second room by that name cannot start.
+    if (isAlreadyStarted(result[1])) return ['error', 'already_exists'];
+    return result;
+  },
+
+  /**
+   * Joins the room called `room` as `user`, opening it if nobody has; the caller's process is
+   * the member. Resolves to the room's pid and its reply.
+   *
+   * A room stops when its last member leaves, so the room found may stop before the join
+   * reaches it. The call then fails with `noproc` or `normal`, and the join starts over: the
+   * next attempt opens a fresh room.
+   */
+  async join(room: string, user: string): Promise<readonly [Pid, JoinReply]> {
+    for (let attempt = 1; ; attempt++) {
+      const pid = ChatServer.whereis(room) ?? (await openRoom(room));
+      try {
+        return [pid, await GenServer.call<JoinReply>(pid, ['join', self(), user])];
+      } catch (error) {
+        if (attempt === 3 || !roomWentAway(error)) throw error;
+      }
+    }
+  },
+
+  /** Leaves a room; the room stops once its last member has left. */
+  leave(room: Server): Promise<'ok'> {
+    return GenServer.call(room, ['leave', self()]);
+  },
+
+  /** Says `text` in a room, to every member (the caller too). Does not wait. */
+  say(room: Server, text: string): void {
+    GenServer.cast(room, ['say', self(), text]);
+  },
+
+  /** The names of the people in a room. */
+  members(room: Server): Promise<string[]> {
+    return GenServer.call(room, 'members');
+  },
+
+  /**
+   * The rooms that are running, each with how many people are in it, sorted by name: one read
+   * of the registry, where each room keeps its listing up to date.
+   */
+  listRooms(): RoomListing[] {
+    const rooms = Registry.entries<RoomListing>(REGISTRY).map(([, , listing]) => listing);
+    return rooms.sort((a, b) => a.id.localeCompare(b.id));
+  },
+
+  /** The pid of a room, if it is running. */
+  whereis(room: string): Pid | undefined {
+    return Registry.lookup(REGISTRY, nameKey(room))[0]?.[0];
+  },
+};
+// #endregion client
+
+/** Opens `room` and returns its pid, or the pid of whoever opened it just before us. */
+async function openRoom(room: string): Promise<Pid> {
+  const result = await ChatServer.createRoom(room);
+  const pid = ChatServer.whereis(room);
+  if (pid !== undefined) return pid;
+  const reason = result === 'ok' ? 'stopped at once' : result[1];
+  throw new ExitError(reason, `room ${room} did not start: ${inspect(reason)}`);
+}
+
+function roomWentAway(error: unknown): boolean {
+  return error instanceof ExitError && (error.code === 'noproc' || error.code === 'normal');
+}
+
+function isRequest<T extends string>(
+  request: unknown,
+  tag: T,
+): request is readonly [T, ...unknown[]] {
+  return Array.isArray(request) && request[0] === tag;
+}
+
+function isDown(message: unknown): message is DownMessage {
+  return (message as DownMessage | null)?.type === 'DOWN';
+}
+
+function isAlreadyStarted(reason: unknown): boolean {
+  return Array.isArray(reason) && reason[0] === 'already_started';
+}
+
+// #region directory
+/**
+ * How a session reaches rooms: find one, join it (it is made if new), leave it, say something
+ * in it, list them. `localRooms` is the directory of this node's rooms; a directory of rooms
+ * spread over several nodes would implement the same interface.
+ */
+export interface RoomDirectory {
+  /** Joins `room` as `user` (the caller's process is the member), opening it if nobody has. */
+  join(room: string, user: string): Promise<readonly [Pid, JoinReply]>;
+  leave(room: Pid): Promise<'ok'>;
+  say(room: Pid, text: string): void;
+  members(room: Pid): Promise<string[]>;
+  find(room: string): Pid | undefined;
+  /** Every room with its member count, sorted by name: one read, however many rooms. */
+  list(): RoomListing[];
+}
+
+/** The rooms of this node: ChatServer processes under ROOM_SUPERVISOR, named in REGISTRY. */
+export const localRooms: RoomDirectory = {
+  join: (room, user) => ChatServer.join(room, user),
+  leave: (room) => ChatServer.leave(room),
+  say: (room, text) => ChatServer.say(room, text),
+  members: (room) => ChatServer.members(room),
+  find: (room) => ChatServer.whereis(room),
+  list: () => ChatServer.listRooms(),
+};
+// #endregion directory

@@ -95,6 +95,8 @@ export interface SessionOptions {
   readonly transport: Transport;
   /** Where the rooms are: this node's by default. */
   readonly rooms?: RoomDirectory;
+  /** The longest text a user may say, in characters (code points): MAX_TEXT_LENGTH by default. */
+  readonly maxTextLength?: number;
   /** Called with every event for the client, in order, in the session's process. */
   readonly emit: (event: SessionEvent) => void;
 }
@@ -117,8 +119,10 @@ export class Session {
   private readonly directory: RoomDirectory;
   private readonly emit: (event: SessionEvent) => void;
   private readonly transport: Transport;
+  private readonly maxTextLength: number | undefined;
 
   constructor(options: SessionOptions) {
+    this.maxTextLength = options.maxTextLength;
     this.directory = options.rooms ?? localRooms;
     this.emit = options.emit;
     this.transport = options.transport;
@@ -236,7 +240,7 @@ export class Session {
 
   private say(text: string, room?: string): void {
     const clean = withoutControls(text);
-    const problem = textProblem(clean);
+    const problem = textProblem(clean, this.maxTextLength);
     if (problem !== undefined) {
       this.error('INVALID_MESSAGE', 'say', room, problem);
       return;
@@ -300,7 +304,7 @@ export class Session {
       return;
     }
     const clean = withoutControls(text);
-    const problem = textProblem(clean);
+    const problem = textProblem(clean, this.maxTextLength);
     if (problem !== undefined) {
       this.error('INVALID_MESSAGE', 'private', to, problem);
       return;

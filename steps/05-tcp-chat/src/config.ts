@@ -21,6 +21,11 @@ export interface ChatConfig {
   readonly lineBurst: number;
   /** How many bytes may wait to be sent to a client that does not read before it is dropped. */
   readonly maxOutboundBytes: number;
+  /**
+   * How many lines a client has sent may wait unread in its connection's mailbox; past that,
+   * its socket is paused and TCP makes the client wait (flow control, as gen_tcp's active N).
+   */
+  readonly maxUnreadInputs: number;
 }
 
 export const defaultConfig: ChatConfig = {
@@ -32,6 +37,7 @@ export const defaultConfig: ChatConfig = {
   linesPerSecond: 20,
   lineBurst: 40,
   maxOutboundBytes: 256 * 1024,
+  maxUnreadInputs: 32,
 };
 // #endregion config
 

@@ -17,7 +17,7 @@
  * first, then every connection says goodbye, then the rooms go.
  */
 
-import { ChatSupervisor } from '@otp-chat/chat';
+import { ChatSupervisor, USERS } from '@otp-chat/chat';
 import {
   DynamicSupervisor,
   type ExitReason,
@@ -29,7 +29,6 @@ import {
   type SupervisorInit,
 } from '@otp-chat/otp';
 import { type ChatConfig, defaultConfig } from './config.ts';
-import { USERS } from './connection.ts';
 import { CONNECTIONS, type Endpoint, LISTENER, Listener } from './listener.ts';
 import { WEB_LISTENER, WebListener, WS_PATH } from './web_listener.ts';
 

@@ -23,6 +23,12 @@ export interface ChatConfig {
   readonly lineBurst: number;
   /** How many bytes may wait to be sent to a client that does not read before it is dropped. */
   readonly maxOutboundBytes: number;
+  /**
+   * How many lines or frames a client has sent may wait unread in its connection's mailbox;
+   * past that, its socket is paused and TCP makes the client wait (flow control, as gen_tcp's
+   * active N).
+   */
+  readonly maxUnreadInputs: number;
   /** The largest WebSocket frame accepted, in bytes; a larger one closes the connection. */
   readonly maxFrameBytes: number;
   /** How often a WebSocket is pinged; one that has not answered by the next ping is dropped. */
@@ -39,6 +45,7 @@ export const defaultConfig: ChatConfig = {
   linesPerSecond: 20,
   lineBurst: 40,
   maxOutboundBytes: 256 * 1024,
+  maxUnreadInputs: 32,
   maxFrameBytes: 16 * 1024,
   heartbeatMs: 30_000,
 };

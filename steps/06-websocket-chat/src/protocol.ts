@@ -45,6 +45,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), roomId: RoomId, text: Text }),
   z.object({ type: z.literal('list_rooms') }),
   z.object({ type: z.literal('list_users'), roomId: RoomId }),
+  z.object({ type: z.literal('private'), to: Username, text: Text }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 // #endregion client
@@ -56,6 +57,7 @@ export const ERROR_CODES = [
   'INVALID_MESSAGE', // a text that is blank or too long
   'NOT_IN_ROOM', // leave, or say something in, a room you are not in
   'ALREADY_IN_ROOM', // join a room you are in
+  'UNKNOWN_USER', // a private message to a name nobody connected has
   'UNKNOWN_MESSAGE', // no `type`, or one this server does not know
   'INVALID_JSON', // a frame that is not JSON text (a binary frame is not either)
   'RATE_LIMITED', // too many frames a second
@@ -82,6 +84,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('user_left'), roomId: z.string(), username: z.string() }),
   z.object({ type: z.literal('room_list'), rooms: z.array(RoomInfo) }),
   z.object({ type: z.literal('user_list'), roomId: z.string(), users: z.array(z.string()) }),
+  z.object({ type: z.literal('private'), from: z.string(), text: z.string() }),
   z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
@@ -98,6 +101,7 @@ export type Decoded = readonly ['ok', ClientMessage] | readonly ['error', ErrorM
 /** Which error code a field that fails its schema gets. */
 const FIELD_CODES: Record<string, ErrorCode> = {
   username: 'INVALID_USERNAME',
+  to: 'INVALID_USERNAME',
   roomId: 'INVALID_ROOM',
   text: 'INVALID_MESSAGE',
 };

@@ -75,6 +75,7 @@ describe('the server messages', () => {
       'RATE_LIMITED',
       'SERVER_SHUTDOWN',
       'UNKNOWN_MESSAGE',
+      'UNKNOWN_USER',
     ]);
   });
 });

@@ -14,7 +14,7 @@ import {
   nameProblem,
   textProblem,
   withoutControls,
-} from '@otp-chat/chat';
+} from '@otp-chat/chat/rules';
 import * as z from 'zod';
 
 // #region fields

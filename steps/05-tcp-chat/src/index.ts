@@ -10,6 +10,7 @@ export {
   Message,
   type NameProblem,
   type NewMessageResult,
+  type NewsEncoder,
   nameKey,
   nameProblem,
   newMessage,

@@ -13,6 +13,7 @@ export {
   Message,
   type NameProblem,
   type NewMessageResult,
+  type NewsEncoder,
   nameKey,
   nameProblem,
   newMessage,

@@ -160,6 +160,9 @@ class WebConnection {
   private flooded(verdict: FloodNotice[1]): void {
     const rate = `at most ${this.config.linesPerSecond} messages a second`;
     if (verdict === 'disconnect') {
+      // Read nothing more from a flooder: ws would go on parsing what it sends while the
+      // closing handshake waits for its answer, which is then cut off after closeTimeout.
+      this.ws.pause();
       this.goodbye('RATE_LIMITED', `still too many messages (${rate}); disconnecting`);
     }
     this.error(

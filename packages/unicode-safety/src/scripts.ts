@@ -195,17 +195,19 @@ const ALLOWED_MIXES: readonly (readonly string[])[] = [
 
 const EVERY_SCRIPT = /[\p{scx=Common}\p{scx=Inherited}]/u;
 
-let scriptTests: readonly (readonly [string, RegExp])[] | undefined;
+let scriptTests: ReadonlyMap<string, RegExp> | undefined;
 
 /** One test per script this JavaScript engine knows (an older one may not know the newest). */
-function scripts(): readonly (readonly [string, RegExp])[] {
-  scriptTests ??= SCRIPT_NAMES.flatMap((name) => {
-    try {
-      return [[name, new RegExp(`\\p{scx=${name}}`, 'u')] as const];
-    } catch {
-      return [];
-    }
-  });
+function scripts(): ReadonlyMap<string, RegExp> {
+  scriptTests ??= new Map(
+    SCRIPT_NAMES.flatMap((name) => {
+      try {
+        return [[name, new RegExp(`\\p{scx=${name}}`, 'u')] as const];
+      } catch {
+        return [];
+      }
+    }),
+  );
   return scriptTests;
 }
 
@@ -216,26 +218,40 @@ function scripts(): readonly (readonly [string, RegExp])[] {
  */
 export function scriptsOf(char: string): ReadonlySet<string> | undefined {
   if (EVERY_SCRIPT.test(char)) return undefined;
-  const found = new Set<string>();
-  for (const [name, test] of scripts()) if (test.test(char)) found.add(name);
-  if (found.size === 0) found.add(`Unknown-${char.codePointAt(0)!.toString(16)}`);
+  let found = known.get(char);
+  if (found !== undefined) return found;
+  const names = new Set<string>();
+  for (const [name, test] of scripts()) if (test.test(char)) names.add(name);
+  if (names.size === 0) names.add(`Unknown-${char.codePointAt(0)!.toString(16)}`);
+  found = names;
+  // Testing every script is the slow part; the characters names use are few, so remember them,
+  // up to a bound (random input could otherwise fill memory).
+  if (known.size >= MAX_KNOWN) known.clear();
+  known.set(char, found);
   return found;
 }
 
+const MAX_KNOWN = 4096;
+const known = new Map<string, ReadonlySet<string>>();
+
+const ASCII = /^[\0-\x7f]*$/;
+
 /** Whether `text` is one script, or Latin mixed only as Chinese, Japanese or Korean text is. */
 export function isHighlyRestrictive(text: string): boolean {
-  const sets: ReadonlySet<string>[] = [];
-  const seen = new Set<string>();
-  for (const char of text) {
-    if (seen.has(char)) continue;
-    seen.add(char);
-    const set = scriptsOf(char);
-    if (set !== undefined) sets.push(set);
+  // ASCII letters are all Latin; ASCII digits and punctuation belong to every script.
+  if (ASCII.test(text)) return true;
+  const chars = [...new Set(text)].filter((char) => !EVERY_SCRIPT.test(char));
+  if (chars.length === 0) return true;
+  // One script: the first character's scripts, narrowed by each of the others. Only the first
+  // is tested against every script; the others only against the scripts still in the running.
+  let shared = [...scriptsOf(chars[0]!)!];
+  for (const char of chars.slice(1)) {
+    shared = shared.filter((script) => scripts().get(script)?.test(char) === true);
+    if (shared.length === 0) break;
   }
-  if (sets.length === 0) return true;
-  // One script: some script every character belongs to.
-  const [first, ...rest] = sets;
-  for (const script of first!) if (rest.every((set) => set.has(script))) return true;
+  if (shared.length > 0) return true;
   // An allowed mix: every character belongs to one of the mix's scripts.
-  return ALLOWED_MIXES.some((mix) => sets.every((set) => mix.some((script) => set.has(script))));
+  return ALLOWED_MIXES.some((mix) =>
+    chars.every((char) => mix.some((script) => scripts().get(script)?.test(char) === true)),
+  );
 }

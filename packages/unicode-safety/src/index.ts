@@ -12,8 +12,12 @@ export {
   MAX_MARKS_IN_A_ROW,
   MAX_NAME_LENGTH,
   type NameProblem,
+  type NameRules,
   nameKey,
   nameProblem,
+  type ReservedNames,
+  reserveNames,
+  SERVER_WORDS,
 } from './names.ts';
 export { isHighlyRestrictive, scriptsOf } from './scripts.ts';
 export {

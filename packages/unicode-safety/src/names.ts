@@ -37,7 +37,34 @@ export type NameProblem =
   | 'no_letter_or_digit'
   | 'bad_start'
   | 'too_many_marks'
-  | 'mixed_scripts';
+  | 'mixed_scripts'
+  | 'reserved';
+
+/** Options of nameProblem. */
+export interface NameRules {
+  /** Names nobody may take, as `reserveNames` gives them: a name whose key is among them is. */
+  readonly reserved?: ReservedNames;
+}
+
+/** The keys of reserved names (build it once with `reserveNames`). */
+export type ReservedNames = ReadonlySet<string> & { readonly __reserved: true };
+
+/**
+ * The words a telnet user sees at the start of the server's own lines (`error: ...`,
+ * `Rooms: ...`, `[private] bob: ...`): a user named `error` saying "you were kicked" shows as
+ * `error: you were kicked`. A suggestion for `reserveNames`; a server adds its own words.
+ */
+export const SERVER_WORDS: readonly string[] = ['error', 'usage', 'rooms', 'private', 'server'];
+
+/** The reserved-name set for nameProblem: each name under both of its keys. */
+export function reserveNames(names: Iterable<string>): ReservedNames {
+  const keys = new Set<string>();
+  for (const name of names) {
+    keys.add(nameKey(name));
+    keys.add(lookalikeKey(name));
+  }
+  return keys as Set<string> & ReservedNames;
+}
 
 const LONE_SURROGATE = /\p{Cs}/u;
 const SPACE = /[\s\p{Z}]/u;
@@ -56,7 +83,7 @@ const STARTS_WITH_LETTER_OR_DIGIT = /^[\p{L}\p{Nd}]/u;
 const MARK = /\p{Mn}/u;
 
 /** What is wrong with `name`, or undefined when it is a good name. */
-export function nameProblem(name: string): NameProblem | undefined {
+export function nameProblem(name: string, rules: NameRules = {}): NameProblem | undefined {
   if (name.length === 0) return 'empty';
   // Characters as people count them (code points), not UTF-16 units: an emoji counts once.
   // Cheap first: a name that is short in UTF-16 units is short in code points too.
@@ -77,7 +104,12 @@ export function nameProblem(name: string): NameProblem | undefined {
   if (!STARTS_WITH_LETTER_OR_DIGIT.test(name)) return 'bad_start';
   if (hasTooManyMarks(name)) return 'too_many_marks';
   if (!isHighlyRestrictive(name)) return 'mixed_scripts';
+  if (rules.reserved !== undefined && isReserved(name, rules.reserved)) return 'reserved';
   return undefined;
+}
+
+function isReserved(name: string, reserved: ReservedNames): boolean {
+  return reserved.has(nameKey(name)) || reserved.has(lookalikeKey(name));
 }
 
 /**
@@ -141,6 +173,8 @@ export function explainNameProblem(problem: NameProblem): string {
       return `a name has at most ${MAX_MARKS_IN_A_ROW} accents on one letter, each different`;
     case 'mixed_scripts':
       return 'a name is written in one script (Latin may mix with Chinese, Japanese or Korean)';
+    case 'reserved':
+      return 'a name cannot be, or look like, a word the server uses';
   }
 }
 

@@ -7,6 +7,8 @@ import {
   type NameProblem,
   nameKey,
   nameProblem,
+  reserveNames,
+  SERVER_WORDS,
   scriptsOf,
 } from '@otp-chat/unicode-safety';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +28,7 @@ const EVERY_PROBLEM: readonly NameProblem[] = [
   'bad_start',
   'too_many_marks',
   'mixed_scripts',
+  'reserved',
 ];
 
 describe('the names issue 12 found accepted', () => {
@@ -127,6 +130,26 @@ describe('nameProblem', () => {
     const sentences = EVERY_PROBLEM.map(explainNameProblem);
     for (const sentence of sentences) expect(sentence).toMatch(/^a name /);
     expect(new Set(sentences).size).toBe(EVERY_PROBLEM.length);
+  });
+});
+
+describe('reserved names', () => {
+  const reserved = reserveNames(SERVER_WORDS);
+
+  it('refuses the words of server lines, in any case or disguise, when asked to', () => {
+    for (const name of ['error', 'ERROR', 'Error', 'err0r', 'Rooms', 'server', 'SERVER']) {
+      expect(nameProblem(name, { reserved })).toBe('reserved');
+    }
+    expect(nameProblem('errors', { reserved })).toBeUndefined();
+    expect(nameProblem('error')).toBeUndefined(); // nothing is reserved unless asked
+  });
+
+  it('catches a capital I passing for an l in a reserved name', () => {
+    const admins = reserveNames(['admin', 'lobby']);
+    expect(nameProblem('LOBBY', { reserved: admins })).toBe('reserved');
+    expect(nameProblem('IobbY', { reserved: admins })).toBe('reserved'); // capital I for l
+    expect(nameProblem('adrnin', { reserved: admins })).toBe('reserved'); // rn for m
+    expect(nameProblem('adm1n', { reserved: admins })).toBeUndefined(); // 1 looks like l, not i
   });
 });
 

@@ -25,7 +25,13 @@ function main(argv: readonly string[]): number {
     console.error('usage: generate-confusables <path/to/confusables.txt> [--any-version]');
     return 2;
   }
-  const bytes = readFileSync(path);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    console.error(`cannot read ${path}: ${(error as Error).message}`);
+    return 1;
+  }
   let data: ConfusablesData;
   try {
     data = parseConfusables(bytes.toString('utf8'));

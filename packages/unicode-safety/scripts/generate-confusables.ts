@@ -2,6 +2,7 @@
  * Regenerates src/confusables_table.ts from Unicode's confusables.txt (UTS #39 data).
  *
  *   pnpm --filter @otp-chat/unicode-safety generate <path/to/confusables.txt>
+ *     [--any-version] [--out <file>]   (default: src/confusables_table.ts)
  *
  * The data file is not kept in the repository (745 KB); the table is. Get the file from
  * https://www.unicode.org/Public/security/<version>/confusables.txt for the Unicode version of
@@ -13,18 +14,27 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { type ConfusablesData, parseConfusables, renderTable } from './confusables_format.ts';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const output = join(packageDir, 'src', 'confusables_table.ts');
+const USAGE = 'usage: generate-confusables <confusables.txt> [--any-version] [--out <file>]';
 
-function main(argv: readonly string[]): number {
-  const anyVersion = argv.includes('--any-version');
-  const path = argv.find((arg) => !arg.startsWith('--'));
-  if (path === undefined) {
-    console.error('usage: generate-confusables <path/to/confusables.txt> [--any-version]');
+function main(argv: string[]): number {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse(argv);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
+  const path = args.positionals[0];
+  if (path === undefined || args.positionals.length > 1) {
+    console.error(USAGE);
+    return 2;
+  }
+  const anyVersion = args.values['any-version'];
+  const output = args.values.out ?? join(packageDir, 'src', 'confusables_table.ts');
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -54,6 +64,14 @@ function main(argv: readonly string[]): number {
       `(${data.date}), sha256 ${sha256}`,
   );
   return 0;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'any-version': { type: 'boolean', default: false }, out: { type: 'string' } },
+  });
 }
 
 function majorMinor(version: string): string {

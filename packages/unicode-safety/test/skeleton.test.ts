@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   CONFUSABLES_COUNT,
   CONFUSABLES_VERSION,
@@ -14,20 +15,8 @@ import {
   parseConfusables,
 } from '../scripts/confusables_format.ts';
 
-/** A few lines in the format of confusables.txt, including a two-step chain and a TAB. */
-const SAMPLE = `# confusables.txt
-# Date: 2025-07-22, 05:49:37 GMT
-# Version: 17.0.0
-#
-0430 ;\t0061 ;\tMA\t# ( а → a ) CYRILLIC SMALL LETTER A → LATIN SMALL LETTER A\t#
-
-006D ;\t0072 006E ;\tMA\t# ( m → rn ) LATIN SMALL LETTER M → LATIN SMALL LETTER R, LATIN SMALL LETTER N\t#
-01C4 ;\t0044 017D ;\tMA\t# ( Ǆ → DŽ ) LATIN CAPITAL LETTER DZ WITH CARON → LATIN CAPITAL LETTER D, LATIN CAPITAL LETTER Z WITH CARON\t#
-030C ;\t0306 ;\tMA\t# ( ̌ → ̆ ) COMBINING CARON → COMBINING BREVE\t#
-1F16D ;\t1F16E 0009 20DD ;\tMA\t#* ( 🅭 → ... ) CIRCLED CC\t#
-D000 ;\t0027 005C ;\tMA\t# a made-up line with a quote and a backslash\t#
-19000 ;\t1D41A ;\tMA\t# a made-up line, astral to astral\t#
-`;
+/** A few lines in the format of confusables.txt: a two-step chain, a TAB, a quote, astral code points. */
+const SAMPLE = readFileSync(new URL('./fixtures/confusables-sample.txt', import.meta.url), 'utf8');
 
 describe('the generated table', () => {
   it('is made from the confusables.txt of the Unicode version Node uses', () => {

@@ -46,7 +46,10 @@ export interface NameRules {
   readonly reserved?: ReservedNames;
 }
 
-/** The keys of reserved names (build it once with `reserveNames`). */
+/**
+ * The keys of reserved names, built once with `reserveNames`. A distinct type, so that a set of
+ * the names themselves (which would let `ERROR` through) cannot be passed by mistake.
+ */
 export type ReservedNames = ReadonlySet<string> & { readonly __reserved: true };
 
 /**
@@ -89,10 +92,11 @@ export function nameProblem(name: string, rules: NameRules = {}): NameProblem | 
   // Cheap first: a name that is short in UTF-16 units is short in code points too.
   if (name.length > MAX_NAME_LENGTH && codePointCount(name) > MAX_NAME_LENGTH) return 'too_long';
   if (LONE_SURROGATE.test(name)) return 'lone_surrogate';
+  // Before spaces: JavaScript's \s counts U+FEFF, an invisible byte-order mark, as a space.
+  if (INVISIBLE.test(name)) return 'has_invisible';
   if (SPACE.test(name)) return 'has_space';
   if (CONTROL.test(name)) return 'has_control';
   if (name.startsWith('/')) return 'starts_with_slash';
-  if (INVISIBLE.test(name)) return 'has_invisible';
   if (UNASSIGNED.test(name)) return 'unassigned';
   // 𝐚 (mathematical bold), ａ (fullwidth), ﬁ (ligature), ² (superscript): the plain letter
   // exists and the key folds them to it anyway, so a name cannot pass for its plain twin.

@@ -93,6 +93,7 @@ describe('nameProblem', () => {
     ['ali\ud800ce', 'lone_surrogate'],
     ['alice\udc00', 'lone_surrogate'],
     ['al\u00adice', 'has_invisible'], // soft hyphen
+    ['\ufeffalice', 'has_invisible'], // byte-order mark, which \s counts as a space
     ['al\u2066ice', 'has_invisible'], // left-to-right isolate
     ['alice\ufe0f', 'has_invisible'], // variation selector
     ['alice\u{e0041}', 'has_invisible'], // tag character

@@ -16,8 +16,8 @@ export interface ConfusableTable {
 }
 
 /**
- * Decodes the compact table (format: scripts/confusables_format.ts). It runs at start-up, so it
- * is two loops over short strings; the prototypes' text is used as it is.
+ * Decodes the compact table (format: scripts/confusables_format.ts). It runs on the first name
+ * checked, so it is one loop over two short strings; the prototypes' text is used as it is.
  */
 export function decodeTable(sources: string, lengths: string, prototypes: string): ConfusableTable {
   if (sources.length !== lengths.length) {
@@ -42,7 +42,7 @@ export function decodeTable(sources: string, lengths: string, prototypes: string
 
 let table: ConfusableTable | undefined;
 
-/** The table, decoded on first use (well under a millisecond: `pnpm bench unicode-safety`). */
+/** The table, decoded on first use (about a millisecond: `pnpm bench unicode-safety`). */
 export function confusableTable(): ConfusableTable {
   table ??= decodeTable(SOURCES, LENGTHS, PROTOTYPES);
   return table;

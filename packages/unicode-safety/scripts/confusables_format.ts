@@ -12,6 +12,8 @@
  * raw in source code.
  */
 
+import { LENGTH_OFFSET, SOURCE_OFFSET } from '../src/table_encoding.ts';
+
 export interface ConfusablesData {
   readonly version: string;
   readonly date: string;
@@ -77,9 +79,7 @@ export function closeMappings(entries: ConfusablesData['entries']): {
   return { entries: closed, changed };
 }
 
-/** The largest distance between sources, and the longest prototype, one UTF-16 unit holds. */
-const SOURCE_OFFSET = 0x20;
-const LENGTH_OFFSET = 0x30;
+/** Distances and lengths (offsets added) must be below the surrogates, in one UTF-16 unit. */
 const UNIT_LIMIT = 0xd800;
 
 /** The three strings of the compact table (see the top of this file). */

@@ -6,6 +6,7 @@
  * `0` becomes `O`, `1` becomes `l`.
  */
 import { LENGTHS, PROTOTYPES, SOURCES } from './confusables_table.ts';
+import { LENGTH_OFFSET, SOURCE_OFFSET } from './table_encoding.ts';
 
 /** The table, decoded: sorted source code points and each one's prototype as a string. */
 export interface ConfusableTable {
@@ -28,10 +29,10 @@ export function decodeTable(sources: string, lengths: string, prototypes: string
   let codePoint = 0;
   let offset = 0;
   for (let i = 0; i < sources.length; i++) {
-    codePoint += sources.charCodeAt(i) - 0x20;
+    codePoint += sources.charCodeAt(i) - SOURCE_OFFSET;
     codePoints[i] = codePoint;
     starts[i] = offset;
-    offset += lengths.charCodeAt(i) - 0x30;
+    offset += lengths.charCodeAt(i) - LENGTH_OFFSET;
   }
   starts[sources.length] = offset;
   if (offset !== prototypes.length) {

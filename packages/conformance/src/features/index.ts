@@ -1,0 +1,12 @@
+import type { StepUnderTest } from '../step.ts';
+import { telnetChat } from './telnet_chat.ts';
+import { telnetCommands } from './telnet_commands.ts';
+
+// Every feature the suite knows, by the name a step's package.json uses for it. A feature is a
+// function that registers its describe blocks against the step it is given.
+export const FEATURES = {
+  'telnet-chat': telnetChat,
+  commands: telnetCommands,
+} satisfies Record<string, (step: StepUnderTest) => void>;
+
+export type FeatureName = keyof typeof FEATURES;

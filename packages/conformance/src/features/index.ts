@@ -1,12 +1,16 @@
 import type { StepUnderTest } from '../step.ts';
+import { messageLength } from './message_length.ts';
 import { telnetChat } from './telnet_chat.ts';
 import { telnetCommands } from './telnet_commands.ts';
+import { telnetLimits } from './telnet_limits.ts';
 
 // Every feature the suite knows, by the name a step's package.json uses for it. A feature is a
 // function that registers its describe blocks against the step it is given.
 export const FEATURES = {
   'telnet-chat': telnetChat,
   commands: telnetCommands,
+  'telnet-limits': telnetLimits,
+  'message-length': messageLength,
 } satisfies Record<string, (step: StepUnderTest) => void>;
 
 export type FeatureName = keyof typeof FEATURES;

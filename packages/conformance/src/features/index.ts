@@ -1,8 +1,10 @@
 import type { StepUnderTest } from '../step.ts';
+import { availability } from './availability.ts';
 import { messageLength } from './message_length.ts';
 import { telnetChat } from './telnet_chat.ts';
 import { telnetCommands } from './telnet_commands.ts';
 import { telnetLimits } from './telnet_limits.ts';
+import { webAvailability } from './web_availability.ts';
 
 // Every feature the suite knows, by the name a step's package.json uses for it. A feature is a
 // function that registers its describe blocks against the step it is given.
@@ -11,6 +13,8 @@ export const FEATURES = {
   commands: telnetCommands,
   'telnet-limits': telnetLimits,
   'message-length': messageLength,
+  availability,
+  'web-availability': webAvailability,
 } satisfies Record<string, (step: StepUnderTest) => void>;
 
 export type FeatureName = keyof typeof FEATURES;

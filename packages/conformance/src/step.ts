@@ -43,7 +43,7 @@ export interface StepUnderTest {
 
   // Feature `rules`: the name and command rules, as pure functions.
   nameProblem(name: string): string | undefined;
-  explainNameProblem(problem: never): string;
+  explainNameProblem(problem: string): string;
   nameKey(name: string): string;
   parseCommand(line: string): ParsedCommand;
 

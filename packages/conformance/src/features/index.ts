@@ -1,6 +1,8 @@
 import type { StepUnderTest } from '../step.ts';
 import { availability } from './availability.ts';
+import { load } from './load.ts';
 import { messageLength } from './message_length.ts';
+import { rules } from './rules.ts';
 import { telnetChat } from './telnet_chat.ts';
 import { telnetCommands } from './telnet_commands.ts';
 import { telnetLimits } from './telnet_limits.ts';
@@ -15,6 +17,8 @@ export const FEATURES = {
   'message-length': messageLength,
   availability,
   'web-availability': webAvailability,
+  load,
+  rules,
 } satisfies Record<string, (step: StepUnderTest) => void>;
 
 export type FeatureName = keyof typeof FEATURES;

@@ -1,7 +1,7 @@
 import { LineClient } from '@otp-chat/net';
 import { afterEach, expect } from 'vitest';
 import WebSocket from 'ws';
-import type { ChatUnderTest, ConformanceConfig, StepUnderTest } from './step.ts';
+import type { ConformanceConfig, StepUnderTest } from './step.ts';
 import type { WebClient, WebSocketClass } from './web_client.ts';
 
 /**
@@ -9,8 +9,9 @@ import type { WebClient, WebSocketClass } from './web_client.ts';
  * closed after it. The server's processes have fixed names, so one test's server is stopped
  * before the next one starts (vitest runs the tests of a file one after the other).
  */
-export function chatFixture(step: StepUnderTest) {
-  let server: ChatUnderTest | undefined;
+export function chatFixture<Step extends StepUnderTest>(step: Step) {
+  type Chat = Awaited<ReturnType<Step['startChat']>>;
+  let server: Chat | undefined;
   const clients: LineClient[] = [];
   const webClients: WebClient[] = [];
   /** Every frame a server sent that does not match the protocol's schema, in this test. */
@@ -24,14 +25,14 @@ export function chatFixture(step: StepUnderTest) {
     expect(offProtocol.splice(0), 'frames off the protocol').toEqual([]);
   });
 
-  function running(): ChatUnderTest {
+  function running(): Chat {
     if (server === undefined) throw new Error('start the server first');
     return server;
   }
 
   // A step without a web transport ignores `webPort`.
-  async function start(options: Partial<ConformanceConfig> = {}): Promise<ChatUnderTest> {
-    server = await step.startChat({ port: 0, webPort: 0, ...options });
+  async function start(options: Partial<ConformanceConfig> = {}): Promise<Chat> {
+    server = (await step.startChat({ port: 0, webPort: 0, ...options })) as Chat;
     return server;
   }
 
@@ -99,13 +100,13 @@ export function chatFixture(step: StepUnderTest) {
     web,
     webLogin,
     checkedWebSocket,
-    get server(): ChatUnderTest {
+    get server(): Chat {
       return running();
     },
   };
 }
 
-export type ChatFixture = ReturnType<typeof chatFixture>;
+export type ChatFixture = ReturnType<typeof chatFixture<StepUnderTest>>;
 
 function safeJson(text: string): unknown {
   try {

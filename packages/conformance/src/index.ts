@@ -11,6 +11,7 @@ export {
   tick,
   until,
 } from './fixture.ts';
+export { mainRunner } from './main_process.ts';
 export { declaredFeatures, FEATURES_ENV, isFeature, runConformance, selected } from './run.ts';
 export {
   type ChatUnderTest,

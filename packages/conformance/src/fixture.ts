@@ -1,5 +1,6 @@
 import { LineClient } from '@otp-chat/net';
-import { afterEach, expect } from 'vitest';
+import { captureCrashReports } from '@otp-chat/otp';
+import { afterEach, beforeEach, expect } from 'vitest';
 import WebSocket from 'ws';
 import type { ConformanceConfig, StepUnderTest } from './step.ts';
 import type { WebClient, WebSocketClass } from './web_client.ts';
@@ -141,4 +142,24 @@ export async function aliceAndBob(chat: ChatFixture, options: Partial<Conformanc
   const bob = await chat.login('bob');
   await alice.expect('* bob joined lobby');
   return { alice, bob };
+}
+
+/**
+ * The supervisor reports of each test, captured instead of printed: killing processes on purpose
+ * makes supervisors report, and the reports are not the point (a test may still read them).
+ */
+export function crashReportsPerTest(): {
+  readonly reports: ReturnType<typeof captureCrashReports>['reports'];
+} {
+  let crashes: ReturnType<typeof captureCrashReports> | undefined;
+  beforeEach(() => {
+    crashes = captureCrashReports();
+  });
+  afterEach(() => crashes?.restore());
+  return {
+    get reports() {
+      if (crashes === undefined) throw new Error('crash reports are captured inside a test only');
+      return crashes.reports;
+    },
+  };
 }

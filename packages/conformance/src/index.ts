@@ -7,6 +7,7 @@ export {
   aliceAndBob,
   type ChatFixture,
   chatFixture,
+  crashReportsPerTest,
   sleep,
   tick,
   until,

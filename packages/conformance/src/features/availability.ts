@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 import type { LineClient } from '@otp-chat/net';
-import { captureCrashReports, DynamicSupervisor, exit, isAlive, whereis } from '@otp-chat/otp';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aliceAndBob, chatFixture, tick, until } from '../fixture.ts';
+import { DynamicSupervisor, exit, isAlive, whereis } from '@otp-chat/otp';
+import { describe, expect, it } from 'vitest';
+import { aliceAndBob, chatFixture, crashReportsPerTest, tick, until } from '../fixture.ts';
 import type { StepUnderTest } from '../step.ts';
 
 // What a crash takes down, and what it does not: the listener, a connection, a room, each
@@ -11,12 +11,7 @@ export function availability(step: StepUnderTest): void {
   const { ChatServer, CONNECTIONS, LISTENER, ROOM_SUPERVISOR, userPid } = step;
   const chat = chatFixture(step);
 
-  // Killing processes on purpose makes supervisors report; the reports are not the point here.
-  let crashes: ReturnType<typeof captureCrashReports>;
-  beforeEach(() => {
-    crashes = captureCrashReports();
-  });
-  afterEach(() => crashes.restore());
+  const crashes = crashReportsPerTest();
 
   describe('the listener', () => {
     it('can be killed without dropping a session, and is listening again on the same port', async () => {

@@ -1,6 +1,6 @@
-import { captureCrashReports, exit, whereis } from '@otp-chat/otp';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aliceAndBob, chatFixture, until } from '../fixture.ts';
+import { exit, whereis } from '@otp-chat/otp';
+import { describe, expect, it } from 'vitest';
+import { aliceAndBob, chatFixture, crashReportsPerTest, until } from '../fixture.ts';
 import { type StepUnderTest, webStep } from '../step.ts';
 
 // The web listener beside the telnet one: killed, it comes back alone, and no session notices.
@@ -9,12 +9,7 @@ export function webAvailability(stepUnderTest: StepUnderTest): void {
   const { LISTENER, WEB_LISTENER } = step;
   const chat = chatFixture(step);
 
-  // Killing processes on purpose makes supervisors report; the reports are not the point here.
-  let crashes: ReturnType<typeof captureCrashReports>;
-  beforeEach(() => {
-    crashes = captureCrashReports();
-  });
-  afterEach(() => crashes.restore());
+  const crashes = crashReportsPerTest();
 
   describe('the web listener', () => {
     it('can be killed without dropping a session or the telnet port, and comes back on its port', async () => {

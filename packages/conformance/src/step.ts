@@ -41,7 +41,7 @@ export interface StepUnderTest {
   readonly MAX_NAME_LENGTH: number;
   readonly COMMANDS: readonly CommandHelp[];
 
-  // Feature `rules`: the name and command rules, as pure functions.
+  // Features `name-rules` and `command-parsing`: pure functions.
   nameProblem(name: string): string | undefined;
   explainNameProblem(problem: string): string;
   nameKey(name: string): string;

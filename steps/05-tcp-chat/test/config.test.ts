@@ -1,8 +1,8 @@
 import { listenAddress } from '@otp-chat/05-tcp-chat';
 import { describe, expect, it } from 'vitest';
 
-// The name and command rules are the conformance suite's `rules` feature; the listen address is
-// this step's own.
+// The name rules and the command parser are the conformance suite's `name-rules` and
+// `command-parsing` features; the listen address is this step's own.
 describe('listen address', () => {
   it('is 127.0.0.1:8080 by default', () => {
     expect(listenAddress({}, {})).toEqual({ host: '127.0.0.1', port: 8080 });

@@ -1,8 +1,8 @@
 import { listenAddress } from '@otp-chat/06-websocket-chat';
 import { describe, expect, it } from 'vitest';
 
-// The name and command rules are the conformance suite's `rules` feature; the listen address is
-// this step's own.
+// The name rules and the command parser are the conformance suite's `name-rules` and
+// `command-parsing` features; the listen address is this step's own.
 describe('listen address', () => {
   it('is 127.0.0.1, telnet on 8080 and the web on 4000, by default', () => {
     expect(listenAddress({}, {})).toEqual({ host: '127.0.0.1', port: 8080, webPort: 4000 });

@@ -1,9 +1,10 @@
 import type { StepUnderTest } from '../step.ts';
 import { availability } from './availability.ts';
+import { commandParsing } from './command_parsing.ts';
 import { load } from './load.ts';
 import { messageLength } from './message_length.ts';
 import { mixedTransports } from './mixed_transports.ts';
-import { rules } from './rules.ts';
+import { nameRules } from './name_rules.ts';
 import { telnetChat } from './telnet_chat.ts';
 import { telnetCommands } from './telnet_commands.ts';
 import { telnetLimits } from './telnet_limits.ts';
@@ -22,7 +23,8 @@ export const FEATURES = {
   availability,
   'web-availability': webAvailability,
   load,
-  rules,
+  'name-rules': nameRules,
+  'command-parsing': commandParsing,
   'websocket-protocol': websocketProtocol,
   'websocket-limits': websocketLimits,
   'mixed-transports': mixedTransports,

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { StepUnderTest } from '../step.ts';
 
-// The rules for names and the reading of commands, as the pure functions a step exports.
-export function rules(step: StepUnderTest): void {
-  const { explainNameProblem, MAX_NAME_LENGTH, nameKey, nameProblem, parseCommand } = step;
+// The rules for names, as the pure functions a step exports: what is refused, why, and which
+// names count as the same.
+export function nameRules(step: StepUnderTest): void {
+  const { explainNameProblem, MAX_NAME_LENGTH, nameKey, nameProblem } = step;
 
   describe('name rules', () => {
     it.each([
@@ -41,28 +42,6 @@ export function rules(step: StepUnderTest): void {
       expect(nameKey('Alice')).toBe(nameKey('aLICE'));
       expect(nameKey('Zo\u00eb')).toBe(nameKey('Zoe\u0308'));
       expect(nameKey('alice')).not.toBe(nameKey('alicia'));
-    });
-  });
-
-  describe('commands', () => {
-    it.each([
-      ['/help', ['help']],
-      ['/HELP', ['help']],
-      ['/join games', ['join', 'games']],
-      ['  /join   games  ', ['join', 'games']],
-      ['/leave', ['leave']],
-      ['/rooms', ['rooms']],
-      ['/users', ['users']],
-      ['/quit', ['quit']],
-      ['/msg bob  hello   there ', ['msg', 'bob', 'hello   there']],
-      ['/join', ['error', 'usage: /join <room>']],
-      ['/join a b', ['error', 'usage: /join <room>']],
-      ['/leave now', ['error', 'usage: /leave']],
-      ['/msg bob', ['error', 'usage: /msg <user> <text>']],
-      ['/shrug', ['error', 'unknown command /shrug; /help lists the commands']],
-      ['/', ['error', 'unknown command /; /help lists the commands']],
-    ])('%j', (line, command) => {
-      expect(parseCommand(line)).toEqual(command);
     });
   });
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { declaredFeatures, FEATURES, selected } from '../src/index.ts';
+import { declaredFeatures, FEATURES, type StepUnderTest, selected, webStep } from '../src/index.ts';
 
 // The runner's reading of a step's package.json; the features themselves run in the steps.
 
@@ -53,5 +53,15 @@ describe('selected', () => {
 
   it('refuses a filter naming a feature the step does not declare', () => {
     expect(() => selected(['telnet-chat'], 'commands')).toThrow(/does not declare: commands/);
+  });
+});
+
+describe('webStep', () => {
+  it('names every web export a step lacks, for the one failing test a web feature registers', () => {
+    const telnetOnly = { startChat: async () => ({ port: 1, stop: async () => {} }) };
+    expect(() => webStep(telnetOnly as unknown as StepUnderTest)).toThrow(
+      'a web feature needs the step to export ChatClient, ServerMessage, MAX_TEXT_LENGTH, ' +
+        'WEB_LISTENER, ERROR_CODES, decodeClientFrame',
+    );
   });
 });

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import * as step from '@otp-chat/06-websocket-chat';
+import { chatFixture } from '@otp-chat/conformance';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { chatFixture } from './helpers.ts';
 
 // The page in a real browser: headless Chromium, driven by playwright-core, against a server
 // started by the test. Debian's chromium package is used (CHROMIUM_PATH names another); where
@@ -21,7 +22,7 @@ const ARGS = [
 /** The picture of the page that docs/06-websocket-chat.md shows. */
 const SCREENSHOT = fileURLToPath(new URL('../../../docs/images/06-chat.png', import.meta.url));
 
-const chat = chatFixture();
+const chat = chatFixture(step);
 
 if (!existsSync(CHROMIUM)) {
   const reason = `browser tests NOT RUN: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;

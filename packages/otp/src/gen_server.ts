@@ -30,6 +30,7 @@ import {
   deliver,
   demonitorIn,
   type ExitMessage,
+  HOLE,
   isDown,
   isExit,
   monitorProc,
@@ -40,6 +41,7 @@ import {
   receiveThen,
   spawnProc,
   TIMEOUT,
+  takeNow,
   terminate,
 } from './process.js';
 
@@ -285,7 +287,9 @@ async function loop<S>(
         message = action;
         outcome = runContinue(module, action.continue, state);
       } else {
-        message = await receiveIn(proc, null, action, 0);
+        // A message already queued is taken without an await while the time slice lasts.
+        message = takeNow(proc);
+        if (message === HOLE) message = await receiveIn(proc, null, action, 0);
         if (message === TIMEOUT && action !== Number.POSITIVE_INFINITY) message = 'timeout';
         outcome = handle(module, message, state, parent);
       }

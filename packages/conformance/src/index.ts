@@ -12,6 +12,7 @@ export {
   tick,
   until,
 } from './fixture.ts';
+export { floodSampler, SlowRoom } from './flow_control.ts';
 export { mainRunner } from './main_process.ts';
 export { declaredFeatures, FEATURES_ENV, isFeature, runConformance, selected } from './run.ts';
 export {

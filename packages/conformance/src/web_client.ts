@@ -17,6 +17,7 @@ export type ServerMessage =
   | { type: 'user_left'; roomId: string; username: string }
   | { type: 'room_list'; rooms: RoomInfo[] }
   | { type: 'user_list'; roomId: string; users: string[] }
+  | { type: 'private'; from: string; text: string }
   | { type: 'error'; code: string; message: string };
 
 export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
@@ -35,6 +36,7 @@ export interface WebClient {
   say(roomId: string, text: string): void;
   listRooms(): void;
   listUsers(roomId: string): void;
+  privateMessage(to: string, text: string): void;
   /** The next message of type `type` (that `match` accepts), skipping those before it. */
   expect<T extends ServerMessage['type']>(
     type: T,

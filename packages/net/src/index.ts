@@ -3,6 +3,7 @@
  * or a WebSocket (on @otp-chat/otp's Port); the rest knows nothing of processes. None of it
  * knows about chat: the steps build their listener, connections and rooms on top of it.
  */
+export { asProcess } from './as_process.js';
 export { type BufferedSocket, sendBounded } from './bounded_send.js';
 export { writeBounded } from './bounded_write.js';
 export { FloodGate, type FloodVerdict } from './flood_gate.js';

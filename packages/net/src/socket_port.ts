@@ -18,6 +18,7 @@ import { type TelnetLine, telnetLines } from './telnet_lines.js';
 /** How long a goodbye may take to reach a client once its owner has ended the socket. */
 const LINGER_MS = 2000;
 
+// #region close
 /**
  * A socket as a port source. Closing it (its owner exited) destroys the socket at once, unless
  * the owner ended it itself (a goodbye, then `socket.end()`): what it wrote is then given
@@ -32,6 +33,8 @@ export function socketSource(socket: Socket, lingerMs = LINGER_MS): PortSource<B
     },
   };
 }
+
+// #endregion close
 
 export interface SocketPortOptions<Out> {
   /** The process that owns the socket: the caller by default. */

@@ -9,11 +9,14 @@ import { type Pid, Port, type PortActive, type PortCodec, type PortSource } from
 /** A message's payload as ws gives it. */
 export type RawData = Buffer | ArrayBuffer | Buffer[];
 
+// #region events
 /** What a WebSocket port delivers: a text message, a binary one, or the answer to a ping. */
 export type WebSocketEvent =
   | readonly ['text', text: string]
   | readonly ['binary', data: RawData]
   | readonly ['pong'];
+
+// #endregion events
 
 /** The parts of a ws WebSocket (version 8 or later) a port uses. */
 export interface PortableWebSocket {
@@ -28,6 +31,7 @@ export interface PortableWebSocket {
   readonly CLOSING: number;
 }
 
+// #region source
 /**
  * A WebSocket as a port source; the port's `closed` notice carries the close code. Closing it
  * (its owner exited) cuts the connection at once, unless the owner started the closing
@@ -52,6 +56,8 @@ export function webSocketSource(ws: PortableWebSocket): PortSource<WebSocketEven
     },
   };
 }
+
+// #endregion source
 
 export interface WebSocketPortOptions<Out> {
   /** The process that owns the WebSocket: the caller by default. */

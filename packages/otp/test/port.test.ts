@@ -13,6 +13,7 @@ import {
   type PortMessage,
   type PortSource,
   Process,
+  Registry,
   receive,
   type SourceEvents,
   self,
@@ -152,6 +153,24 @@ describe('Port: closed with its owner', () => {
       source.emit('after death'); // ignored: nobody to deliver to, nothing thrown
     });
   }
+
+  it("the exit hooks after a port's still run: a registered owner leaves its registry", async () => {
+    const started = await Registry.start({ keys: 'unique' });
+    const registry = (started as readonly ['ok', Pid])[1];
+    const source = new ScriptedSource();
+    const ready = deferred();
+    const owner = spawn(async () => {
+      Port.open(source, { active: true }); // its exit hook removes itself as it runs
+      Registry.register(registry, 'alice', undefined); // the hook after it
+      ready.resolve();
+      await receive('never');
+    });
+    await ready.promise;
+    exit(owner, 'kill');
+    expect(source.calls).toContain('close');
+    expect(Registry.lookup(registry, 'alice')).toEqual([]);
+    exit(registry, 'kill');
+  });
 
   it('a port opened for a process that has exited is closed at once', async () => {
     const source = new ScriptedSource();

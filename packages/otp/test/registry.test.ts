@@ -138,6 +138,19 @@ describe('Registry with unique keys', () => {
     expect(got).toEqual({ updated: [2, 1], notMine: 'error', missing: 'error', values: [2] });
     expect(Registry.lookup(registry, 'bob')).toEqual([[other.pid, 1]]);
   });
+
+  it('lists every live entry as [key, pid, value] in one read, and forgets the dead', async () => {
+    const registry = await startRegistry('unique');
+    const a = await member(registry, 'lobby', 3);
+    const b = await member(registry, 'games', 1);
+    expect(Registry.entries(registry)).toEqual([
+      ['lobby', a.pid, 3],
+      ['games', b.pid, 1],
+    ]);
+    exit(a.pid, 'kill');
+    await whenIdle();
+    expect(Registry.entries(registry)).toEqual([['games', b.pid, 1]]);
+  });
 });
 
 describe('Registry with duplicate keys', () => {

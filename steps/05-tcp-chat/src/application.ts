@@ -14,6 +14,8 @@
  * Children start in this order and stop in the reverse one: the listener stops accepting
  * first, then every connection says goodbye, then the rooms go.
  */
+
+import { ChatSupervisor, USERS } from '@otp-chat/chat';
 import {
   DynamicSupervisor,
   type ExitReason,
@@ -25,9 +27,7 @@ import {
   type SupervisorInit,
 } from '@otp-chat/otp';
 import { type ChatConfig, defaultConfig } from './config.ts';
-import { USERS } from './connection.ts';
 import { CONNECTIONS, type Endpoint, LISTENER, Listener } from './listener.ts';
-import { ChatSupervisor } from './supervisor.ts';
 
 export const APPLICATION = 'Chat.Application';
 export const TCP_SUPERVISOR = 'Chat.Tcp';

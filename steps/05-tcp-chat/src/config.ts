@@ -21,6 +21,11 @@ export interface ChatConfig {
   readonly lineBurst: number;
   /** How many bytes may wait to be sent to a client that does not read before it is dropped. */
   readonly maxOutboundBytes: number;
+  /**
+   * How many lines a client has sent may wait unread in its connection's mailbox; past that,
+   * its socket is paused and TCP makes the client wait (flow control, as gen_tcp's active N).
+   */
+  readonly maxUnreadInputs: number;
 }
 
 export const defaultConfig: ChatConfig = {
@@ -32,6 +37,7 @@ export const defaultConfig: ChatConfig = {
   linesPerSecond: 20,
   lineBurst: 40,
   maxOutboundBytes: 256 * 1024,
+  maxUnreadInputs: 32,
 };
 // #endregion config
 
@@ -55,3 +61,31 @@ function parsePort(text: string): number {
   }
   return port;
 }
+
+// #region timings
+/**
+ * The timings and the inbound limit an operator (or a test) may change, from the command line
+ * (`--name-timeout-ms`, `--max-unread`) or else the environment
+ * (`CHAT_NAME_TIMEOUT_MS`, `CHAT_MAX_UNREAD`). Only those given are set.
+ * Throws a RangeError with a message for the user on a value that is not a positive integer.
+ */
+export function tunedSettings(
+  flags: Record<string, string | boolean | undefined>,
+  env: Record<string, string | undefined>,
+): Partial<ChatConfig> {
+  const settings: { -readonly [K in keyof ChatConfig]?: ChatConfig[K] } = {};
+  const nameTimeout = flags['name-timeout-ms'] ?? env.CHAT_NAME_TIMEOUT_MS;
+  if (nameTimeout !== undefined) settings.nameTimeoutMs = positive('name timeout', nameTimeout);
+  const maxUnread = flags['max-unread'] ?? env.CHAT_MAX_UNREAD;
+  if (maxUnread !== undefined) settings.maxUnreadInputs = positive('max unread', maxUnread);
+  return settings;
+}
+
+function positive(what: string, value: string | boolean): number {
+  const number = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value.trim()) || number === 0) {
+    throw new RangeError(`not a ${what}: '${value}' (use a whole number above 0)`);
+  }
+  return number;
+}
+// #endregion timings

@@ -8,10 +8,10 @@
  * on untouched.
  */
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { asProcess } from '@otp-chat/net';
 import { DynamicSupervisor, type GenServerModule, Process, self, send } from '@otp-chat/otp';
 import type { ChatConfig } from './config.ts';
 import { connectionSpec } from './connection.ts';
-import { asProcess } from './socket_owner.ts';
 
 export const LISTENER = 'Chat.Listener';
 export const CONNECTIONS = 'Chat.Connections';
@@ -41,7 +41,7 @@ export const Listener = {
 
   async init({ endpoint, config }: { endpoint: Endpoint; config: ChatConfig }) {
     const me = self();
-    // Paused: nothing is read from a socket before its connection process is listening.
+    // Paused: nothing is read from a socket before its connection process asks for lines.
     // Half-open: a client that closes its side still gets the answers to what it sent.
     const server = createServer({ pauseOnConnect: true, noDelay: true, allowHalfOpen: true });
     const pending = new Set<Socket>();

@@ -6,20 +6,26 @@
 import { parseArgs } from 'node:util';
 import { captureCrashReports, printCrashReport } from '@otp-chat/otp';
 import { type Chat, startChat } from './application.ts';
-import { listenAddress } from './config.ts';
+import { type ChatConfig, listenAddress, tunedSettings } from './config.ts';
 
 const USAGE = `usage: pnpm start [--host <address>] [--port <port>]
   --host   the address to listen on (default 127.0.0.1; env CHAT_HOST)
-  --port   the port to listen on, 0 for any free one (default 8080; env CHAT_PORT)`;
+  --port   the port to listen on, 0 for any free one (default 8080; env CHAT_PORT)
+  --name-timeout-ms  how long a client has to give a name (default 60000; env CHAT_NAME_TIMEOUT_MS)
+  --max-unread       how many lines of a client may wait unread before its socket is paused
+                     (default 32; env CHAT_MAX_UNREAD)`;
 
 async function main(): Promise<void> {
   let address: { host: string; port: number };
+  let tuned: Partial<ChatConfig>;
   try {
     const { values } = parseArgs({
       args: flags(process.argv.slice(2)),
       options: {
         host: { type: 'string' },
         port: { type: 'string' },
+        'name-timeout-ms': { type: 'string' },
+        'max-unread': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -27,6 +33,7 @@ async function main(): Promise<void> {
       console.log(USAGE);
       return;
     }
+    tuned = tunedSettings(values, process.env);
     address = listenAddress(values, process.env);
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
@@ -37,7 +44,7 @@ async function main(): Promise<void> {
   const reports = captureCrashReports();
   let server: Chat;
   try {
-    server = await startChat(address);
+    server = await startChat({ ...address, ...tuned });
   } catch (error) {
     console.error((error as Error).message);
     process.exitCode = 1;

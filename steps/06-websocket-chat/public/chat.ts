@@ -116,6 +116,10 @@ function handle(message: ServerMessage): void {
       if (room !== undefined) setMembers(room, message.users);
       break;
     }
+    case 'private':
+      // Private lines belong to no room: they show in the room in view.
+      if (current !== undefined) addPrivate(current, `${message.from} to you`, message.text);
+      break;
     case 'error':
       // Our old connection may still hold our name, until the server finds it dead; try later.
       if (rejoining && message.code === 'INVALID_USERNAME') client?.close();
@@ -171,6 +175,12 @@ function addMessage(room: Room, message: ServerMessageOf<'message'>): void {
   const item = element('li');
   item.className = message.from === user ? 'mine' : '';
   item.append(time, element('span', message.from, 'from'), element('span', message.text, 'text'));
+  append(room, item);
+}
+
+function addPrivate(room: Room, who: string, text: string): void {
+  const item = element('li', '', 'private');
+  item.append(element('span', `[private] ${who}`, 'from'), element('span', text, 'text'));
   append(room, item);
 }
 
@@ -259,7 +269,13 @@ page.sayForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = page.text.value;
   if (client === undefined || current === undefined || text.trim() === '') return;
-  client.say(current.name, text);
+  // `/msg <user> <text>`, as on telnet: a private line to one user, web or telnet.
+  const direct = /^\/msg\s+(\S+)\s+(.+)$/s.exec(text);
+  if (direct === null) client.say(current.name, text);
+  else {
+    client.privateMessage(direct[1]!, direct[2]!);
+    addPrivate(current, `you to ${direct[1]}`, direct[2]!);
+  }
   page.text.value = '';
 });
 

@@ -16,6 +16,8 @@
  * Children start in this order and stop in the reverse one: the listeners stop accepting
  * first, then every connection says goodbye, then the rooms go.
  */
+
+import { ChatSupervisor, USERS } from '@otp-chat/chat';
 import {
   DynamicSupervisor,
   type ExitReason,
@@ -27,9 +29,7 @@ import {
   type SupervisorInit,
 } from '@otp-chat/otp';
 import { type ChatConfig, defaultConfig } from './config.ts';
-import { USERS } from './connection.ts';
 import { CONNECTIONS, type Endpoint, LISTENER, Listener } from './listener.ts';
-import { ChatSupervisor } from './supervisor.ts';
 import { WEB_LISTENER, WebListener, WS_PATH } from './web_listener.ts';
 
 export const APPLICATION = 'Chat.Application';

@@ -144,6 +144,11 @@ export class ChatClient {
   listUsers(roomId: string): void {
     this.send({ type: 'list_users', roomId });
   }
+
+  /** A private line to one user, whichever way they are connected. */
+  privateMessage(to: string, text: string): void {
+    this.send({ type: 'private', to, text });
+  }
   // #endregion send
 
   // #region receive

@@ -1,61 +1,46 @@
 /**
- * One process per connection. It owns the socket (see socket_owner.ts): the lines the client
- * types arrive in its mailbox, mixed with what rooms and other users send it, and it handles
- * them one at a time. It is the only code that writes to the socket, so it is where the limits
- * on what a client may cost the server are enforced.
+ * One process per connection, ranch style. It owns the client's socket through a port (see
+ * openLinePort in @otp-chat/net): the lines the client types arrive in its mailbox, at most
+ * `maxUnreadInputs` of them at a time, mixed with what rooms and other users send the user. It
+ * runs the telnet adapter (telnet.ts) and the user's Session (@otp-chat/chat) in the same
+ * process: a line becomes a request, the session acts, its events become lines.
+ *
+ * It is the only code that writes to the socket, so it is where the limits on what a client may
+ * cost the server are enforced. The flood rule is judged earlier still: in the port, as each
+ * line arrives, before it is queued.
  *
  * The life of a connection: greet, ask for a name until a valid free one comes (or time runs
  * out), enter the default room, then chat until /quit, a dropped connection, or a limit.
  */
 import type { Socket } from 'node:net';
-import { FloodGate, writeBounded } from '@otp-chat/net';
 import {
-  type DownMessage,
+  type FloodNotice,
+  floodJudged,
+  isFloodNotice,
+  Session,
+  type SessionEvent,
+  type SessionRequest,
+} from '@otp-chat/chat';
+import { openSocketPort, type TelnetLine, telnetLines, writeBounded } from '@otp-chat/net';
+import {
   type DynamicChildSpec,
-  demonitor,
   type ExitMessage,
   type ExitReason,
   exit,
-  monitor,
   type Pid,
-  type Ref,
-  Registry,
+  Port,
+  type PortMessage,
   receive,
   type StartResult,
-  self,
-  send,
   spawnLink,
   TIMEOUT,
   trapExit,
 } from '@otp-chat/otp';
-import { explainNameProblem, nameKey, nameProblem } from './chat_names.ts';
-import { ChatServer, type RoomMessage } from './chat_server.ts';
-import { explainTextProblem, textProblem, withoutControls } from './chat_text.ts';
-import { COMMANDS, type Command, parseCommand } from './commands.ts';
 import type { ChatConfig } from './config.ts';
-import { closeWhenExits, receiveLines, type SocketMessage } from './socket_owner.ts';
+import { type Decoded, decodeLine, decodeName, encodeEvent } from './telnet.ts';
 
-/**
- * The registry of connected users, on both transports: name key -> connection pid, with the
- * way the user is connected as the value.
- */
-export const USERS = 'Chat.Users';
-
-/** How a user is connected. */
-export type Transport = 'telnet' | 'websocket';
-
-/** The connection process of the user called `name` (in any case), if connected. */
-export function userPid(name: string): Pid | undefined {
-  return Registry.lookup(USERS, nameKey(name))[0]?.[0];
-}
-
-/** The connection of the user called `name` and how they are connected, if they are. */
-export function lookupUser(name: string): readonly [Pid, Transport] | undefined {
-  return Registry.lookup(USERS, nameKey(name))[0] as readonly [Pid, Transport] | undefined;
-}
-
-/** A private line from another user. */
-export type PrivateMessage = readonly ['private', from: string, text: string];
+/** What the port delivers: a line, a line it dropped (too long, not UTF-8), or a flood notice. */
+type Input = TelnetLine | FloodNotice;
 
 // #region start
 /**
@@ -72,47 +57,41 @@ export function connectionSpec(socket: Socket, config: ChatConfig): DynamicChild
 }
 
 function startConnection(socket: Socket, config: ChatConfig): StartResult {
-  const pid = spawnLink(() => new Connection(socket, config).run());
-  // Before the process runs at all: even if it is killed at once, the socket goes with it.
-  closeWhenExits(pid, socket);
+  let port: Port<Input> | undefined;
+  const pid: Pid = spawnLink(() => new Connection(socket, port!, config).run());
+  // Before the process runs at all: even if it is killed at once, the socket goes with it. The
+  // socket stays paused (the listener accepted it so) until the process asks for lines.
+  port = openSocketPort(socket, { owner: pid, codec: lineCodec(config) });
   return ['ok', pid];
+}
+
+/** Lines, each judged against the flood rule as it arrives; dropped lines do not count. */
+function lineCodec(config: ChatConfig) {
+  const rule = { ratePerSecond: config.linesPerSecond, burst: config.lineBurst };
+  const lines = telnetLines({ maxLineBytes: config.maxLineBytes });
+  return floodJudged(lines, rule, (line: TelnetLine) => line[0] === 'line');
 }
 // #endregion start
 
-/** A room the user is in. */
-interface JoinedRoom {
-  readonly name: string;
-  pid: Pid;
-  /** Our monitor on the room: if it crashes, we rejoin it. */
-  ref: Ref;
-  /** `[name] `, put before the room's lines when the user is in several rooms. */
-  readonly prefix: Buffer;
-}
-
 class Connection {
-  private user = '';
-  /** The rooms the user is in, in the order joined: the last one is where they talk. */
-  private readonly rooms: JoinedRoom[] = [];
-  /** Judges every line the client sends against the rate (see withinRate). */
-  private readonly flood: FloodGate;
-  /** This connection's process: the room sends our own messages back, marked with it. */
-  private readonly me = self();
+  private readonly session: Session;
 
   constructor(
     private readonly socket: Socket,
+    private readonly port: Port<Input>,
     private readonly config: ChatConfig,
   ) {
-    this.flood = new FloodGate({ ratePerSecond: config.linesPerSecond, burst: config.lineBurst });
+    this.session = new Session({ transport: 'telnet', emit: (event) => this.show(event) });
   }
 
   // #region run
   async run(): Promise<void> {
     // The supervisor's shutdown arrives as a message, so we can say goodbye first.
     trapExit(true);
-    receiveLines(this.socket, this.config.maxLineBytes);
+    Port.setActive(this.port, this.config.maxUnreadInputs);
     this.send('Welcome to otp-chat!');
     await this.login();
-    await this.join(this.config.defaultRoom);
+    await this.session.handle({ type: 'join', room: this.config.defaultRoom });
     for (;;) await this.handle(await receive());
   }
   // #endregion run
@@ -122,214 +101,88 @@ class Connection {
   private async login(): Promise<void> {
     const deadline = performance.now() + this.config.nameTimeoutMs;
     this.send('What is your name?');
-    for (;;) {
+    while (this.session.name === undefined) {
       const message = await receive(undefined, Math.max(0, deadline - performance.now()));
       if (message === TIMEOUT) {
         this.goodbye(`No name given in ${this.config.nameTimeoutMs / 1000} s. Bye!`);
-      } else if (isSocket(message) && message[0] === 'line') {
-        if (this.withinRate() && this.claimName(message[1].trim())) return;
-        this.send('What is your name?');
-      } else {
-        this.handleCommon(message);
       }
+      const line = this.lineOf(message);
+      if (line === undefined) continue;
+      await this.session.handle(decodeName(line));
+      if (this.session.name === undefined) this.send('What is your name?');
     }
-  }
-
-  /** Registers `name` for this connection; false (after saying why) if it cannot be had. */
-  private claimName(name: string): boolean {
-    if (name === '/quit') this.goodbye('Bye!');
-    const problem = nameProblem(name);
-    if (problem !== undefined) {
-      this.send(`Sorry, ${explainNameProblem(problem)}.`);
-      return false;
-    }
-    // The registry checks and takes the key in one step: two people cannot both get a name.
-    if (Registry.register(USERS, nameKey(name), 'telnet' satisfies Transport)[0] === 'error') {
-      this.send(`Sorry, the name ${name} is taken.`);
-      return false;
-    }
-    this.user = name;
-    this.send(`Hello ${name}! Type /help for the commands.`);
-    return true;
   }
   // #endregion login
 
   // #region handle
   /** One message from the mailbox, once the user has a name. */
   private async handle(message: unknown): Promise<void> {
-    if (isRoomMessage(message)) this.deliver(message);
-    else if (isPrivate(message)) this.send(`[private] ${message[1]}: ${message[2]}`);
-    else if (isSocket(message) && message[0] === 'line') await this.onLine(message[1]);
-    else if (isDown(message)) await this.roomDown(message);
-    else this.handleCommon(message);
+    if (await this.session.handleInfo(message)) return;
+    const line = this.lineOf(message);
+    if (line !== undefined) await this.request(decodeLine(line));
   }
 
-  /** What is handled the same way before and after login. */
-  private handleCommon(message: unknown): void {
-    if (isSocket(message)) {
-      if (message[0] === 'closed') {
-        // What we wrote before still goes out: end the socket rather than drop it.
-        this.socket.end();
-        exit('normal');
-      }
-      if (message[0] === 'line_error') this.reportBadLine(message[1]);
-    } else if (isExit(message)) {
+  private async request(decoded: Decoded): Promise<void> {
+    if (decoded === undefined) return;
+    if (decoded.type === 'reply') this.send(decoded.line);
+    else await this.session.handle(decoded satisfies SessionRequest);
+  }
+
+  /**
+   * What is the same before and after login: the port's messages and our supervisor's
+   * shutdown. Gives the text of a line the user typed, for the caller to act on.
+   */
+  private lineOf(message: unknown): string | undefined {
+    if (Port.isMessage<Input>(message, this.port)) return this.fromPort(message);
+    if (isExit(message)) {
       // Our supervisor shuts us down (the server is stopping), or the users registry died.
       this.goodbye('The server is shutting down. Bye!', message.reason);
     }
+    return undefined;
   }
 
-  private async onLine(text: string): Promise<void> {
-    if (!this.withinRate()) return;
-    if (text.startsWith('/')) return this.command(parseCommand(text));
-    const clean = withoutControls(text);
-    const problem = textProblem(clean);
-    if (problem === 'blank') return; // an empty line is no message, and no mistake either
-    const room = this.rooms.at(-1);
-    if (problem !== undefined) this.send(`error: ${explainTextProblem(problem)}; dropped.`);
-    else if (room === undefined) this.send('error: you are in no room; /join one');
-    else ChatServer.say(room.pid, clean);
+  private fromPort(message: PortMessage<Input>): string | undefined {
+    switch (message.type) {
+      case 'data':
+        return this.input(message.data);
+      case 'passive':
+        // The lines asked for are read: N more. At most N ever wait in the mailbox.
+        Port.setActive(this.port, this.config.maxUnreadInputs);
+        return undefined;
+      case 'end':
+      case 'closed':
+        // What we wrote before still goes out: end the socket rather than drop it.
+        this.socket.end();
+        return exit('normal');
+      case 'error':
+        return undefined;
+    }
+  }
+
+  private input(input: Input): string | undefined {
+    if (input[0] === 'line') return input[1];
+    if (isFloodNotice(input)) this.flooded(input[1]);
+    else
+      this.send(
+        input[1] === 'line_too_long'
+          ? `error: line longer than ${this.config.maxLineBytes} bytes; dropped.`
+          : 'error: that line is not valid UTF-8; dropped.',
+      );
+    return undefined;
   }
   // #endregion handle
 
-  // #region deliver
-  /** A room's news, as the line its event encodes it to (once, for all the members). */
-  private deliver([, event]: RoomMessage): void {
-    // The room sends our own messages back too; the terminal shows what was typed already.
-    if (event.sender === this.me) return;
-    const { news } = event;
-    const room = this.rooms.find((joined) => joined.name === news.roomId);
-    if (room === undefined) return; // sent just before we left that room
-    if (news.type === 'message' && this.rooms.length > 1) this.write(room.prefix);
-    this.write(event.line);
-  }
-  // #endregion deliver
-
-  // #region commands
-  private async command(command: Command): Promise<void> {
-    switch (command[0]) {
-      case 'help':
-        for (const [usage, what] of COMMANDS) this.send(`  ${usage.padEnd(20)} ${what}`);
-        return;
-      case 'join':
-        return this.join(command[1]);
-      case 'leave':
-        return this.leave();
-      case 'rooms':
-        return this.showRooms();
-      case 'users':
-        return this.showUsers();
-      case 'msg':
-        return this.privateMessage(command[1], command[2]);
-      case 'quit':
-        this.goodbye('Bye!');
-        return;
-      case 'error':
-        this.send(`error: ${command[1]}`);
-        return;
-    }
-  }
-
-  /** Joins a room, or makes a room already joined the one the user talks in. */
-  private async join(name: string): Promise<void> {
-    const problem = nameProblem(name);
-    if (problem !== undefined) {
-      this.send(`error: room names follow the rules for names: ${explainNameProblem(problem)}`);
-      return;
-    }
-    const index = this.rooms.findIndex((room) => nameKey(room.name) === nameKey(name));
-    if (index >= 0) {
-      const [room] = this.rooms.splice(index, 1);
-      this.rooms.push(room!);
-      this.send(`You now talk in ${room!.name}.`);
-      return;
-    }
-    const [pid, [, roomName, members]] = await ChatServer.join(name, this.user);
-    const others = members.filter((member) => member !== this.user);
-    const prefix = Buffer.from(`[${roomName}] `);
-    this.rooms.push({ name: roomName, pid, ref: monitor(pid), prefix });
-    this.send(
-      others.length === 0
-        ? `You joined ${roomName}; nobody else is here.`
-        : `You joined ${roomName} with ${others.join(', ')}.`,
-    );
-  }
-
-  private async leave(): Promise<void> {
-    const room = this.rooms.pop();
-    if (room === undefined) {
-      this.send('error: you are in no room');
-      return;
-    }
-    demonitor(room.ref, { flush: true });
-    await ChatServer.leave(room.pid);
-    const now = this.rooms.at(-1);
-    this.send(
-      now === undefined
-        ? `You left ${room.name}; you are in no room now (/join one).`
-        : `You left ${room.name}; you talk in ${now.name}.`,
-    );
-  }
-
-  private async showRooms(): Promise<void> {
-    const rooms = await ChatServer.listRooms();
-    if (rooms.length === 0) this.send('There are no rooms; /join one to make it.');
-    else this.send(`Rooms: ${rooms.map(([name, size]) => `${name} (${size})`).join(', ')}`);
-  }
-
-  private async showUsers(): Promise<void> {
-    const room = this.rooms.at(-1);
-    if (room === undefined) this.send('error: you are in no room');
-    else this.send(`In ${room.name}: ${(await ChatServer.members(room.pid)).join(', ')}`);
-  }
-
-  private privateMessage(user: string, text: string): void {
-    const [target, transport] = lookupUser(user) ?? [];
-    if (target === undefined) this.send(`error: nobody called ${user} is connected`);
-    // The WebSocket protocol has no private messages: say so rather than drop the line.
-    else if (transport === 'websocket')
-      this.send(`error: ${user} uses the web page, which has no private messages`);
-    else send(target, ['private', this.user, withoutControls(text)] satisfies PrivateMessage);
-  }
-  // #endregion commands
-
-  // #region room-down
-  /**
-   * A room we are in went down: it crashed (its supervisor restarts it, empty) or its
-   * supervisor was restarted. Join it again, so the user stays where they were.
-   */
-  private async roomDown(down: DownMessage): Promise<void> {
-    const room = this.rooms.find((joined) => joined.ref === down.ref);
-    if (room === undefined) return;
-    const [pid] = await ChatServer.join(room.name, this.user);
-    room.pid = pid;
-    room.ref = monitor(pid);
-    this.send(`* ${room.name} restarted; you are still in it.`);
-  }
-  // #endregion room-down
-
   // #region limits
   /**
-   * The flood limit (FloodGate, shared with the WebSocket side). Lines over the rate are
-   * dropped; the first one gets a warning, and another one before the client has calmed down
-   * disconnects it.
+   * The flood rule, judged by the port as the lines arrived. Lines over the rate are dropped;
+   * the first one gets a warning, and another one before the client has calmed down (its token
+   * bucket full again) disconnects it.
    */
-  private withinRate(): boolean {
-    const verdict = this.flood.check();
-    if (verdict === 'ok') return true;
+  private flooded(verdict: FloodNotice[1]): void {
     if (verdict === 'disconnect') this.goodbye('error: still too many lines; disconnecting.');
     this.send(
       `error: slow down: at most ${this.config.linesPerSecond} lines a second; ` +
         'lines over that are dropped, and more will disconnect you.',
-    );
-    return false;
-  }
-
-  private reportBadLine(reason: SocketMessage[1]): void {
-    this.send(
-      reason === 'line_too_long'
-        ? `error: line longer than ${this.config.maxLineBytes} bytes; dropped.`
-        : 'error: that line is not valid UTF-8; dropped.',
     );
   }
 
@@ -344,33 +197,25 @@ class Connection {
   }
   // #endregion limits
 
+  /** What the session said, written as the telnet adapter encodes it. */
+  private show(event: SessionEvent): void {
+    for (const part of encodeEvent(event, this.session)) {
+      if (typeof part === 'string') this.send(part);
+      else this.write(part);
+    }
+    if (event.type === 'bye') this.goodbye();
+  }
+
   private send(text: string): void {
     this.write(Buffer.from(`${text}\r\n`));
   }
 
-  /** Says `text`, ends the connection once it is sent, and ends the process. */
-  private goodbye(text: string, reason: ExitReason = 'normal'): never {
-    this.send(text);
+  /** Says `text` (if any), ends the connection once it is sent, and ends the process. */
+  private goodbye(text?: string, reason: ExitReason = 'normal'): never {
+    if (text !== undefined) this.send(text);
     this.socket.end();
     return exit(reason);
   }
-}
-
-function isSocket(message: unknown): message is SocketMessage {
-  const tag = (message as unknown[] | null)?.[0];
-  return tag === 'line' || tag === 'line_error' || tag === 'closed';
-}
-
-function isRoomMessage(message: unknown): message is RoomMessage {
-  return (message as unknown[] | null)?.[0] === 'room_event';
-}
-
-function isPrivate(message: unknown): message is PrivateMessage {
-  return (message as unknown[] | null)?.[0] === 'private';
-}
-
-function isDown(message: unknown): message is DownMessage {
-  return (message as DownMessage | null)?.type === 'DOWN';
 }
 
 function isExit(message: unknown): message is ExitMessage {

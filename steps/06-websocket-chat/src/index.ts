@@ -1,6 +1,41 @@
 // Step 6: the chat on the web: a WebSocket transport with a typed JSON protocol and a browser
-// client, beside the telnet one, both in the same rooms.
-export { LineClient, type LineMatch } from '@otp-chat/net';
+// client, beside the telnet one, both in the same rooms, on one chat core.
+export {
+  ChatServer,
+  ChatSupervisor,
+  type CreateRoomResult,
+  explainNameProblem,
+  explainTextProblem,
+  type JoinReply,
+  lookupUser,
+  MAX_NAME_LENGTH,
+  MAX_TEXT_LENGTH,
+  Message,
+  type NameProblem,
+  type NewMessageResult,
+  type NewsEncoder,
+  nameKey,
+  nameProblem,
+  newMessage,
+  type PostError,
+  type PostInput,
+  type PrivateMessage,
+  REGISTRY,
+  ROOM_SUPERVISOR,
+  RoomEvent,
+  type RoomMessage,
+  type RoomNews,
+  Session,
+  type SessionEvent,
+  type SessionRequest,
+  type TextProblem,
+  type Transport,
+  textProblem,
+  USERS,
+  userPid,
+  withoutControls,
+} from '@otp-chat/chat';
+export { asProcess, LineClient, type LineMatch } from '@otp-chat/net';
 export {
   APPLICATION,
   type Chat,
@@ -12,28 +47,6 @@ export {
   startChat,
 } from './application.ts';
 export {
-  explainNameProblem,
-  MAX_NAME_LENGTH,
-  type NameProblem,
-  nameKey,
-  nameProblem,
-} from './chat_names.ts';
-export {
-  ChatServer,
-  type CreateRoomResult,
-  type JoinReply,
-  REGISTRY,
-  ROOM_SUPERVISOR,
-  type RoomMessage,
-} from './chat_server.ts';
-export {
-  explainTextProblem,
-  MAX_TEXT_LENGTH,
-  type TextProblem,
-  textProblem,
-  withoutControls,
-} from './chat_text.ts';
-export {
   ChatClient,
   type ChatClientOptions,
   type Closed,
@@ -42,22 +55,9 @@ export {
 } from './client.ts';
 export { COMMANDS, type Command, parseCommand } from './commands.ts';
 export { type ChatConfig, defaultConfig, listenAddress } from './config.ts';
-export {
-  connectionSpec,
-  lookupUser,
-  type PrivateMessage,
-  type Transport,
-  USERS,
-  userPid,
-} from './connection.ts';
+export { connectionSpec } from './connection.ts';
+export { encodeEvent as encodeJsonEvent, jsonNews, toRequest } from './json_adapter.ts';
 export { CONNECTIONS, type Endpoint, LISTENER, Listener, listen } from './listener.ts';
-export {
-  Message,
-  type NewMessageResult,
-  newMessage,
-  type PostError,
-  type PostInput,
-} from './message.ts';
 export {
   ClientMessage,
   type Decoded,
@@ -73,14 +73,13 @@ export {
   Text,
   Username,
 } from './protocol.ts';
-export { RoomEvent, type RoomNews } from './room_event.ts';
-export { asProcess, closeWhenExits, receiveLines, type SocketMessage } from './socket_owner.ts';
-export { ChatSupervisor } from './supervisor.ts';
+export {
+  type Decoded as DecodedLine,
+  decodeLine,
+  decodeName,
+  encodeEvent,
+  telnetNews,
+} from './telnet.ts';
 export { type Asset, webAssets } from './web_assets.ts';
 export { webConnectionSpec } from './web_connection.ts';
 export { WEB_LISTENER, WebListener, WS_PATH } from './web_listener.ts';
-export {
-  closeWebSocketWhenExits,
-  receiveFrames,
-  type WebSocketMessage,
-} from './websocket_owner.ts';

@@ -7,15 +7,21 @@
 import { parseArgs } from 'node:util';
 import { captureCrashReports, printCrashReport } from '@otp-chat/otp';
 import { type Chat, hostInUrl, startChat } from './application.ts';
-import { listenAddress } from './config.ts';
+import { type ChatConfig, listenAddress, tunedSettings } from './config.ts';
 
 const USAGE = `usage: pnpm start [--host <address>] [--port <port>] [--web-port <port>]
   --host       the address to listen on (default 127.0.0.1; env CHAT_HOST)
   --port       the telnet port, 0 for any free one (default 8080; env CHAT_PORT)
-  --web-port   the web page and WebSocket port, 0 for any free one (default 4000; env CHAT_WEB_PORT)`;
+  --web-port   the web page and WebSocket port, 0 for any free one (default 4000; env CHAT_WEB_PORT)
+  --name-timeout-ms  how long a telnet client has to give a name (default 60000; env CHAT_NAME_TIMEOUT_MS)
+  --heartbeat-ms     how often a WebSocket is pinged; no pong by the next ping drops it
+                     (default 30000; env CHAT_HEARTBEAT_MS)
+  --max-unread       how many lines or frames of a client may wait unread before its socket is
+                     paused (default 32; env CHAT_MAX_UNREAD)`;
 
 async function main(): Promise<void> {
   let address: { host: string; port: number; webPort: number };
+  let tuned: Partial<ChatConfig>;
   try {
     const { values } = parseArgs({
       args: flags(process.argv.slice(2)),
@@ -23,6 +29,9 @@ async function main(): Promise<void> {
         host: { type: 'string' },
         port: { type: 'string' },
         'web-port': { type: 'string' },
+        'name-timeout-ms': { type: 'string' },
+        'heartbeat-ms': { type: 'string' },
+        'max-unread': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -30,6 +39,7 @@ async function main(): Promise<void> {
       console.log(USAGE);
       return;
     }
+    tuned = tunedSettings(values, process.env);
     address = listenAddress({ ...values, webPort: values['web-port'] }, process.env);
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
@@ -40,7 +50,7 @@ async function main(): Promise<void> {
   const reports = captureCrashReports();
   let server: Chat;
   try {
-    server = await startChat(address);
+    server = await startChat({ ...address, ...tuned });
   } catch (error) {
     console.error((error as Error).message);
     process.exitCode = 1;

@@ -4,12 +4,18 @@
  * the tests check every frame it sends against `ServerMessage`; the TypeScript types are
  * inferred from the same schemas, so the types and the checks cannot drift apart.
  *
- * The names follow the rules of the telnet side (chat_names.ts) and the text the rules of
- * chat_text.ts: a browser user and a telnet user live under one set of rules.
+ * The names and the text follow the rules of @otp-chat/chat, as on the telnet side: a browser
+ * user and a telnet user live under one set of rules.
  */
+
+import {
+  explainNameProblem,
+  explainTextProblem,
+  nameProblem,
+  textProblem,
+  withoutControls,
+} from '@otp-chat/chat/rules';
 import * as z from 'zod';
-import { explainNameProblem, nameProblem } from './chat_names.ts';
-import { explainTextProblem, textProblem, withoutControls } from './chat_text.ts';
 
 // #region fields
 /** A user name: 1 to 32 characters, no spaces or control characters, not starting with /. */
@@ -39,6 +45,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), roomId: RoomId, text: Text }),
   z.object({ type: z.literal('list_rooms') }),
   z.object({ type: z.literal('list_users'), roomId: RoomId }),
+  z.object({ type: z.literal('private'), to: Username, text: Text }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 // #endregion client
@@ -50,6 +57,7 @@ export const ERROR_CODES = [
   'INVALID_MESSAGE', // a text that is blank or too long
   'NOT_IN_ROOM', // leave, or say something in, a room you are not in
   'ALREADY_IN_ROOM', // join a room you are in
+  'UNKNOWN_USER', // a private message to a name nobody connected has
   'UNKNOWN_MESSAGE', // no `type`, or one this server does not know
   'INVALID_JSON', // a frame that is not JSON text (a binary frame is not either)
   'RATE_LIMITED', // too many frames a second
@@ -76,6 +84,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('user_left'), roomId: z.string(), username: z.string() }),
   z.object({ type: z.literal('room_list'), rooms: z.array(RoomInfo) }),
   z.object({ type: z.literal('user_list'), roomId: z.string(), users: z.array(z.string()) }),
+  z.object({ type: z.literal('private'), from: z.string(), text: z.string() }),
   z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
@@ -92,6 +101,7 @@ export type Decoded = readonly ['ok', ClientMessage] | readonly ['error', ErrorM
 /** Which error code a field that fails its schema gets. */
 const FIELD_CODES: Record<string, ErrorCode> = {
   username: 'INVALID_USERNAME',
+  to: 'INVALID_USERNAME',
   roomId: 'INVALID_ROOM',
   text: 'INVALID_MESSAGE',
 };

@@ -1,27 +1,29 @@
 /**
- * One process per WebSocket, like the telnet connections: it owns the WebSocket (see
- * websocket_owner.ts), and its mailbox mixes the client's frames with what rooms send it. It
- * handles them one at a time, so it answers a client's requests in the order they were sent.
+ * One process per WebSocket, like the telnet connections (connection.ts): it owns the
+ * WebSocket through a port (openWebSocketPort in @otp-chat/net), at most `maxUnreadInputs`
+ * frames unread at a time, and runs the JSON adapter (json_adapter.ts) and the user's Session
+ * in the same process. The session is the telnet side's: same rules, same rooms, same names,
+ * private messages between any two users.
  *
  * Every frame is checked against the protocol's schema before anything acts on it (see
  * protocol.ts); a bad one is answered with an error and changes nothing. The limits are the
- * telnet side's (the flood gate, the outbound bound) plus two of the WebSocket's own: the
- * largest frame, which ws enforces, and a heartbeat that finds connections that died without
- * closing.
+ * telnet side's (the flood rule, judged in the port as frames arrive; the outbound bound) plus
+ * two of the WebSocket's own: the largest frame, which ws enforces, and a heartbeat that finds
+ * connections that died without closing.
  */
-import { FloodGate, sendBounded } from '@otp-chat/net';
+import { type FloodNotice, floodJudged, Session, type SessionEvent } from '@otp-chat/chat';
+import { openWebSocketPort, sendBounded, type WebSocketEvent } from '@otp-chat/net';
 import {
   cancelTimer,
-  type DownMessage,
   type DynamicChildSpec,
-  demonitor,
   type ExitMessage,
   type ExitReason,
   exit,
-  monitor,
   type Pid,
+  Port,
+  type PortCodec,
+  type PortMessage,
   type Ref,
-  Registry,
   receive,
   type StartResult,
   self,
@@ -30,23 +32,9 @@ import {
   trapExit,
 } from '@otp-chat/otp';
 import type { WebSocket } from 'ws';
-import { nameKey } from './chat_names.ts';
-import { ChatServer, type RoomMessage } from './chat_server.ts';
 import type { ChatConfig } from './config.ts';
-import { type Transport, USERS } from './connection.ts';
-import {
-  type ClientMessage,
-  decodeClientFrame,
-  type ErrorCode,
-  errorMessage,
-  type ServerMessage,
-} from './protocol.ts';
-import type { RoomEvent } from './room_event.ts';
-import {
-  closeWebSocketWhenExits,
-  receiveFrames,
-  type WebSocketMessage,
-} from './websocket_owner.ts';
+import { encodeEvent, toRequest } from './json_adapter.ts';
+import { decodeClientFrame, type ErrorCode, errorMessage, type ServerMessage } from './protocol.ts';
 
 /** What the heartbeat timer sends the connection process. */
 const HEARTBEAT = 'heartbeat';
@@ -54,6 +42,9 @@ const HEARTBEAT = 'heartbeat';
 /** Close codes (RFC 6455): the server is going away; the client broke a rule. */
 const GOING_AWAY = 1001;
 const POLICY_VIOLATION = 1008;
+
+/** What the port delivers: a frame, a pong, or a flood notice. */
+type Input = WebSocketEvent | FloodNotice;
 
 // #region start
 /** How the connection supervisor starts a WebSocket's process: like a telnet connection's. */
@@ -70,52 +61,51 @@ export function webConnectionSpec(
 }
 
 function startWebConnection(ws: WebSocket, config: ChatConfig): StartResult {
-  const pid = spawnLink(() => new WebConnection(ws, config).run());
-  closeWebSocketWhenExits(pid, ws);
+  let port: Port<Input> | undefined;
+  const pid: Pid = spawnLink(() => new WebConnection(ws, port!, config).run());
+  // Before the process runs: the WebSocket closes with it however it ends. It stays paused
+  // (the listener paused it) until the process asks for frames.
+  port = openWebSocketPort(ws, { owner: pid, codec: frameCodec(config) });
   return ['ok', pid];
+}
+
+/** Frames, each judged against the flood rule as it arrives; pongs do not count. */
+function frameCodec(config: ChatConfig): PortCodec<WebSocketEvent, Input> {
+  const frames: PortCodec<WebSocketEvent, WebSocketEvent> = (out) => ({
+    data: (event) => out.push(event),
+  });
+  const rule = { ratePerSecond: config.linesPerSecond, burst: config.lineBurst };
+  return floodJudged(frames, rule, (event) => event[0] !== 'pong');
 }
 // #endregion start
 
-/** A room the user is in. */
-interface JoinedRoom {
-  /** The room's name as the room spells it: what its news carries as `roomId`. */
-  readonly name: string;
-  pid: Pid;
-  /** Our monitor on the room: if it crashes, we join it again. */
-  ref: Ref;
-}
-
 class WebConnection {
-  /** The user's name, from the first join; kept until the connection closes. */
-  private user: string | undefined;
-  /** The rooms the user is in, by the room's own name. */
-  private readonly rooms = new Map<string, JoinedRoom>();
-  private readonly flood: FloodGate;
-  /** The timer that sends us the next `['heartbeat']`, and whether the last ping was answered. */
+  private readonly session: Session;
+  /** The timer that sends us the next heartbeat, and whether the last ping was answered. */
   private heartbeatTimer: Ref | undefined;
   private answered = true;
 
   constructor(
     private readonly ws: WebSocket,
+    private readonly port: Port<Input>,
     private readonly config: ChatConfig,
   ) {
-    this.flood = new FloodGate({ ratePerSecond: config.linesPerSecond, burst: config.lineBurst });
+    this.session = new Session({ transport: 'websocket', emit: (event) => this.show(event) });
   }
 
   // #region run
   async run(): Promise<void> {
     // The supervisor's shutdown arrives as a message, so we can say goodbye first.
     trapExit(true);
-    receiveFrames(this.ws);
+    Port.setActive(this.port, this.config.maxUnreadInputs);
     this.heartbeatTimer = sendAfter(self(), HEARTBEAT, this.config.heartbeatMs);
     for (;;) await this.handle(await receive());
   }
 
   private async handle(message: unknown): Promise<void> {
-    if (isRoomMessage(message)) this.deliver(message[1]);
-    else if (message === HEARTBEAT) this.heartbeat();
-    else if (isWebSocket(message)) await this.onSocket(message);
-    else if (isDown(message)) await this.roomDown(message);
+    if (await this.session.handleInfo(message)) return;
+    if (message === HEARTBEAT) this.heartbeat();
+    else if (Port.isMessage<Input>(message, this.port)) await this.fromPort(message);
     else if (isExit(message)) {
       // Our supervisor shuts us down (the server is stopping), or the users registry died.
       this.goodbye('SERVER_SHUTDOWN', 'the server is shutting down', GOING_AWAY, message.reason);
@@ -124,157 +114,61 @@ class WebConnection {
   // #endregion run
 
   // #region frames
-  private async onSocket(message: WebSocketMessage): Promise<void> {
-    switch (message[0]) {
-      case 'ws_pong':
-        this.answered = true;
+  private async fromPort(message: PortMessage<Input>): Promise<void> {
+    switch (message.type) {
+      case 'data':
+        return this.input(message.data);
+      case 'passive':
+        // The frames asked for are read: N more. At most N ever wait in the mailbox.
+        Port.setActive(this.port, this.config.maxUnreadInputs);
         return;
-      case 'ws_closed':
+      case 'closed':
         return this.stop('normal');
-      case 'ws_binary':
-        if (this.withinRate()) this.error('INVALID_JSON', 'binary frames are not read: send text');
+      default:
         return;
-      case 'ws_text': {
-        if (!this.withinRate()) return;
-        const [status, decoded] = decodeClientFrame(message[1]);
-        if (status === 'error') this.reply(decoded);
-        else await this.request(decoded);
-      }
     }
   }
 
-  /** A frame that passed the schema: only now does anything happen. */
-  private async request(message: ClientMessage): Promise<void> {
-    switch (message.type) {
-      case 'join':
-        return this.join(message.roomId, message.username);
-      case 'leave':
-        return this.leave(message.roomId);
-      case 'message':
-        return this.say(message.roomId, message.text);
-      case 'list_rooms':
-        return this.listRooms();
-      case 'list_users':
-        return this.listUsers(message.roomId);
+  private async input(input: Input): Promise<void> {
+    switch (input[0]) {
+      case 'pong':
+        this.answered = true;
+        return;
+      case 'flood':
+        return this.flooded(input[1]);
+      case 'binary':
+        this.error('INVALID_JSON', 'binary frames are not read: send text');
+        return;
+      case 'text': {
+        const [status, decoded] = decodeClientFrame(input[1]);
+        if (status === 'error') this.reply(decoded);
+        else await this.session.handle(toRequest(decoded));
+      }
     }
   }
   // #endregion frames
 
-  // #region requests
-  private async join(roomId: string, username: string): Promise<void> {
-    if (!this.claimName(username)) return;
-    const joined = this.findRoom(roomId);
-    if (joined !== undefined) {
-      this.error('ALREADY_IN_ROOM', `you are in ${joined.name} already`);
-      return;
-    }
-    const [pid, [, name, members]] = await ChatServer.join(roomId, username);
-    this.rooms.set(name, { name, pid, ref: monitor(pid) });
-    this.reply({ type: 'joined', roomId: name, users: members });
-  }
-
-  /**
-   * The first join names the user, under the same registry and rules as telnet users, so a
-   * name is unique across both transports. Later joins must give the same name.
-   */
-  private claimName(username: string): boolean {
-    if (this.user === username) return true;
-    if (this.user !== undefined) {
-      this.error('INVALID_USERNAME', `you are ${this.user} on this connection`);
-      return false;
-    }
-    const transport: Transport = 'websocket';
-    if (Registry.register(USERS, nameKey(username), transport)[0] === 'error') {
-      this.error('INVALID_USERNAME', `the name ${username} is taken`);
-      return false;
-    }
-    this.user = username;
-    return true;
-  }
-
-  private async leave(roomId: string): Promise<void> {
-    const room = this.findRoom(roomId);
-    if (room === undefined) return this.notInRoom(roomId);
-    this.rooms.delete(room.name);
-    demonitor(room.ref, { flush: true });
-    await ChatServer.leave(room.pid);
-    this.reply({ type: 'left', roomId: room.name });
-  }
-
-  private say(roomId: string, text: string): void {
-    const room = this.findRoom(roomId);
-    // The room sends the message back to us with the others' copies: see chat_server.ts.
-    if (room === undefined) this.notInRoom(roomId);
-    else ChatServer.say(room.pid, text);
-  }
-
-  private async listRooms(): Promise<void> {
-    const rooms = await ChatServer.listRooms();
-    this.reply({ type: 'room_list', rooms: rooms.map(([id, userCount]) => ({ id, userCount })) });
-  }
-
-  /** Anyone may list the people in any room, as /rooms shows everyone how many are where. */
-  private async listUsers(roomId: string): Promise<void> {
-    const room = this.findRoom(roomId);
-    const pid = room?.pid ?? ChatServer.whereis(roomId);
-    let users: string[] = [];
-    try {
-      if (pid !== undefined) users = await ChatServer.members(pid);
-    } catch {
-      // The room stopped as we asked: nobody is in it.
-    }
-    this.reply({ type: 'user_list', roomId: room?.name ?? roomId, users });
-  }
-
-  private notInRoom(roomId: string): void {
-    this.error('NOT_IN_ROOM', `you are not in ${roomId}`);
-  }
-
-  /** The room called `roomId` (in any case) if the user is in it. */
-  private findRoom(roomId: string): JoinedRoom | undefined {
-    const exact = this.rooms.get(roomId);
-    if (exact !== undefined) return exact;
-    const key = nameKey(roomId);
-    for (const room of this.rooms.values()) if (nameKey(room.name) === key) return room;
-    return undefined;
-  }
-  // #endregion requests
-
-  // #region deliver
-  /** A room's news, sent as the frame its event encodes it to (once, for all the members). */
-  private deliver(event: RoomEvent): void {
-    // News sent just before we left a room is not for us any more.
-    if (this.rooms.has(event.news.roomId)) this.send(event.frame);
-  }
-  // #endregion deliver
-
-  /**
-   * A room we are in went down: it crashed (its supervisor restarts it, empty) or its
-   * supervisor was restarted. Join it again, and tell the client who is there now.
-   */
-  private async roomDown(down: DownMessage): Promise<void> {
-    const room = [...this.rooms.values()].find((joined) => joined.ref === down.ref);
-    if (room === undefined || this.user === undefined) return;
-    const [pid, [, , members]] = await ChatServer.join(room.name, this.user);
-    room.pid = pid;
-    room.ref = monitor(pid);
-    this.reply({ type: 'joined', roomId: room.name, users: members });
+  /** What the session said, sent as the JSON adapter encodes it. */
+  private show(event: SessionEvent): void {
+    const encoded = encodeEvent(event);
+    if (encoded === undefined) return;
+    this.send(Buffer.isBuffer(encoded) ? encoded : JSON.stringify(encoded));
   }
 
   // #region limits
-  /** The flood rule of the telnet side, with errors instead of lines. */
-  private withinRate(): boolean {
-    const verdict = this.flood.check();
-    if (verdict === 'ok') return true;
+  /** The flood rule of the telnet side, judged as frames arrived, with errors instead of lines. */
+  private flooded(verdict: FloodNotice[1]): void {
     const rate = `at most ${this.config.linesPerSecond} messages a second`;
     if (verdict === 'disconnect') {
+      // Read nothing more from a flooder: ws would go on parsing what it sends while the
+      // closing handshake waits for its answer, which is then cut off after closeTimeout.
+      this.ws.pause();
       this.goodbye('RATE_LIMITED', `still too many messages (${rate}); disconnecting`);
     }
     this.error(
       'RATE_LIMITED',
       `slow down: ${rate}; this one was dropped, more will disconnect you`,
     );
-    return false;
   }
 
   /**
@@ -332,19 +226,6 @@ class WebConnection {
     if (this.heartbeatTimer !== undefined) cancelTimer(this.heartbeatTimer);
     return exit(reason);
   }
-}
-
-function isRoomMessage(message: unknown): message is RoomMessage {
-  return (message as unknown[] | null)?.[0] === 'room_event';
-}
-
-function isWebSocket(message: unknown): message is WebSocketMessage {
-  const tag = (message as unknown[] | null)?.[0];
-  return typeof tag === 'string' && tag.startsWith('ws_');
-}
-
-function isDown(message: unknown): message is DownMessage {
-  return (message as DownMessage | null)?.type === 'DOWN';
 }
 
 function isExit(message: unknown): message is ExitMessage {

@@ -11,11 +11,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { asProcess } from '@otp-chat/net';
 import { DynamicSupervisor, type GenServerModule, Process, self, send } from '@otp-chat/otp';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ChatConfig } from './config.ts';
 import { CONNECTIONS, type Endpoint, listen } from './listener.ts';
-import { asProcess } from './socket_owner.ts';
 import { type Asset, webAssets } from './web_assets.ts';
 import { webConnectionSpec } from './web_connection.ts';
 
@@ -62,7 +62,7 @@ export const WebListener = {
       asProcess(me, (request: IncomingMessage, socket: Duplex, head: Buffer) => {
         if (pathOf(request) !== WS_PATH) return refuseUpgrade(socket);
         sockets.handleUpgrade(request, socket, head, (ws) => {
-          // Paused: no frame is read before its connection process is listening.
+          // Paused: no frame is read before its connection process asks for frames.
           ws.pause();
           ws.on('error', ignore);
           pending.add(ws);

@@ -74,13 +74,28 @@ export function mixedTransports(stepUnderTest: StepUnderTest): void {
       expect(await telnet.next()).toBe('Sorry, the name ADA is taken.');
     });
 
-    it('tell a telnet user that a web user cannot get private lines', async () => {
+    it('exchange private lines both ways, telnet to web and web to telnet', async () => {
       await chat.start();
       const bob = await chat.login('bob');
-      await chat.webLogin('ada');
+      const ada = await chat.webLogin('ada');
       await bob.expect('* ada joined lobby');
-      bob.send('/msg ada psst');
-      expect(await bob.next()).toBe('error: ada uses the web page, which has no private messages');
+      bob.send('/msg ADA psst, ada');
+      expect(await ada.expect('private')).toEqual({
+        type: 'private',
+        from: 'bob',
+        text: 'psst, ada',
+      });
+      ada.privateMessage('Bob', 'hi \u001b[2Jbob');
+      // Control characters are taken out on the way, whichever transport sent them.
+      expect(await bob.next()).toBe('[private] ada: hi [2Jbob');
+      ada.privateMessage('nobody', 'hello?');
+      expect(await ada.next()).toEqual({
+        type: 'error',
+        code: 'UNKNOWN_USER',
+        message: 'nobody called nobody is connected',
+      });
+      bob.send('/msg nobody hello?');
+      expect(await bob.next()).toBe('error: nobody called nobody is connected');
     });
 
     it('keep the shorter rule for text on both sides', async () => {

@@ -331,7 +331,7 @@ export function websocketProtocol(stepUnderTest: StepUnderTest): void {
         type: 'error',
         code: 'UNKNOWN_MESSAGE',
         message:
-          'unknown message type "shout"; the types are join, leave, message, list_rooms, list_users',
+          'unknown message type "shout"; the types are join, leave, message, list_rooms, list_users, private',
       });
     });
 
@@ -467,6 +467,7 @@ export function websocketProtocol(stepUnderTest: StepUnderTest): void {
         'RATE_LIMITED',
         'SERVER_SHUTDOWN',
         'UNKNOWN_MESSAGE',
+        'UNKNOWN_USER',
       ]);
     });
   });

@@ -212,7 +212,13 @@ export function terminate(proc: Proc, reason: ExitReason): void {
   if (proc.name !== undefined) registered.delete(proc.name);
   described.delete(proc);
   if (proc.timers) cancelTimersOf(proc);
-  if (proc.exitHooks) for (const hook of proc.exitHooks) hook(reason);
+  const hooks = proc.exitHooks;
+  if (hooks) {
+    // Taken out first: a hook may remove itself (a port closing with its owner calls offExit),
+    // and removing from the array being iterated would skip the hook after it.
+    proc.exitHooks = null;
+    for (const hook of hooks) hook(reason);
+  }
   pendingExits.push(proc);
   if (propagating) return;
   propagating = true;

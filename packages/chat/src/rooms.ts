@@ -4,10 +4,13 @@
  * 'lobby') and never needs its pid. Like an Elixir module that `use`s GenServer, this holds both
  * sides: the callbacks that run inside a room's process, and the client functions.
  *
- * In this step a room has members: the connection processes of the people in it. A line said
- * in the room is formatted once and sent to every other member. The room never writes to a
- * socket and never waits for a member, so a slow or dead connection cannot hold up the rest.
- * It keeps no messages any more: it passes them on (history is a later step).
+ * A room has members: the connection processes of the people in it, telnet and WebSocket
+ * alike; the room cannot tell them apart and does not need to. What happens in the room is
+ * sent to the members as one RoomEvent (see room_event.ts), which each connection shows in its
+ * own way. A message goes to every member, the one who said it included: the room's copy is
+ * what puts it in order among everyone else's, and carries the room's timestamp. The room
+ * never writes to a socket and never waits for a member, so a slow or dead connection cannot
+ * hold up the rest. It keeps no messages: it passes them on (history is a later step).
  *
  * The room monitors every member. However a member's process ends (the user typed /quit, the
  * connection dropped, the process crashed or was killed), the room gets a DOWN message and
@@ -25,7 +28,7 @@ import {
   GenServer,
   monitor,
   type NoReplyResult,
-  Pid,
+  type Pid,
   type Ref,
   Registry,
   type Server,
@@ -34,8 +37,9 @@ import {
   send,
   type ViaName,
 } from '@otp-chat/otp';
-import { nameKey, nameProblem } from './chat_names.ts';
-import { newMessage } from './message.ts';
+import { newMessage } from './message.js';
+import { nameKey, nameProblem } from './names.js';
+import { RoomEvent, type RoomNews } from './room_event.js';
 
 /** Where rooms register their names. */
 export const REGISTRY = 'ChatServer.Registry';
@@ -43,12 +47,8 @@ export const REGISTRY = 'ChatServer.Registry';
 export const ROOM_SUPERVISOR = 'ChatServer.RoomSupervisor';
 
 // #region messages
-/** What a room sends its members. The bytes are shared by every member: formatted once. */
-export type RoomMessage =
-  /** A line someone said in `room`, as `name: text`. */
-  | readonly ['room_line', room: string, bytes: Buffer]
-  /** News about the room (who joined or left), shown as it is. */
-  | readonly ['notice', bytes: Buffer];
+/** What a room sends its members: one event object, shared by all of them. */
+export type RoomMessage = readonly ['room_event', RoomEvent];
 // #endregion messages
 
 interface Member {
@@ -70,8 +70,19 @@ type Call =
   | 'count';
 type Cast = readonly ['say', pid: Pid, text: string];
 
-/** What a join answers: the room's name, and who else is in it. */
-export type JoinReply = readonly ['ok', room: string, others: string[]];
+/**
+ * What a room keeps as its value in the registry: what a listing of the rooms shows. The room
+ * updates it as members come and go, so `/rooms` reads the registry once instead of calling
+ * every room (3,000 rooms were 3,000 sequential calls).
+ */
+export interface RoomListing {
+  /** The room's name as the room spells it. */
+  readonly id: string;
+  readonly userCount: number;
+}
+
+/** What a join answers: the room's name, and who is in it now (the new member last). */
+export type JoinReply = readonly ['ok', room: string, members: string[]];
 
 // #region server
 /** The server side: these run inside a room's process, one request at a time. */
@@ -116,10 +127,11 @@ const callbacks = {
 // #region members
 function join(state: State, pid: Pid, user: string): JoinReply {
   if (!state.members.has(pid)) {
-    notify(state, `* ${user} joined ${state.name}`);
+    broadcast(state, { type: 'user_joined', roomId: state.name, username: user });
     state.members.set(pid, { name: user, ref: monitor(pid) });
+    publishListing(state);
   }
-  return ['ok', state.name, memberNames(state, pid)];
+  return ['ok', state.name, memberNames(state)];
 }
 
 function leave(state: State, pid: Pid): void {
@@ -127,40 +139,48 @@ function leave(state: State, pid: Pid): void {
   if (member === undefined) return;
   demonitor(member.ref, { flush: true });
   state.members.delete(pid);
-  notify(state, `* ${member.name} left ${state.name}`);
+  publishListing(state);
+  broadcast(state, { type: 'user_left', roomId: state.name, username: member.name });
 }
 
-/** A member said something: everyone else gets it, formatted once for all of them. */
+/** A member said something: every member gets it, the one who said it too. */
 function say(state: State, pid: Pid, text: string): void {
   const member = state.members.get(pid);
   // Only members talk here (a line can arrive from someone who has just left).
   if (member === undefined) return;
   const [status, message] = newMessage({ content: text, username: member.name });
   if (status === 'error') return;
-  const bytes = Buffer.from(`${message.username}: ${message.content}\r\n`);
-  broadcast(state, ['room_line', state.name, bytes], pid);
+  const { username: from, content } = message;
+  const timestamp = Date.now();
+  broadcast(state, { type: 'message', roomId: state.name, from, text: content, timestamp }, pid);
 }
 
-function notify(state: State, text: string): void {
-  broadcast(state, ['notice', Buffer.from(`${text}\r\n`)]);
+/** Sends the news, one event object for all, to every member. Never waits. */
+function broadcast(state: State, news: RoomNews, sender?: Pid): void {
+  const message: RoomMessage = ['room_event', new RoomEvent(news, sender)];
+  for (const pid of state.members.keys()) send(pid, message);
 }
 
-/** Sends `message`, one object for all, to every member except `except`. Never waits. */
-function broadcast(state: State, message: RoomMessage, except?: Pid): void {
-  for (const pid of state.members.keys()) if (pid !== except) send(pid, message);
+/** Keeps the room's entry in the registry up to date: the listing reads it from there. */
+function publishListing(state: State): void {
+  Registry.updateValue(REGISTRY, nameKey(state.name), () =>
+    listing(state.name, state.members.size),
+  );
 }
 
-function memberNames(state: State, except?: Pid): string[] {
-  const names: string[] = [];
-  for (const [pid, member] of state.members) if (pid !== except) names.push(member.name);
-  return names;
+function listing(id: string, userCount: number): RoomListing {
+  return { id, userCount };
+}
+
+function memberNames(state: State): string[] {
+  return Array.from(state.members.values(), (member) => member.name);
 }
 // #endregion members
 
 // #region names
 /** A room's name as a server name: its key in the registry, which ignores case. */
 function via(room: string): ViaName {
-  return Registry.via(REGISTRY, nameKey(room));
+  return Registry.via(REGISTRY, nameKey(room), listing(room, 0));
 }
 // #endregion names
 
@@ -223,7 +243,7 @@ export const ChatServer = {
     return GenServer.call(room, ['leave', self()]);
   },
 
-  /** Says `text` in a room, to every other member. Does not wait. */
+  /** Says `text` in a room, to every member (the caller too). Does not wait. */
   say(room: Server, text: string): void {
     GenServer.cast(room, ['say', self(), text]);
   },
@@ -233,18 +253,13 @@ export const ChatServer = {
     return GenServer.call(room, 'members');
   },
 
-  /** The rooms that are running, each with how many people are in it, sorted by name. */
-  async listRooms(): Promise<Array<readonly [room: string, members: number]>> {
-    const rooms: Array<readonly [string, number]> = [];
-    for (const { id, pid } of await DynamicSupervisor.whichChildren(ROOM_SUPERVISOR)) {
-      if (!(pid instanceof Pid) || id === undefined) continue;
-      try {
-        rooms.push([id, await GenServer.call<number>(pid, 'count')]);
-      } catch {
-        // It stopped while we asked: it is not a room any more.
-      }
-    }
-    return rooms.sort(([a], [b]) => a.localeCompare(b));
+  /**
+   * The rooms that are running, each with how many people are in it, sorted by name: one read
+   * of the registry, where each room keeps its listing up to date.
+   */
+  listRooms(): RoomListing[] {
+    const rooms = Registry.entries<RoomListing>(REGISTRY).map(([, , listing]) => listing);
+    return rooms.sort((a, b) => a.id.localeCompare(b.id));
   },
 
   /** The pid of a room, if it is running. */
@@ -281,3 +296,31 @@ function isDown(message: unknown): message is DownMessage {
 function isAlreadyStarted(reason: unknown): boolean {
   return Array.isArray(reason) && reason[0] === 'already_started';
 }
+
+// #region directory
+/**
+ * How a session reaches rooms: find one, join it (it is made if new), leave it, say something
+ * in it, list them. `localRooms` is the directory of this node's rooms; a directory of rooms
+ * spread over several nodes would implement the same interface.
+ */
+export interface RoomDirectory {
+  /** Joins `room` as `user` (the caller's process is the member), opening it if nobody has. */
+  join(room: string, user: string): Promise<readonly [Pid, JoinReply]>;
+  leave(room: Pid): Promise<'ok'>;
+  say(room: Pid, text: string): void;
+  members(room: Pid): Promise<string[]>;
+  find(room: string): Pid | undefined;
+  /** Every room with its member count, sorted by name: one read, however many rooms. */
+  list(): RoomListing[];
+}
+
+/** The rooms of this node: ChatServer processes under ROOM_SUPERVISOR, named in REGISTRY. */
+export const localRooms: RoomDirectory = {
+  join: (room, user) => ChatServer.join(room, user),
+  leave: (room) => ChatServer.leave(room),
+  say: (room, text) => ChatServer.say(room, text),
+  members: (room) => ChatServer.members(room),
+  find: (room) => ChatServer.whereis(room),
+  list: () => ChatServer.listRooms(),
+};
+// #endregion directory

@@ -22,11 +22,14 @@ export function withoutControls(text: string): string {
   return HAS_CONTROL.test(text) ? text.replace(CONTROLS, '') : text;
 }
 
-/** What is wrong with `text` (controls already taken out), or undefined when it may be said. */
-export function textProblem(text: string): TextProblem | undefined {
+/**
+ * What is wrong with `text` (controls already taken out), or undefined when it may be said.
+ * `maxLength` is in code points.
+ */
+export function textProblem(text: string, maxLength = MAX_TEXT_LENGTH): TextProblem | undefined {
   if (text.trim() === '') return 'blank';
   // Cheap first: fewer UTF-16 units than the limit means fewer code points too.
-  if (text.length > MAX_TEXT_LENGTH && [...text].length > MAX_TEXT_LENGTH) return 'too_long';
+  if (text.length > maxLength && [...text].length > maxLength) return 'too_long';
   return undefined;
 }
 // #endregion rules

@@ -11,7 +11,7 @@ import {
   Supervisor,
   type SupervisorInit,
 } from '@otp-chat/otp';
-import { REGISTRY, ROOM_SUPERVISOR } from './chat_server.ts';
+import { REGISTRY, ROOM_SUPERVISOR } from './rooms.js';
 
 // #region supervisor
 const registry: ChildSpec = {

@@ -1,0 +1,51 @@
+/**
+ * The flood rule, judged where input arrives: in the port's codec, as each line or frame is
+ * decoded, before it is queued for the connection's process (see Port.judged in @otp-chat/otp).
+ * However far behind the process is, the client's rate is measured on what it sends, and what
+ * is over the rate never reaches the mailbox.
+ */
+import { FloodGate } from '@otp-chat/net';
+import { Port, type PortCodec } from '@otp-chat/otp';
+
+/**
+ * What replaces an input over the rate: `warn` for the first one (it is dropped and the client
+ * told), `disconnect` for one more before the client calmed down. After `disconnect` nothing
+ * more is passed on: the connection says goodbye and closes.
+ */
+export type FloodNotice = readonly ['flood', verdict: 'warn' | 'disconnect'];
+
+export interface FloodRule {
+  readonly ratePerSecond: number;
+  readonly burst: number;
+}
+
+/**
+ * `codec`, with every item that `counts` judged by a FloodGate of `rule`. Items that do not
+ * count (a WebSocket's pong, a decoding error) pass untouched.
+ */
+export function floodJudged<In, Out>(
+  codec: PortCodec<In, Out>,
+  rule: FloodRule,
+  counts: (item: Out) => boolean,
+): PortCodec<In, Out | FloodNotice> {
+  const gate = new FloodGate({ ratePerSecond: rule.ratePerSecond, burst: rule.burst });
+  let cutOff = false;
+  return Port.judged<In, Out, Out | FloodNotice>(codec, (item, out) => {
+    if (cutOff) return;
+    if (!counts(item)) {
+      out.push(item);
+      return;
+    }
+    const verdict = gate.check();
+    if (verdict === 'ok') {
+      out.push(item);
+      return;
+    }
+    cutOff = verdict === 'disconnect';
+    out.push(['flood', verdict]);
+  });
+}
+
+export function isFloodNotice(item: unknown): item is FloodNotice {
+  return (item as unknown[] | null)?.[0] === 'flood';
+}

@@ -1,0 +1,61 @@
+/**
+ * @otp-chat/chat: the chat core every step from 5 on shares, once a chapter has taught it: the
+ * rules (message, names, text, flood), the rooms and their directory, the users registry, and
+ * the session a transport adapter drives. Transports (telnet lines, the WebSocket protocol)
+ * live in the steps and only decode and encode.
+ */
+export { FloodGate, type FloodVerdict } from '@otp-chat/net';
+export { type FloodNotice, type FloodRule, floodJudged, isFloodNotice } from './flood.js';
+export {
+  Message,
+  type NewMessageResult,
+  newMessage,
+  type PostError,
+  type PostInput,
+} from './message.js';
+export {
+  explainNameProblem,
+  MAX_NAME_LENGTH,
+  type NameProblem,
+  nameKey,
+  nameProblem,
+} from './names.js';
+export { type NewsEncoder, RoomEvent, type RoomNews } from './room_event.js';
+export {
+  ChatServer,
+  type CreateRoomResult,
+  type JoinReply,
+  localRooms,
+  REGISTRY,
+  ROOM_SUPERVISOR,
+  type RoomDirectory,
+  type RoomListing,
+  type RoomMessage,
+} from './rooms.js';
+export {
+  type NameRefusal,
+  Session,
+  type SessionError,
+  type SessionErrorCode,
+  type SessionEvent,
+  type SessionOptions,
+  type SessionRequest,
+} from './session.js';
+export { ChatSupervisor } from './supervisor.js';
+export {
+  explainTextProblem,
+  MAX_TEXT_LENGTH,
+  type TextProblem,
+  textProblem,
+  withoutControls,
+} from './text.js';
+export {
+  claimUserName,
+  isPrivateMessage,
+  lookupUser,
+  type PrivateMessage,
+  sendToUser,
+  type Transport,
+  USERS,
+  userPid,
+} from './users.js';

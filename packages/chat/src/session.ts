@@ -1,0 +1,338 @@
+/**
+ * A user's session: everything about a connected user that does not depend on how they are
+ * connected. It owns the user's name, the rooms they are in (with a monitor on each, to join a
+ * room again when it restarts), the rules (names, text), the commands and what a disconnect
+ * means. It knows nothing of bytes: a transport adapter turns what its client sends into
+ * SessionRequests, and the SessionEvents the session emits into what its client reads.
+ *
+ * The session is a plain object that lives in its connection's process, ranch style: one
+ * process per connection runs the transport and the session, so a line typed costs no hop
+ * between processes on its way to the room. (Phoenix runs a transport process and a channel
+ * process per topic; it buys isolation between a user's topics, which a chat with a few rooms
+ * per user does not need, and pays a message per request for it.) The session is reached by
+ * the process's pid: rooms send it their news and users their private lines, and the
+ * connection passes what its mailbox holds to `handleInfo`.
+ */
+import { type DownMessage, demonitor, monitor, type Pid, type Ref, self } from '@otp-chat/otp';
+import { type NameProblem, nameKey, nameProblem } from './names.js';
+import type { RoomEvent } from './room_event.js';
+import { localRooms, type RoomDirectory, type RoomListing, type RoomMessage } from './rooms.js';
+import { type TextProblem, textProblem, withoutControls } from './text.js';
+import { claimUserName, isPrivateMessage, sendToUser, type Transport } from './users.js';
+
+// #region requests
+/** What a client asks of its session, decoded by its transport adapter. */
+export type SessionRequest =
+  /** Take a name (a telnet login). */
+  | { readonly type: 'name'; readonly name: string }
+  /** Join a room, or make a room already joined the one the user talks in. A `username` names the user first (the WebSocket protocol's join carries it). */
+  | { readonly type: 'join'; readonly room: string; readonly username?: string }
+  /** Leave `room`, or the room the user talks in. */
+  | { readonly type: 'leave'; readonly room?: string }
+  /** Say `text` in `room`, or in the room the user talks in. */
+  | { readonly type: 'say'; readonly room?: string; readonly text: string }
+  | { readonly type: 'rooms' }
+  /** Who is in `room` (any room), or in the room the user talks in. */
+  | { readonly type: 'users'; readonly room?: string }
+  | { readonly type: 'private'; readonly to: string; readonly text: string }
+  | { readonly type: 'help' }
+  | { readonly type: 'quit' };
+// #endregion requests
+
+// #region events
+/** The codes of the errors a session reports: the WebSocket protocol's error codes. */
+export type SessionErrorCode =
+  | 'INVALID_USERNAME'
+  | 'INVALID_ROOM'
+  | 'INVALID_MESSAGE'
+  | 'NOT_IN_ROOM'
+  | 'UNKNOWN_USER';
+
+/** Why a name was refused: a rule it breaks, or the state of this session or the server. */
+export type NameRefusal =
+  | NameProblem
+  | 'taken' // somebody else has it
+  | 'renamed' // this session has another name already (`subject` is that name)
+  | 'unnamed'; // the request needs a name and the user has none yet
+
+/** What a session tells its client, encoded by its transport adapter. */
+export type SessionEvent =
+  | { readonly type: 'named'; readonly name: string }
+  /** Joined `room`, where `users` are now (the user last); `rejoined` after a room restarted. */
+  | {
+      readonly type: 'joined';
+      readonly room: string;
+      readonly users: readonly string[];
+      readonly rejoined: boolean;
+    }
+  /** A join of a room the user is in: they now talk there. */
+  | { readonly type: 'already_in'; readonly room: string }
+  /** Left `room`; `now` is the room the user talks in from now on, if any. */
+  | { readonly type: 'left'; readonly room: string; readonly now: string | undefined }
+  /** A room's news; `mine` when it is the user's own message coming back. */
+  | { readonly type: 'room'; readonly event: RoomEvent; readonly mine: boolean }
+  | { readonly type: 'private'; readonly from: string; readonly text: string }
+  | { readonly type: 'rooms'; readonly rooms: readonly RoomListing[] }
+  | { readonly type: 'users'; readonly room: string; readonly users: readonly string[] }
+  | { readonly type: 'help' }
+  /** The session is over: the connection says goodbye and closes. */
+  | { readonly type: 'bye'; readonly reason: 'quit' }
+  | {
+      readonly type: 'error';
+      readonly code: SessionErrorCode;
+      /** The request that failed. */
+      readonly request: SessionRequest['type'];
+      /** The name, room or user the error is about, when there is one. */
+      readonly subject?: string;
+      readonly problem?: NameRefusal | TextProblem;
+    };
+// #endregion events
+
+export type SessionError = Extract<SessionEvent, { type: 'error' }>;
+
+export interface SessionOptions {
+  /** How the user is connected, as the users registry shows it. */
+  readonly transport: Transport;
+  /** Where the rooms are: this node's by default. */
+  readonly rooms?: RoomDirectory;
+  /** The longest text a user may say, in characters (code points): MAX_TEXT_LENGTH by default. */
+  readonly maxTextLength?: number;
+  /** Called with every event for the client, in order, in the session's process. */
+  readonly emit: (event: SessionEvent) => void;
+}
+
+/** A room the user is in. */
+interface JoinedRoom {
+  /** The room's name as the room spells it: what its news carries as `roomId`. */
+  readonly name: string;
+  pid: Pid;
+  /** Our monitor on the room: if it goes down, we join it again. */
+  ref: Ref;
+}
+
+export class Session {
+  /** The user's name, once taken; kept until the session ends. */
+  name: string | undefined;
+  /** The rooms the user is in, in the order joined: the last one is where they talk. */
+  private readonly joined: JoinedRoom[] = [];
+  private readonly me: Pid = self();
+  private readonly directory: RoomDirectory;
+  private readonly emit: (event: SessionEvent) => void;
+  private readonly transport: Transport;
+  private readonly maxTextLength: number | undefined;
+
+  constructor(options: SessionOptions) {
+    this.maxTextLength = options.maxTextLength;
+    this.directory = options.rooms ?? localRooms;
+    this.emit = options.emit;
+    this.transport = options.transport;
+  }
+
+  /** The names of the rooms the user is in, in the order joined. */
+  get rooms(): string[] {
+    return this.joined.map((room) => room.name);
+  }
+
+  // #region handle
+  /** Acts on one request; what comes of it is emitted. */
+  async handle(request: SessionRequest): Promise<void> {
+    switch (request.type) {
+      case 'name':
+        this.claimName(request.name, 'name');
+        return;
+      case 'join':
+        return this.join(request.room, request.username);
+      case 'leave':
+        return this.leave(request.room);
+      case 'say':
+        return this.say(request.text, request.room);
+      case 'rooms':
+        this.emit({ type: 'rooms', rooms: this.directory.list() });
+        return;
+      case 'users':
+        return this.users(request.room);
+      case 'private':
+        return this.privateMessage(request.to, request.text);
+      case 'help':
+        this.emit({ type: 'help' });
+        return;
+      case 'quit':
+        this.emit({ type: 'bye', reason: 'quit' });
+        return;
+    }
+  }
+
+  /**
+   * A message from the mailbox that is the session's business: a room's news, a private line,
+   * a room that went down. False for anything else (the transport's own messages).
+   */
+  async handleInfo(message: unknown): Promise<boolean> {
+    if (isRoomMessage(message)) this.roomNews(message[1]);
+    else if (isPrivateMessage(message))
+      this.emit({ type: 'private', from: message[1], text: message[2] });
+    else if (isDown(message) && this.joined.some((room) => room.ref === message.ref)) {
+      await this.roomDown(message);
+    } else return false;
+    return true;
+  }
+  // #endregion handle
+
+  // #region name
+  /** Takes `name` for this session; false (after saying why) if it cannot be had. */
+  private claimName(name: string, request: SessionRequest['type']): boolean {
+    if (this.name !== undefined) {
+      if (this.name === name) return true;
+      this.error('INVALID_USERNAME', request, this.name, 'renamed');
+      return false;
+    }
+    const problem = nameProblem(name);
+    if (problem !== undefined) {
+      this.error('INVALID_USERNAME', request, name, problem);
+      return false;
+    }
+    if (!claimUserName(name, this.transport)) {
+      this.error('INVALID_USERNAME', request, name, 'taken');
+      return false;
+    }
+    this.name = name;
+    this.emit({ type: 'named', name });
+    return true;
+  }
+  // #endregion name
+
+  // #region rooms
+  private async join(room: string, username?: string): Promise<void> {
+    if (username !== undefined && !this.claimName(username, 'join')) return;
+    const user = this.name;
+    if (user === undefined) {
+      this.error('INVALID_USERNAME', 'join', undefined, 'unnamed');
+      return;
+    }
+    const problem = nameProblem(room);
+    if (problem !== undefined) {
+      this.error('INVALID_ROOM', 'join', room, problem);
+      return;
+    }
+    const index = this.findIndex(room);
+    if (index >= 0) {
+      // Already in it: it becomes the room the user talks in.
+      const [joined] = this.joined.splice(index, 1);
+      this.joined.push(joined!);
+      this.emit({ type: 'already_in', room: joined!.name });
+      return;
+    }
+    const [pid, [, name, users]] = await this.directory.join(room, user);
+    this.joined.push({ name, pid, ref: monitor(pid) });
+    this.emit({ type: 'joined', room: name, users, rejoined: false });
+  }
+
+  private async leave(room?: string): Promise<void> {
+    const index = room === undefined ? this.joined.length - 1 : this.findIndex(room);
+    if (index < 0) {
+      this.error('NOT_IN_ROOM', 'leave', room);
+      return;
+    }
+    const [left] = this.joined.splice(index, 1);
+    demonitor(left!.ref, { flush: true });
+    await this.directory.leave(left!.pid);
+    this.emit({ type: 'left', room: left!.name, now: this.joined.at(-1)?.name });
+  }
+
+  private say(text: string, room?: string): void {
+    const clean = withoutControls(text);
+    const problem = textProblem(clean, this.maxTextLength);
+    if (problem !== undefined) {
+      this.error('INVALID_MESSAGE', 'say', room, problem);
+      return;
+    }
+    const joined = room === undefined ? this.joined.at(-1) : this.joined[this.findIndex(room)];
+    // The room sends the message back to us with everyone's copies: it puts it in order.
+    if (joined === undefined) this.error('NOT_IN_ROOM', 'say', room);
+    else this.directory.say(joined.pid, clean);
+  }
+
+  /** Who is in `room` (anyone may ask about any room) or in the room the user talks in. */
+  private async users(room?: string): Promise<void> {
+    const joined = room === undefined ? this.joined.at(-1) : this.joined[this.findIndex(room)];
+    if (room === undefined && joined === undefined) {
+      this.error('NOT_IN_ROOM', 'users');
+      return;
+    }
+    const pid = joined?.pid ?? this.directory.find(room!);
+    let users: string[] = [];
+    try {
+      if (pid !== undefined) users = await this.directory.members(pid);
+    } catch {
+      // The room stopped as we asked: nobody is in it.
+    }
+    this.emit({ type: 'users', room: joined?.name ?? room!, users });
+  }
+
+  /** A room's news, for the client if the user is still in that room. */
+  private roomNews(event: RoomEvent): void {
+    // News sent just before we left a room is not for us any more.
+    if (!this.joined.some((room) => room.name === event.news.roomId)) return;
+    this.emit({ type: 'room', event, mine: event.sender === this.me });
+  }
+
+  /**
+   * A room we are in went down: it crashed (its supervisor restarts it, empty) or its
+   * supervisor was restarted. Join it again, so the user stays where they were.
+   */
+  private async roomDown(down: DownMessage): Promise<void> {
+    const room = this.joined.find((joined) => joined.ref === down.ref);
+    if (room === undefined || this.name === undefined) return;
+    const [pid, [, , users]] = await this.directory.join(room.name, this.name);
+    room.pid = pid;
+    room.ref = monitor(pid);
+    this.emit({ type: 'joined', room: room.name, users, rejoined: true });
+  }
+
+  /** Where the room called `room` (in any case) is in the user's list, or -1. */
+  private findIndex(room: string): number {
+    const key = nameKey(room);
+    return this.joined.findIndex((joined) => nameKey(joined.name) === key);
+  }
+  // #endregion rooms
+
+  // #region private
+  /** One user to another, whatever transport each is on. */
+  private privateMessage(to: string, text: string): void {
+    const from = this.name;
+    if (from === undefined) {
+      this.error('INVALID_USERNAME', 'private', undefined, 'unnamed');
+      return;
+    }
+    const clean = withoutControls(text);
+    const problem = textProblem(clean, this.maxTextLength);
+    if (problem !== undefined) {
+      this.error('INVALID_MESSAGE', 'private', to, problem);
+      return;
+    }
+    if (!sendToUser(to, from, clean)) this.error('UNKNOWN_USER', 'private', to);
+  }
+  // #endregion private
+
+  private error(
+    code: SessionErrorCode,
+    request: SessionRequest['type'],
+    subject?: string,
+    problem?: NameRefusal | TextProblem,
+  ): void {
+    this.emit({
+      type: 'error',
+      code,
+      request,
+      ...(subject === undefined ? {} : { subject }),
+      ...(problem === undefined ? {} : { problem }),
+    });
+  }
+}
+
+function isRoomMessage(message: unknown): message is RoomMessage {
+  return (message as unknown[] | null)?.[0] === 'room_event';
+}
+
+function isDown(message: unknown): message is DownMessage {
+  return (message as DownMessage | null)?.type === 'DOWN';
+}

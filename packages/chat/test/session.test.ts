@@ -1,0 +1,231 @@
+import {
+  exit,
+  type Pid,
+  Registry,
+  receive,
+  Supervisor,
+  send,
+  spawn,
+  whenIdle,
+} from '@otp-chat/otp';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  ChatServer,
+  ChatSupervisor,
+  type RoomNews,
+  Session,
+  type SessionEvent,
+  type SessionRequest,
+  USERS,
+} from '../src/index.js';
+
+/**
+ * A fake transport: a process that runs a session, takes requests from the test as messages
+ * and keeps every event the session emits.
+ */
+class FakeUser {
+  readonly events: SessionEvent[] = [];
+  readonly pid: Pid;
+
+  constructor() {
+    this.pid = spawn(async () => {
+      const session = new Session({ transport: 'fake', emit: (event) => this.events.push(event) });
+      for (;;) {
+        const message = await receive();
+        if (isRequest(message)) await session.handle(message[1]);
+        else await session.handleInfo(message);
+      }
+    });
+    users.push(this.pid);
+  }
+
+  /** Sends `request` and waits until the session has emitted an event of type `type`. */
+  async ask<T extends SessionEvent['type']>(
+    request: SessionRequest,
+    type: T,
+  ): Promise<Extract<SessionEvent, { type: T }>> {
+    const from = this.events.length;
+    send(this.pid, ['request', request]);
+    return this.waitFor(type, from);
+  }
+
+  /** The first message news (not a join or a leave) the session passed on. */
+  async waitForMessage(): Promise<Extract<SessionEvent, { type: 'room' }>> {
+    return vi.waitFor(() => {
+      const event = this.events.find((e) => e.type === 'room' && e.event.news.type === 'message');
+      if (event === undefined) throw new Error('no message yet');
+      return event as Extract<SessionEvent, { type: 'room' }>;
+    });
+  }
+
+  async waitFor<T extends SessionEvent['type']>(
+    type: T,
+    from = 0,
+  ): Promise<Extract<SessionEvent, { type: T }>> {
+    return vi.waitFor(() => {
+      const event = this.events.slice(from).find((e) => e.type === type);
+      if (event === undefined)
+        throw new Error(`no ${type} event yet: ${this.events.map((e) => e.type)}`);
+      return event as Extract<SessionEvent, { type: T }>;
+    });
+  }
+}
+
+function isRequest(message: unknown): message is readonly ['request', SessionRequest] {
+  return (message as unknown[] | null)?.[0] === 'request';
+}
+
+const users: Pid[] = [];
+let tree: Pid;
+
+beforeEach(async () => {
+  const started = await Supervisor.start(
+    [
+      { id: 'rooms', start: () => ChatSupervisor.startLink(), type: 'supervisor' as const },
+      { id: USERS, start: () => Registry.startLink({ keys: 'unique', name: USERS }) },
+    ],
+    { strategy: 'one_for_one' },
+  );
+  tree = (started as ['ok', Pid])[1];
+});
+
+afterEach(async () => {
+  for (const pid of users.splice(0)) exit(pid, 'kill');
+  await Supervisor.stop(tree);
+  await whenIdle();
+});
+
+describe('Session', () => {
+  it('takes a free, valid name and refuses a taken or bad one', async () => {
+    const ann = new FakeUser();
+    expect(await ann.ask({ type: 'name', name: 'Ann' }, 'named')).toEqual({
+      type: 'named',
+      name: 'Ann',
+    });
+    const other = new FakeUser();
+    expect(await other.ask({ type: 'name', name: 'ANN' }, 'error')).toMatchObject({
+      code: 'INVALID_USERNAME',
+      problem: 'taken',
+    });
+    expect(await other.ask({ type: 'name', name: 'a b' }, 'error')).toMatchObject({
+      code: 'INVALID_USERNAME',
+      problem: 'has_space',
+    });
+  });
+
+  it('joins, says, and gets its own message back marked as its own', async () => {
+    const ann = new FakeUser();
+    const bob = new FakeUser();
+    await ann.ask({ type: 'name', name: 'ann' }, 'named');
+    await bob.ask({ type: 'name', name: 'bob' }, 'named');
+    await ann.ask({ type: 'join', room: 'lobby' }, 'joined');
+    const joined = await bob.ask({ type: 'join', room: 'Lobby' }, 'joined');
+    expect(joined).toEqual({
+      type: 'joined',
+      room: 'lobby',
+      users: ['ann', 'bob'],
+      rejoined: false,
+    });
+    send(bob.pid, ['request', { type: 'say', text: 'hi\u0007 all' }]);
+    const got = await ann.waitForMessage();
+    expect(got.mine).toBe(false);
+    expect(got.event.news).toMatchObject({ type: 'message', from: 'bob', text: 'hi all' });
+    const echo = await bob.waitForMessage();
+    expect(echo.mine).toBe(true);
+    // One event object for both members: encoded once per wire format, not once per member.
+    expect(echo.event).toBe(got.event);
+    const encode = vi.fn((news: RoomNews) => JSON.stringify(news));
+    expect(got.event.encoded(encode)).toBe(echo.event.encoded(encode));
+    expect(encode).toHaveBeenCalledTimes(1);
+  });
+
+  it('says which errors the protocol codes name', async () => {
+    const ann = new FakeUser();
+    expect(await ann.ask({ type: 'join', room: 'lobby' }, 'error')).toMatchObject({
+      code: 'INVALID_USERNAME',
+      problem: 'unnamed',
+    });
+    await ann.ask({ type: 'name', name: 'ann' }, 'named');
+    expect(await ann.ask({ type: 'say', text: 'hello' }, 'error')).toMatchObject({
+      code: 'NOT_IN_ROOM',
+      request: 'say',
+    });
+    expect(await ann.ask({ type: 'join', room: '/x' }, 'error')).toMatchObject({
+      code: 'INVALID_ROOM',
+    });
+    expect(await ann.ask({ type: 'private', to: 'nobody', text: 'hi' }, 'error')).toMatchObject({
+      code: 'UNKNOWN_USER',
+      subject: 'nobody',
+    });
+    await ann.ask({ type: 'join', room: 'lobby' }, 'joined');
+    expect(await ann.ask({ type: 'say', text: ' \u0001 ' }, 'error')).toMatchObject({
+      code: 'INVALID_MESSAGE',
+      problem: 'blank',
+    });
+    expect(await ann.ask({ type: 'join', room: 'LOBBY' }, 'already_in')).toEqual({
+      type: 'already_in',
+      room: 'lobby',
+    });
+  });
+
+  it('sends a private line to another user by name', async () => {
+    const ann = new FakeUser();
+    const bob = new FakeUser();
+    await ann.ask({ type: 'name', name: 'ann' }, 'named');
+    await bob.ask({ type: 'name', name: 'bob' }, 'named');
+    send(ann.pid, ['request', { type: 'private', to: 'BOB', text: 'psst' }]);
+    expect(await bob.waitFor('private')).toEqual({ type: 'private', from: 'ann', text: 'psst' });
+  });
+
+  it('leaves the room it talks in, then talks in the one joined before', async () => {
+    const ann = new FakeUser();
+    await ann.ask({ type: 'name', name: 'ann' }, 'named');
+    await ann.ask({ type: 'join', room: 'a' }, 'joined');
+    await ann.ask({ type: 'join', room: 'b' }, 'joined');
+    expect(await ann.ask({ type: 'leave' }, 'left')).toEqual({ type: 'left', room: 'b', now: 'a' });
+    expect(await ann.ask({ type: 'leave' }, 'left')).toEqual({
+      type: 'left',
+      room: 'a',
+      now: undefined,
+    });
+    expect(await ann.ask({ type: 'leave' }, 'error')).toMatchObject({ code: 'NOT_IN_ROOM' });
+  });
+
+  it('lists rooms with their member counts from the registry', async () => {
+    const ann = new FakeUser();
+    const bob = new FakeUser();
+    await ann.ask({ type: 'name', name: 'ann' }, 'named');
+    await bob.ask({ type: 'name', name: 'bob' }, 'named');
+    await ann.ask({ type: 'join', room: 'Zoo' }, 'joined');
+    await bob.ask({ type: 'join', room: 'zoo' }, 'joined');
+    await bob.ask({ type: 'join', room: 'attic' }, 'joined');
+    expect((await ann.ask({ type: 'rooms' }, 'rooms')).rooms).toEqual([
+      { id: 'attic', userCount: 1 },
+      { id: 'Zoo', userCount: 2 },
+    ]);
+    expect(await ann.ask({ type: 'users', room: 'attic' }, 'users')).toEqual({
+      type: 'users',
+      room: 'attic',
+      users: ['bob'],
+    });
+  });
+
+  it('joins a room again when it crashes', async () => {
+    const ann = new FakeUser();
+    await ann.ask({ type: 'name', name: 'ann' }, 'named');
+    await ann.ask({ type: 'join', room: 'lobby' }, 'joined');
+    const from = ann.events.length;
+    exit(ChatServer.whereis('lobby')!, 'kill');
+    expect(await ann.waitFor('joined', from)).toEqual({
+      type: 'joined',
+      room: 'lobby',
+      users: ['ann'],
+      rejoined: true,
+    });
+  });
+
+  it('ends on quit', async () => {
+    const ann = new FakeUser();
+    expect(await ann.ask({ type: 'quit' }, 'bye')).toEqual({ type: 'bye', reason: 'quit' });
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * The telnet transport adapter: what a telnet (or netcat) user types, as session requests, and
+ * what the session says, as lines of text. It is all this transport knows of the chat; the
+ * session (in @otp-chat/chat) knows nothing of lines.
+ *
+ * Contract of an adapter: `decode(input)` gives a request for the session, a reply to send
+ * straight back (a command used wrongly), or nothing; `encode(event)` gives what to write.
+ */
+import {
+  explainNameProblem,
+  explainTextProblem,
+  type NameProblem,
+  type NewsEncoder,
+  type RoomNews,
+  type Session,
+  type SessionError,
+  type SessionEvent,
+  type SessionRequest,
+  type TextProblem,
+  withoutControls,
+} from '@otp-chat/chat';
+import { COMMANDS, type Command, parseCommand } from './commands.ts';
+
+/** What a line decodes to: a request for the session, or a line to answer with at once. */
+export type Decoded =
+  | SessionRequest
+  | { readonly type: 'reply'; readonly line: string }
+  | undefined;
+
+// #region decode
+/** A line the user typed, once they have a name. */
+export function decodeLine(line: string): Decoded {
+  if (line.startsWith('/')) return fromCommand(parseCommand(line));
+  // An empty line is no message, and no mistake either.
+  if (withoutControls(line).trim() === '') return undefined;
+  return { type: 'say', text: line };
+}
+
+/** A line typed at the name prompt: the name, or /quit. */
+export function decodeName(line: string): SessionRequest {
+  const name = line.trim();
+  return name === '/quit' ? { type: 'quit' } : { type: 'name', name };
+}
+
+function fromCommand(command: Command): Decoded {
+  switch (command[0]) {
+    case 'join':
+      return { type: 'join', room: command[1] };
+    case 'msg':
+      return { type: 'private', to: command[1], text: command[2] };
+    case 'error':
+      return { type: 'reply', line: `error: ${command[1]}` };
+    default:
+      return { type: command[0] };
+  }
+}
+// #endregion decode
+
+// #region encode
+/** A room's news as a line, with its line end: made once per event, for every telnet member. */
+export const telnetNews: NewsEncoder<Buffer> = (news: RoomNews) =>
+  Buffer.from(`${newsText(news)}\r\n`);
+
+function newsText(news: RoomNews): string {
+  switch (news.type) {
+    case 'message':
+      return `${news.from}: ${news.text}`;
+    case 'user_joined':
+      return `* ${news.username} joined ${news.roomId}`;
+    case 'user_left':
+      return `* ${news.username} left ${news.roomId}`;
+  }
+}
+
+/**
+ * What the session said, as what to write: lines of text (without line ends) or a room's
+ * encoded bytes. `session` tells who the user is and which rooms they are in.
+ */
+export function encodeEvent(event: SessionEvent, session: Session): Array<string | Buffer> {
+  switch (event.type) {
+    case 'named':
+      return [`Hello ${event.name}! Type /help for the commands.`];
+    case 'joined':
+      return [joinedText(event.room, event.users, event.rejoined, session.name)];
+    case 'already_in':
+      return [`You now talk in ${event.room}.`];
+    case 'left':
+      return [
+        event.now === undefined
+          ? `You left ${event.room}; you are in no room now (/join one).`
+          : `You left ${event.room}; you talk in ${event.now}.`,
+      ];
+    case 'room':
+      return roomLines(event.event.news, event.mine, session, event.event.encoded(telnetNews));
+    case 'private':
+      return [`[private] ${event.from}: ${event.text}`];
+    case 'rooms':
+      return [
+        event.rooms.length === 0
+          ? 'There are no rooms; /join one to make it.'
+          : `Rooms: ${event.rooms.map((room) => `${room.id} (${room.userCount})`).join(', ')}`,
+      ];
+    case 'users':
+      return [`In ${event.room}: ${event.users.join(', ')}`];
+    case 'help':
+      return COMMANDS.map(([usage, what]) => `  ${usage.padEnd(20)} ${what}`);
+    case 'bye':
+      return ['Bye!'];
+    case 'error':
+      return errorLines(event);
+  }
+}
+
+function joinedText(
+  room: string,
+  users: readonly string[],
+  rejoined: boolean,
+  me: string | undefined,
+): string {
+  if (rejoined) return `* ${room} restarted; you are still in it.`;
+  const others = users.filter((user) => user !== me);
+  return others.length === 0
+    ? `You joined ${room}; nobody else is here.`
+    : `You joined ${room} with ${others.join(', ')}.`;
+}
+
+/**
+ * A room's news. The terminal already shows what the user typed, so their own message is not
+ * written again; in several rooms, a message says which room it is from.
+ */
+function roomLines(news: RoomNews, mine: boolean, session: Session, line: Buffer): Buffer[] {
+  if (mine) return [];
+  if (news.type === 'message' && session.rooms.length > 1) {
+    return [Buffer.from(`[${news.roomId}] `), line];
+  }
+  return [line];
+}
+
+function errorLines(error: SessionError): string[] {
+  switch (error.code) {
+    case 'INVALID_USERNAME':
+      if (error.problem === 'taken') return [`Sorry, the name ${error.subject} is taken.`];
+      return [`Sorry, ${explainNameProblem(error.problem as NameProblem)}.`];
+    case 'INVALID_ROOM':
+      return [
+        `error: room names follow the rules for names: ${explainNameProblem(error.problem as NameProblem)}`,
+      ];
+    case 'NOT_IN_ROOM':
+      return [
+        error.request === 'say'
+          ? 'error: you are in no room; /join one'
+          : 'error: you are in no room',
+      ];
+    case 'INVALID_MESSAGE':
+      // A blank line is no message, and no mistake either.
+      if (error.problem === 'blank') return [];
+      return [`error: ${explainTextProblem(error.problem as TextProblem)}; dropped.`];
+    case 'UNKNOWN_USER':
+      return [`error: nobody called ${error.subject} is connected`];
+  }
+}
+// #endregion encode

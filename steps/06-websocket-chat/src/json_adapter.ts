@@ -1,0 +1,88 @@
+/**
+ * The WebSocket transport adapter: the JSON protocol's client messages (checked against their
+ * schema in protocol.ts) as session requests, and the session's events as server messages. It
+ * is all this transport knows of the chat, as telnet.ts is for lines.
+ */
+import {
+  explainNameProblem,
+  explainTextProblem,
+  type NameProblem,
+  type NewsEncoder,
+  type RoomNews,
+  type SessionError,
+  type SessionEvent,
+  type SessionRequest,
+  type TextProblem,
+} from '@otp-chat/chat';
+import { type ClientMessage, errorMessage, type ServerMessage } from './protocol.ts';
+
+// #region decode
+/** A client message that passed the schema, as a request for the session. */
+export function toRequest(message: ClientMessage): SessionRequest {
+  switch (message.type) {
+    case 'join':
+      return { type: 'join', room: message.roomId, username: message.username };
+    case 'leave':
+      return { type: 'leave', room: message.roomId };
+    case 'message':
+      return { type: 'say', room: message.roomId, text: message.text };
+    case 'list_rooms':
+      return { type: 'rooms' };
+    case 'list_users':
+      return { type: 'users', room: message.roomId };
+    case 'private':
+      return { type: 'private', to: message.to, text: message.text };
+  }
+}
+// #endregion decode
+
+// #region encode
+/** A room's news as the text of a frame: its JSON, as UTF-8 bytes, once for every member. */
+export const jsonNews: NewsEncoder<Buffer> = (news: RoomNews) => Buffer.from(JSON.stringify(news));
+
+/** What the session said, as the server message to send (a room's news already encoded). */
+export function encodeEvent(event: SessionEvent): ServerMessage | Buffer | undefined {
+  switch (event.type) {
+    case 'joined':
+      return { type: 'joined', roomId: event.room, users: [...event.users] };
+    case 'already_in':
+      return errorMessage('ALREADY_IN_ROOM', `you are in ${event.room} already`);
+    case 'left':
+      return { type: 'left', roomId: event.room };
+    case 'room':
+      // The sender gets its own message too: the room's copy carries its order and timestamp.
+      return event.event.encoded(jsonNews);
+    case 'private':
+      return { type: 'private', from: event.from, text: event.text };
+    case 'rooms':
+      return { type: 'room_list', rooms: [...event.rooms] };
+    case 'users':
+      return { type: 'user_list', roomId: event.room, users: [...event.users] };
+    case 'error':
+      return errorMessage(event.code, errorText(event));
+    // The protocol has no message for these: a join names the user, and nobody asks for help.
+    case 'named':
+    case 'help':
+    case 'bye':
+      return undefined;
+  }
+}
+
+function errorText(error: SessionError): string {
+  switch (error.code) {
+    case 'INVALID_USERNAME':
+      if (error.problem === 'taken') return `the name ${error.subject} is taken`;
+      if (error.problem === 'renamed') return `you are ${error.subject} on this connection`;
+      if (error.problem === 'unnamed') return 'join a room first: the first join gives your name';
+      return `username: ${explainNameProblem(error.problem as NameProblem)}`;
+    case 'INVALID_ROOM':
+      return `roomId: ${explainNameProblem(error.problem as NameProblem)}`;
+    case 'INVALID_MESSAGE':
+      return `text: ${explainTextProblem(error.problem as TextProblem)}`;
+    case 'NOT_IN_ROOM':
+      return `you are not in ${error.subject ?? 'any room'}`;
+    case 'UNKNOWN_USER':
+      return `nobody called ${error.subject} is connected`;
+  }
+}
+// #endregion encode

@@ -15,6 +15,8 @@ export interface ConformanceConfig {
   readonly maxOutboundBytes: number;
   readonly maxFrameBytes: number;
   readonly heartbeatMs: number;
+  /** Inputs that may wait unread in a connection's mailbox before its socket is paused. */
+  readonly maxUnreadInputs: number;
 }
 
 /** A running server, as `startChat` resolves it. */

@@ -112,6 +112,21 @@ function browserTests() {
     await saveScreenshot(ada);
   });
 
+  it('sends a private line with /msg, and shows one to and from a telnet user', async () => {
+    await chat.start();
+    const ada = await openPage();
+    await enter(ada, 'ada');
+    const bob = await chat.login('bob');
+    await say(ada, '/msg bob psst, bob');
+    expect(await bob.expect(/^\[private\]/)).toBe('[private] ada: psst, bob');
+    bob.send('/msg ada hello from telnet');
+    await waitForCount(ada, '#messages li.private', 2);
+    expect(await ada.locator('#messages li.private').allTextContents()).toEqual([
+      '[private] you to bobpsst, bob',
+      '[private] bob to youhello from telnet',
+    ]);
+  });
+
   it('shows an error inline, and the name can be fixed', async () => {
     await chat.start();
     const page = await openPage();

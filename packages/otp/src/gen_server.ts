@@ -30,6 +30,7 @@ import {
   deliver,
   demonitorIn,
   type ExitMessage,
+  HOLE,
   isDown,
   isExit,
   monitorProc,
@@ -40,6 +41,7 @@ import {
   receiveThen,
   spawnProc,
   TIMEOUT,
+  takeNow,
   terminate,
 } from './process.js';
 
@@ -278,16 +280,20 @@ async function loop<S>(
   let state = initial;
   let action = firstAction;
   let message: unknown;
+  // One Step for the server's whole life, rewritten by each result: no object per message.
+  const step = new Step<S>(initial);
   try {
     for (;;) {
       let outcome: Awaitable<Step<S>>;
       if (typeof action === 'object') {
         message = action;
-        outcome = runContinue(module, action.continue, state);
+        outcome = runContinue(module, action.continue, state, step);
       } else {
-        message = await receiveIn(proc, null, action, 0);
+        // A message already queued is taken without an await while the time slice lasts.
+        message = takeNow(proc);
+        if (message === HOLE) message = await receiveIn(proc, null, action, 0);
         if (message === TIMEOUT && action !== Number.POSITIVE_INFINITY) message = 'timeout';
-        outcome = handle(module, message, state, parent);
+        outcome = handle(module, message, state, parent, step);
       }
       const result = outcome instanceof Promise ? await outcome : outcome;
       if (proc.status === 'exited') return; // killed while the handler awaited: nothing may run now
@@ -312,20 +318,31 @@ async function loop<S>(
  */
 type NextAction = number | { readonly continue: unknown };
 
-/** What a handler's tuple means for the loop: go on with a new state, or stop. */
-interface Step<S> {
-  readonly stop: boolean;
-  readonly reason: ExitReason;
-  readonly state: S;
-  readonly action: NextAction;
+/**
+ * What a handler's tuple means for the loop: go on with a new state, or stop. Each server has
+ * one, which `next` and `stopping` rewrite and the loop reads at once, before the next message.
+ */
+class Step<S> {
+  stop = false;
+  reason: ExitReason = undefined;
+  action: NextAction = Number.POSITIVE_INFINITY;
+  constructor(public state: S) {}
 }
 
-function next<S>(state: S, action: NextAction = Number.POSITIVE_INFINITY): Step<S> {
-  return { stop: false, reason: undefined, state, action };
+function next<S>(step: Step<S>, state: S, action: NextAction = Number.POSITIVE_INFINITY): Step<S> {
+  step.stop = false;
+  step.reason = undefined;
+  step.state = state;
+  step.action = action;
+  return step;
 }
 
-function stopping<S>(reason: ExitReason, state: S): Step<S> {
-  return { stop: true, reason, state, action: Number.POSITIVE_INFINITY };
+function stopping<S>(step: Step<S>, reason: ExitReason, state: S): Step<S> {
+  step.stop = true;
+  step.reason = reason;
+  step.state = state;
+  step.action = Number.POSITIVE_INFINITY;
+  return step;
 }
 
 const BAD_ACTION: unique symbol = Symbol('bad action');
@@ -346,10 +363,16 @@ function actionIn(result: readonly unknown[], index: number): NextAction | typeo
 }
 
 /** A Step that goes on with `state` and the action at `result[index]`; a bad one is a crash. */
-function goOn<S>(state: S, result: readonly unknown[], index: number, callback: string): Step<S> {
+function goOn<S>(
+  step: Step<S>,
+  state: S,
+  result: readonly unknown[],
+  index: number,
+  callback: string,
+): Step<S> {
   const action = actionIn(result, index);
   if (action === BAD_ACTION) throw badReturn(callback, result);
-  return next(state, action);
+  return next(step, state, action);
 }
 
 function badReturn(callback: string, result: unknown): ExitError {
@@ -360,13 +383,21 @@ function badReturn(callback: string, result: unknown): ExitError {
 }
 
 /** Runs `handleContinue(x, state)`, after a result that asked for it. */
-function runContinue<S>(module: GenServerModule<S>, x: unknown, state: S): Awaitable<Step<S>> {
+function runContinue<S>(
+  module: GenServerModule<S>,
+  x: unknown,
+  state: S,
+  step: Step<S>,
+): Awaitable<Step<S>> {
   if (!module.handleContinue)
     throw new ExitError(
       'no_handle_continue',
       `${describe(module)} has no handleContinue for ${formatReason(x)}`,
     );
-  return then(module.handleContinue(x, state), (result) => afterNoReply(result, 'handleContinue'));
+  const result = module.handleContinue(x, state);
+  return result instanceof Promise
+    ? result.then((r) => afterNoReply(step, r, 'handleContinue'))
+    : afterNoReply(step, result, 'handleContinue');
 }
 
 /** Dispatches one message to its callback and turns the callback's tuple into a Step. */
@@ -375,6 +406,7 @@ function handle<S>(
   message: unknown,
   state: S,
   parent: Proc,
+  step: Step<S>,
 ): Awaitable<Step<S>> {
   if (message instanceof CallRequest) {
     if (!module.handleCall)
@@ -382,9 +414,11 @@ function handle<S>(
         'no_handle_call',
         `${describe(module)} has no handleCall for ${formatReason(message.request)}`,
       );
-    return then(module.handleCall(message.request, message.from, state), (r) =>
-      afterCall(r, message.from),
-    );
+    const { from } = message;
+    const result = module.handleCall(message.request, from, state);
+    return result instanceof Promise
+      ? result.then((r) => afterCall(step, r, from))
+      : afterCall(step, result, from);
   }
   if (message instanceof CastRequest) {
     if (!module.handleCast)
@@ -392,15 +426,21 @@ function handle<S>(
         'no_handle_cast',
         `${describe(module)} has no handleCast for ${formatReason(message.request)}`,
       );
-    return then(module.handleCast(message.request, state), afterNoReply);
+    const result = module.handleCast(message.request, state);
+    return result instanceof Promise
+      ? result.then((r) => afterNoReply(step, r))
+      : afterNoReply(step, result);
   }
-  if (message instanceof StopRequest) return stopping(message.reason, state);
-  if (isExitFrom(message, parent.pid)) return stopping(message.reason, state);
+  if (message instanceof StopRequest) return stopping(step, message.reason, state);
+  if (isExitFrom(message, parent.pid)) return stopping(step, message.reason, state);
   if (!module.handleInfo) {
     reportUnexpected(module, message);
-    return next(state);
+    return next(step, state);
   }
-  return then(module.handleInfo(message, state), afterNoReply);
+  const result = module.handleInfo(message, state);
+  return result instanceof Promise
+    ? result.then((r) => afterNoReply(step, r))
+    : afterNoReply(step, result);
 }
 
 /**
@@ -424,33 +464,29 @@ function isExitFrom(message: unknown, pid: Pid): message is ExitMessage {
   return isExit(message) && message.from === pid;
 }
 
-function then<T, U>(value: Awaitable<T>, f: (value: T) => U): Awaitable<U> {
-  return value instanceof Promise ? value.then(f) : f(value);
-}
-
-function afterCall<S>(result: CallResult<S>, from: From): Step<S> {
+function afterCall<S>(step: Step<S>, result: CallResult<S>, from: From): Step<S> {
   switch (result?.[0]) {
     case 'reply': {
-      const step = goOn(result[2], result, 3, 'handleCall');
+      goOn(step, result[2], result, 3, 'handleCall');
       replyTo(from, result[1]);
       return step;
     }
     case 'noreply':
-      return goOn(result[1], result, 2, 'handleCall');
+      return goOn(step, result[1], result, 2, 'handleCall');
     case 'stop':
       if (result.length === 4) {
         replyTo(from, result[2]);
-        return stopping(result[1], result[3]);
+        return stopping(step, result[1], result[3]);
       }
-      return stopping(result[1], result[2]);
+      return stopping(step, result[1], result[2]);
     default:
       throw badReturn('handleCall', result);
   }
 }
 
-function afterNoReply<S>(result: NoReplyResult<S>, callback = 'handler'): Step<S> {
-  if (result?.[0] === 'noreply') return goOn(result[1], result, 2, callback);
-  if (result?.[0] === 'stop') return stopping(result[1], result[2]);
+function afterNoReply<S>(step: Step<S>, result: NoReplyResult<S>, callback = 'handler'): Step<S> {
+  if (result?.[0] === 'noreply') return goOn(step, result[1], result, 2, callback);
+  if (result?.[0] === 'stop') return stopping(step, result[1], result[2]);
   throw badReturn(callback, result);
 }
 

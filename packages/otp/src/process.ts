@@ -12,6 +12,7 @@
  * - timers.ts: `sendAfter` and `cancelTimer`;
  * - inspection.ts: `Process.info`, `Process.count` and `Process.onExit`.
  */
+
 export { Process, type ProcessInfo } from './kernel/inspection.js';
 export {
   type Dest,
@@ -23,6 +24,7 @@ export {
   send,
   TIMEOUT,
   type Timeout,
+  takeNow,
 } from './kernel/messages.js';
 export {
   actingProc,
@@ -66,3 +68,4 @@ export {
   spawnProc,
 } from './kernel/spawn.js';
 export { cancelTimer, sendAfter } from './kernel/timers.js';
+export { HOLE } from './mailbox.js';

@@ -7,7 +7,10 @@
  * they began, so each duration gets a lane: a queue of deadlines in order, served by one Node
  * timer armed no later than the oldest. Cancelling marks the entry dead; dead entries leave from
  * the front, or in a sweep once they outnumber the live ones. The timer holds the event loop
- * open only while its lane has a live wait, as a timer per wait would.
+ * open only while its lane has a live wait, as a timer per wait would, give or take one turn of
+ * the event loop: a lane whose last wait ends is unreferenced once per turn, after every call
+ * of that turn has come and gone, not at each call's reply (ref and unref are calls into libuv,
+ * and a client calling in a loop empties and refills its lane at every call).
  *
  * A lane with no live wait keeps its (unreferenced) timer, so that the next call of the same
  * duration finds it armed; only the IDLE_LANES most recently emptied lanes are kept that way,
@@ -30,8 +33,10 @@ interface Lane<T> {
   head: number;
   live: number;
   timer: NodeJS.Timeout | null;
-  /** Whether the timer keeps the event loop alive (only while `live > 0`). */
+  /** Whether the timer keeps the event loop alive (while `live > 0`, and until `unrefIdle`). */
   referenced: boolean;
+  /** Whether the lane is in `emptied`, waiting for `unrefIdle`. */
+  emptied: boolean;
 }
 
 export class Timeouts<T> {
@@ -43,6 +48,9 @@ export class Timeouts<T> {
 
   /** Lanes with no live wait, oldest emptied first. */
   private readonly idle = new Set<Lane<T>>();
+
+  /** Lanes emptied during this turn of the event loop, for `unrefIdle` to look at. */
+  private emptied: Array<Lane<T>> = [];
 
   /** `expire(owner)` runs when a deadline passes without being cancelled. */
   constructor(private readonly expire: (owner: T) => void) {}
@@ -68,15 +76,30 @@ export class Timeouts<T> {
     lane.live--;
     dropDeadFront(lane);
     if (lane.live === 0) {
-      if (lane.referenced) {
-        lane.timer?.unref();
-        lane.referenced = false;
-      }
+      if (lane.referenced && !lane.emptied) this.unrefLater(lane);
       this.keepIdle(lane);
     } else if (lane.entries.length - lane.head > 2 * lane.live + 1024) {
       sweep(lane);
     }
   }
+
+  private unrefLater(lane: Lane<T>): void {
+    lane.emptied = true;
+    this.emptied.push(lane);
+    if (this.emptied.length === 1) setImmediate(this.unrefIdle);
+  }
+
+  /** Once per turn: lets the event loop go past the timers of lanes that are still empty. */
+  private readonly unrefIdle = (): void => {
+    const lanes = this.emptied;
+    this.emptied = [];
+    for (const lane of lanes) {
+      lane.emptied = false;
+      if (lane.live > 0 || !lane.referenced) continue;
+      lane.timer?.unref();
+      lane.referenced = false;
+    }
+  };
 
   private keepIdle(lane: Lane<T>): void {
     this.idle.add(lane);
@@ -90,7 +113,7 @@ export class Timeouts<T> {
   private laneFor(ms: number): Lane<T> {
     let lane = this.lanes.get(ms);
     if (lane === undefined) {
-      lane = { ms, entries: [], head: 0, live: 0, timer: null, referenced: false };
+      lane = { ms, entries: [], head: 0, live: 0, timer: null, referenced: false, emptied: false };
       this.lanes.set(ms, lane);
     }
     return lane;

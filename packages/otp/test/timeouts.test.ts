@@ -66,4 +66,27 @@ describe('receive timeouts (one timer per duration)', () => {
     for (let ms = 10_000; ms < 11_000; ms++) timeouts.cancel(timeouts.start(ms, ms));
     expect(timeouts.laneCount).toBeLessThanOrEqual(16);
   });
+
+  it('holds the event loop open while a wait is live, and lets it go a turn after the last ends', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    await nextTurn(); // lanes the tests above emptied let go of the event loop first
+    const before = timers();
+    const timeouts = new Timeouts<number>(() => {});
+    const first = timeouts.start(1, 60_000);
+    expect(timers()).toBe(before + 1);
+    // Waits that end and begin again within one turn keep the lane's timer as it is.
+    timeouts.cancel(first);
+    const second = timeouts.start(2, 60_000);
+    timeouts.cancel(second);
+    expect(timers()).toBe(before + 1);
+    await nextTurn();
+    expect(timers()).toBe(before);
+    // A new wait in the emptied lane holds the event loop again, until it ends.
+    const third = timeouts.start(3, 60_000);
+    expect(timers()).toBe(before + 1);
+    timeouts.cancel(third);
+    await nextTurn();
+    expect(timers()).toBe(before);
+  });
 });

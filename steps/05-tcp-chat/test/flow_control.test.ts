@@ -4,48 +4,15 @@
  * more than N inputs (the port pauses the socket), the server's heap stays put, the flood rule
  * cuts the client off on arrival, and two other users go on chatting without noticeable delay.
  */
+import * as step from '@otp-chat/05-tcp-chat';
 import { ChatServer, REGISTRY, userPid } from '@otp-chat/05-tcp-chat';
-import { GenServer, type Pid, Process, Registry } from '@otp-chat/otp';
+import { chatFixture, floodSampler, SlowRoom } from '@otp-chat/conformance';
+import { GenServer, Registry } from '@otp-chat/otp';
 import { describe, expect, it } from 'vitest';
-import { chatFixture } from './helpers.ts';
 
-const chat = chatFixture();
+const chat = chatFixture(step);
 const N = 32;
 const MB = 1024 * 1024;
-
-/** Samples `pid`'s mailbox and the heap on every turn of the event loop until stopped. */
-function sampler(pid: Pid) {
-  const heapBefore = process.memoryUsage().heapUsed;
-  let maxQueue = 0;
-  let maxHeap = heapBefore;
-  let running = true;
-  const sample = () => {
-    maxQueue = Math.max(maxQueue, Process.info(pid)?.messageQueueLength ?? 0);
-    maxHeap = Math.max(maxHeap, process.memoryUsage().heapUsed);
-    if (running) setImmediate(sample);
-  };
-  sample();
-  return {
-    stop: () => {
-      running = false;
-      return { maxQueue, heapGrowth: maxHeap - heapBefore };
-    },
-  };
-}
-
-/**
- * A room that takes its time to answer a join: while the flooder's connection waits for it,
- * the lines pile up in its mailbox, as many as flow control lets in.
- */
-const SlowRoom = {
-  name: 'SlowRoom',
-  init: () => ['ok', null] as const,
-  async handleCall(_request: unknown, _from: unknown, state: null) {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    return ['reply', ['ok', 'slow', ['flooder']], state] as const;
-  },
-  handleCast: (_request: unknown, state: null) => ['noreply', state] as const,
-};
 
 describe('a flood of 12 MB of short lines', () => {
   it('is held at the socket and cut off, while others chat on', { timeout: 60_000 }, async () => {
@@ -60,7 +27,7 @@ describe('a flood of 12 MB of short lines', () => {
     const listing = { id: 'slow', userCount: 1 };
     await GenServer.start(SlowRoom, undefined, { name: Registry.via(REGISTRY, 'slow', listing) });
     const flooder = await chat.login('flooder');
-    const samples = sampler(userPid('flooder')!);
+    const stop = floodSampler(userPid('flooder')!);
 
     const line = 'spam spam spam spam\n';
     flooder.write(
@@ -80,7 +47,7 @@ describe('a flood of 12 MB of short lines', () => {
     }
     await cutOff;
     await flooder.closed;
-    const { maxQueue, heapGrowth } = samples.stop();
+    const { maxQueue, heapGrowth } = stop();
     const maxDelay = Math.max(...delays);
     console.info(
       `telnet flood: mailbox at most ${maxQueue} (N = ${N}), heap +${(heapGrowth / MB).toFixed(1)} MB, ` +

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import * as step from '@otp-chat/06-websocket-chat';
+import { chatFixture } from '@otp-chat/conformance';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { chatFixture } from './helpers.ts';
 
 // The page in a real browser: headless Chromium, driven by playwright-core, against a server
 // started by the test. Debian's chromium package is used (CHROMIUM_PATH names another); where
@@ -21,7 +22,7 @@ const ARGS = [
 /** The picture of the page that docs/06-websocket-chat.md shows. */
 const SCREENSHOT = fileURLToPath(new URL('../../../docs/images/06-chat.png', import.meta.url));
 
-const chat = chatFixture();
+const chat = chatFixture(step);
 
 if (!existsSync(CHROMIUM)) {
   const reason = `browser tests NOT RUN: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
@@ -109,6 +110,21 @@ function browserTests() {
     expect(await ada.locator('#messages img').count()).toBe(0);
     expect(await ada.evaluate('window.pwned')).toBeUndefined();
     await saveScreenshot(ada);
+  });
+
+  it('sends a private line with /msg, and shows one to and from a telnet user', async () => {
+    await chat.start();
+    const ada = await openPage();
+    await enter(ada, 'ada');
+    const bob = await chat.login('bob');
+    await say(ada, '/msg bob psst, bob');
+    expect(await bob.expect(/^\[private\]/)).toBe('[private] ada: psst, bob');
+    bob.send('/msg ada hello from telnet');
+    await waitForCount(ada, '#messages li.private', 2);
+    expect(await ada.locator('#messages li.private').allTextContents()).toEqual([
+      '[private] you to bobpsst, bob',
+      '[private] bob to youhello from telnet',
+    ]);
   });
 
   it('shows an error inline, and the name can be fixed', async () => {

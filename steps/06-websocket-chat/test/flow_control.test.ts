@@ -5,12 +5,13 @@
  * flood rule cuts the client off on arrival, and two other users chat on without delay.
  */
 import { connect, type Socket } from 'node:net';
+import * as step from '@otp-chat/06-websocket-chat';
 import { ChatServer, REGISTRY, userPid } from '@otp-chat/06-websocket-chat';
-import { GenServer, type Pid, Process, Registry } from '@otp-chat/otp';
+import { chatFixture, floodSampler, SlowRoom } from '@otp-chat/conformance';
+import { GenServer, Registry } from '@otp-chat/otp';
 import { describe, expect, it, vi } from 'vitest';
-import { chatFixture } from './helpers.ts';
 
-const chat = chatFixture();
+const chat = chatFixture(step);
 const N = 32;
 const MB = 1024 * 1024;
 
@@ -45,35 +46,6 @@ async function rawWebSocket(port: number) {
   };
 }
 
-/** Samples `pid`'s mailbox and the heap on every turn of the event loop until stopped. */
-function sampler(pid: Pid) {
-  const heapBefore = process.memoryUsage().heapUsed;
-  let maxQueue = 0;
-  let maxHeap = heapBefore;
-  let running = true;
-  const sample = () => {
-    maxQueue = Math.max(maxQueue, Process.info(pid)?.messageQueueLength ?? 0);
-    maxHeap = Math.max(maxHeap, process.memoryUsage().heapUsed);
-    if (running) setImmediate(sample);
-  };
-  sample();
-  return () => {
-    running = false;
-    return { maxQueue, heapGrowth: maxHeap - heapBefore };
-  };
-}
-
-/** A room that takes its time to answer a join: meanwhile the frames pile up, up to N. */
-const SlowRoom = {
-  name: 'SlowRoom',
-  init: () => ['ok', null] as const,
-  async handleCall(_request: unknown, _from: unknown, state: null) {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    return ['reply', ['ok', 'slow', ['flooder']], state] as const;
-  },
-  handleCast: (_request: unknown, state: null) => ['noreply', state] as const,
-};
-
 describe('a WebSocket flood of 12 MB of small frames', () => {
   it('is held at the socket and cut off, while others chat on', { timeout: 60_000 }, async () => {
     const server = await chat.start({ maxUnreadInputs: N });
@@ -85,7 +57,7 @@ describe('a WebSocket flood of 12 MB of small frames', () => {
     const flooder = await rawWebSocket(server.webPort);
     flooder.write(frame({ type: 'join', roomId: 'lobby', username: 'flooder' }));
     await vi.waitFor(() => expect(userPid('flooder')).toBeDefined());
-    const stop = sampler(userPid('flooder')!);
+    const stop = floodSampler(userPid('flooder')!);
 
     const spam = frame({ type: 'message', roomId: 'slow', text: 'spam spam spam' });
     const first = [

@@ -1,41 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { ChatClient, LineClient } from '@otp-chat/06-websocket-chat';
-import { afterEach, describe, expect, it } from 'vitest';
+import { mainRunner } from '@otp-chat/conformance';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
 // The command line as `pnpm start` runs it: node with tsx, in the step's directory.
-const stepDir = fileURLToPath(new URL('..', import.meta.url));
-const running: ChildProcess[] = [];
-
-afterEach(() => {
-  for (const child of running.splice(0)) child.kill('SIGKILL');
-});
-
-function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=source', 'src/main.ts', ...args],
-    { cwd: stepDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  running.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  /** Resolves with stdout once it matches `pattern`. */
-  const output = async (pattern: RegExp) => {
-    while (!pattern.test(stdout)) {
-      if (child.exitCode !== null) throw new Error(`exited early: ${stdout}${stderr}`);
-      await once(child.stdout!, 'data');
-    }
-    return stdout;
-  };
-  return { child, exited, output, stderr: () => stderr, stdout: () => stdout };
-}
+const run = mainRunner(new URL('..', import.meta.url));
 
 const LISTENING =
   /chat server listening on 127\.0\.0\.1:(\d+) — connect with: nc 127\.0\.0\.1 (\d+)\n/;

@@ -4,6 +4,7 @@
  * It decodes its "wire" into session requests and encodes session events, and its users join
  * rooms and talk with telnet and WebSocket users, touching no session or room code.
  */
+import * as step from '@otp-chat/06-websocket-chat';
 import {
   CONNECTIONS,
   type NewsEncoder,
@@ -11,9 +12,9 @@ import {
   type SessionEvent,
   type SessionRequest,
 } from '@otp-chat/06-websocket-chat';
+import { chatFixture } from '@otp-chat/conformance';
 import { DynamicSupervisor, type Pid, receive, send, spawnLink } from '@otp-chat/otp';
 import { describe, expect, it, vi } from 'vitest';
-import { chatFixture } from './helpers.ts';
 
 // The adapter: `NICK ann`, `JOIN #room`, `PART #room`, `PRIVMSG #room :text`, `PRIVMSG bob :text`.
 function decode(line: string): SessionRequest | undefined {
@@ -91,7 +92,7 @@ async function connectTest(): Promise<{ send(line: string): void; lines: string[
   return { send: (line) => send(pid, line), lines };
 }
 
-const chat = chatFixture();
+const chat = chatFixture(step);
 
 describe('a transport written in the test suite', () => {
   it('joins rooms and talks with telnet and WebSocket users, in public and in private', async () => {

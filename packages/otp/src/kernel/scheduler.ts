@@ -57,12 +57,18 @@ let sliceStart = performance.now();
 let deferred: Array<Proc | ((value: unknown) => void) | unknown> = [];
 let deferredScheduled = false;
 
-/** True if a wake-up may run now; false once the slice is spent, until the event loop has run. */
-function mayRunNow(): boolean {
+/**
+ * @internal True if a wake-up may run now; false once the slice is spent, until the event loop
+ * has run. Each true counts as one wake-up against the budget. A false stays false until the
+ * deferred wake-ups run, whether or not the caller defers one itself.
+ */
+export function mayRunNow(): boolean {
   if (deferredScheduled) return false;
   if (--budget > 0) return true;
   budget = BUDGET;
-  return performance.now() - sliceStart < SLICE_MS;
+  if (performance.now() - sliceStart < SLICE_MS) return true;
+  scheduleDeferred();
+  return false;
 }
 
 /** @internal Resumes a process with `value`: as a microtask within the slice, else after I/O. */
@@ -73,10 +79,13 @@ export function resume(proc: Proc, resolve: (value: unknown) => void, value: unk
 
 function defer(proc: Proc, resolve: (value: unknown) => void, value: unknown): void {
   deferred.push(proc, resolve, value);
-  if (!deferredScheduled) {
-    deferredScheduled = true;
-    setImmediate(runDeferred);
-  }
+  scheduleDeferred();
+}
+
+function scheduleDeferred(): void {
+  if (deferredScheduled) return;
+  deferredScheduled = true;
+  setImmediate(runDeferred);
 }
 
 function runDeferred(): void {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { exit, type Pid, receive, self, send, spawn } from '../../src/index.ts';
+import { exit, GenServer, type Pid, receive, self, send, spawn } from '../../src/index.ts';
 import { deferred } from '../helpers.ts';
 
 /** When each callback ran, counted in messages the flood had handled by then. */
@@ -68,5 +68,40 @@ describe('fairness', () => {
     // Run before the mailbox was drained: the drainer yielded to the event loop on the way.
     expect(seen.immediate).toBeLessThan(backlog);
     expect(seen.immediate).toBeGreaterThan(0);
+  });
+
+  it('a GenServer working through a backlog of casts lets the event loop run in between', async () => {
+    // The server takes queued messages without an await while its time slice lasts: the slice
+    // must still end, and a kill between two messages must still stop it there.
+    const backlog = 200_000;
+    const seen: Seen = {};
+    let handled = 0;
+    let killedAt: number | undefined;
+    const done = deferred<number>();
+    const Counter = {
+      init: () => ['ok', null] as const,
+      handleCast: (_bump: 'bump', state: null) => {
+        if (++handled === backlog) done.resolve(handled);
+        return ['noreply', state] as const;
+      },
+    };
+    const started = await GenServer.start(Counter, null);
+    if (started === 'ignore' || started[0] !== 'ok') throw new Error('the server did not start');
+    const server = started[1];
+    for (let i = 0; i < backlog; i++) GenServer.cast(server, 'bump');
+    watchEventLoop(seen, () => handled);
+    await done.promise;
+    expect(seen.immediate).toBeLessThan(backlog);
+    expect(seen.immediate).toBeGreaterThan(0);
+
+    for (let i = 0; i < backlog; i++) GenServer.cast(server, 'bump');
+    setImmediate(() => {
+      killedAt = handled;
+      exit(server, 'kill');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(killedAt).toBeGreaterThan(backlog);
+    expect(killedAt).toBeLessThan(2 * backlog);
+    expect(handled).toBe(killedAt);
   });
 });

@@ -10,29 +10,62 @@ import { runStepTests, type TestReport } from './test-run.ts';
 // the step adds. For a step that builds on another, that is the previous step's code; for the
 // first step, the empty module its exercise starts from. (That the tests pass on the step's
 // own code is what the step's own test run shows.)
+//
+// The transport-level tests live in the conformance suite, and a step declares the features it
+// promises (otpChat.features). A step's new features (those the step before did not declare)
+// must each fail on that code as well, run alone from the step's conformance test file: a new
+// feature that passes there was the previous step's already, or tests nothing.
+
+/** The test file of a step that runs its conformance features (see @otp-chat/conformance). */
+export const CONFORMANCE_TESTS = 'test/conformance.test.ts';
 
 export type AuthorCheck =
   | { kind: 'missing-base' }
   | { kind: 'adds-behaviour'; against: string; report: TestReport }
   | { kind: 'adds-nothing'; against: string; report: TestReport }
-  | { kind: 'did-not-run'; against: string; report: TestReport };
+  | { kind: 'did-not-run'; against: string; report: TestReport }
+  | { kind: 'feature-adds-nothing'; against: string; feature: string; report: TestReport };
 
 export async function checkAddsBehaviour(steps: readonly Step[], step: Step): Promise<AuthorCheck> {
   const base = previousStep(steps, step);
   if (step.buildsOn !== null && !base) return { kind: 'missing-base' };
-  if (base) return verdict(`step ${stepLabel(base)}'s code`, await runAgainst(step, base.dir));
+  if (base) return checkAgainst(step, `step ${stepLabel(base)}'s code`, base.dir, base.features);
   const scratch = mkdtempSync(join(tmpdir(), 'otp-chat-empty-'));
   try {
     mkdirSync(join(scratch, 'src'));
     writeFileSync(join(scratch, 'src', 'index.ts'), emptyStart(step));
-    return verdict('the empty module its exercise starts from', await runAgainst(step, scratch));
+    return await checkAgainst(step, 'the empty module its exercise starts from', scratch, []);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-function runAgainst(step: Step, impl: string): Promise<TestReport> {
-  return runStepTests(step.dir, { impl, bail: true });
+/** The features `step` declares that the code it starts from did not. */
+export function newFeatures(step: Step, baseFeatures: readonly string[]): string[] {
+  return step.features.filter((feature) => !baseFeatures.includes(feature));
+}
+
+async function checkAgainst(
+  step: Step,
+  against: string,
+  impl: string,
+  baseFeatures: readonly string[],
+): Promise<AuthorCheck> {
+  const whole = verdict(against, await runStepTests(step.dir, { impl, bail: true }));
+  if (whole.kind !== 'adds-behaviour') return whole;
+  for (const feature of newFeatures(step, baseFeatures)) {
+    const features = [feature];
+    const files = [CONFORMANCE_TESTS];
+    const check = verdict(
+      against,
+      await runStepTests(step.dir, { impl, bail: true, files, features }),
+    );
+    if (check.kind === 'adds-nothing') {
+      return { kind: 'feature-adds-nothing', against, feature, report: check.report };
+    }
+    if (check.kind !== 'adds-behaviour') return check;
+  }
+  return whole;
 }
 
 function verdict(against: string, report: TestReport): AuthorCheck {
@@ -54,6 +87,12 @@ export function describeAuthorCheck(step: Step, check: AuthorCheck): string {
       return (
         `step ${label}'s tests all pass on ${check.against} (${check.report.total} tests): ` +
         'they do not test what the step adds. Add a test that fails without the new behaviour.'
+      );
+    case 'feature-adds-nothing':
+      return (
+        `step ${label}'s new feature ${check.feature} passes on ${check.against} ` +
+        `(${check.report.total} tests): if that code has it, declare it in the step before; ` +
+        'if not, its tests do not test what it adds.'
       );
     case 'did-not-run':
       return `step ${label}'s tests did not run:\n${check.report.fileErrors.map((e) => e.message).join('\n')}`;

@@ -4,7 +4,8 @@ import { hintProblems } from '../exercise/hints.ts';
 import { type Step, stepLabel } from './step.ts';
 
 // The steps form one chain: 1, 2, 3... each building on the one before, each with a chapter
-// and, since a learner may write any step as an exercise, with hints for it.
+// and, since a learner may write any step as an exercise, with hints for it. A step keeps the
+// conformance features the step before it promised, so a later step is still tested for them.
 // Returns what breaks the chain, one readable sentence a problem; empty when it holds.
 export function validateChain(root: string, steps: readonly Step[]): string[] {
   const problems: string[] = [];
@@ -20,6 +21,13 @@ export function validateChain(root: string, steps: readonly Step[]): string[] {
       problems.push(
         `steps/${step.id}: buildsOn is ${JSON.stringify(step.buildsOn)}, ` +
           `expected ${JSON.stringify(wanted)}${previous ? ' (the previous step)' : ' (the first step)'}`,
+      );
+    }
+    const dropped = previous ? previous.features.filter((f) => !step.features.includes(f)) : [];
+    if (dropped.length > 0) {
+      problems.push(
+        `steps/${step.id}: otpChat.features drops ${dropped.join(', ')}, which ` +
+          `${previous!.id} promised; a step keeps every feature of the step it builds on`,
       );
     }
     if (!existsSync(join(root, step.chapter))) {

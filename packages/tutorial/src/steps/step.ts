@@ -13,6 +13,8 @@ export interface Step {
   dir: string;
   /** The chapter, relative to the repository root: `docs/NN-name.md`. */
   chapter: string;
+  /** The conformance features the step promises (`otpChat.features`), run from its tests. */
+  features: string[];
 }
 
 export interface Discovery {
@@ -26,6 +28,7 @@ interface OtpChatBlock {
   step?: unknown;
   title?: unknown;
   buildsOn?: unknown;
+  features?: unknown;
 }
 
 export function discoverSteps(root: string): Discovery {
@@ -56,6 +59,10 @@ function readStep(dir: string, id: string): Step | string {
   if (block.buildsOn !== null && typeof block.buildsOn !== 'string') {
     return `steps/${id}: otpChat.buildsOn must be the previous step's directory name or null`;
   }
+  const features = block.features ?? [];
+  if (!Array.isArray(features) || !features.every((f) => typeof f === 'string')) {
+    return `steps/${id}: otpChat.features must be a list of feature names`;
+  }
   return {
     number: block.step as number,
     id,
@@ -64,6 +71,7 @@ function readStep(dir: string, id: string): Step | string {
     buildsOn: block.buildsOn,
     dir,
     chapter: `docs/${id}.md`,
+    features,
   };
 }
 

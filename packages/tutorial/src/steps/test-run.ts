@@ -35,6 +35,10 @@ export interface TestRunOptions {
   impl?: string | undefined;
   /** Stop at the first failing test: enough when the question is only whether any fails. */
   bail?: boolean;
+  /** Only these test files, relative to the step (all of them when absent). */
+  files?: readonly string[];
+  /** Only these conformance features (sets OTP_CHAT_FEATURES; all declared when absent). */
+  features?: readonly string[];
 }
 
 export async function runStepTests(
@@ -52,8 +56,9 @@ export async function runStepTests(
       '--reporter=json',
       `--outputFile=${reportFile}`,
       ...(options.bail ? ['--bail=1'] : []),
+      ...(options.files ?? []),
     ];
-    const { output } = await runNode(args, { env: childEnv(options.impl) });
+    const { output } = await runNode(args, { env: childEnv(options.impl, options.features) });
     if (!existsSync(reportFile)) {
       return crashed(`vitest did not run:\n${lastLines(output, 15)}`);
     }
@@ -73,14 +78,20 @@ function vitestCli(): string {
 }
 
 // The child must not believe it is a worker of a vitest that happens to be running us, and must
-// not inherit an OTP_CHAT_IMPL meant for someone else.
-function childEnv(impl: string | undefined): NodeJS.ProcessEnv {
+// not inherit an OTP_CHAT_IMPL or OTP_CHAT_FEATURES meant for someone else.
+function childEnv(
+  impl: string | undefined,
+  features: readonly string[] | undefined,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   for (const key of Object.keys(env)) {
-    if (key.startsWith('VITEST') || key === 'OTP_CHAT_IMPL') delete env[key];
+    if (key.startsWith('VITEST') || key === 'OTP_CHAT_IMPL' || key === 'OTP_CHAT_FEATURES') {
+      delete env[key];
+    }
   }
   delete env.FORCE_COLOR;
   if (impl !== undefined) env.OTP_CHAT_IMPL = impl;
+  if (features !== undefined) env.OTP_CHAT_FEATURES = features.join(',');
   return env;
 }
 

@@ -1,4 +1,4 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../src/errors.ts';
@@ -16,6 +16,30 @@ describe('discoverSteps', () => {
       [2, '02-counter-reset', 'A counter that resets', '01-counter', 'docs/02-counter-reset.md'],
     ]);
     expect(previousStep(steps, steps[1]!)?.id).toBe('01-counter');
+  });
+
+  test('reads the conformance features a step declares, none when it declares none', () => {
+    const root = miniCopy();
+    const manifest = join(root, 'steps/02-counter-reset/package.json');
+    const json = JSON.parse(readFileSync(manifest, 'utf8'));
+    writeFileSync(
+      manifest,
+      JSON.stringify({ ...json, otpChat: { ...json.otpChat, features: ['reset'] } }),
+    );
+    expect(discoverSteps(root).steps.map((s) => s.features)).toEqual([[], ['reset']]);
+  });
+
+  test('reports features that are not a list of names', () => {
+    const root = miniCopy();
+    const manifest = join(root, 'steps/02-counter-reset/package.json');
+    const json = JSON.parse(readFileSync(manifest, 'utf8'));
+    writeFileSync(
+      manifest,
+      JSON.stringify({ ...json, otpChat: { ...json.otpChat, features: 'reset' } }),
+    );
+    expect(discoverSteps(root).problems).toEqual([
+      'steps/02-counter-reset: otpChat.features must be a list of feature names',
+    ]);
   });
 
   test('reports a directory under steps/ without an otpChat block', () => {
@@ -53,6 +77,18 @@ describe('validateChain', () => {
     expect(validateChain(root, discoverSteps(root).steps)).toEqual([
       'steps/01-counter has no hints for its exercise: steps/01-counter/hints.md is missing',
       'steps/02-counter-reset/hints.md has 1 hints (## lines); an exercise needs 2',
+    ]);
+  });
+
+  test('a step that drops a feature the step it builds on promised', () => {
+    const [counter, reset] = discoverSteps(MINI).steps;
+    const steps = [
+      { ...counter!, features: ['count', 'display'] },
+      { ...reset!, features: ['reset', 'count'] },
+    ];
+    expect(validateChain(MINI, steps)).toEqual([
+      'steps/02-counter-reset: otpChat.features drops display, which 01-counter promised; ' +
+        'a step keeps every feature of the step it builds on',
     ]);
   });
 

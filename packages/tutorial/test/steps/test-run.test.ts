@@ -1,10 +1,14 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { checkAddsBehaviour, describeAuthorCheck } from '../../src/steps/author-check.ts';
+import {
+  CONFORMANCE_TESTS,
+  checkAddsBehaviour,
+  describeAuthorCheck,
+} from '../../src/steps/author-check.ts';
 import { discoverSteps } from '../../src/steps/step.ts';
 import { formatFailures, runStepTests } from '../../src/steps/test-run.ts';
-import { MINI, scratch } from '../helpers.ts';
+import { learnerPaths, MINI, REPOSITORY, scratch } from '../helpers.ts';
 
 const { steps } = discoverSteps(MINI);
 const [counter, reset] = steps;
@@ -80,4 +84,61 @@ test("the author check runs the first step's tests on the empty module its exerc
   expect(describeAuthorCheck(counter!, check)).toBe(
     "step 01's tests fail on the empty module its exercise starts from, as they should",
   );
+});
+
+/**
+ * Step 02 of the mini tutorial as a step with conformance features: `count`, which step 01 has
+ * already, and `reset`, which it adds. Its conformance test file runs the features named in
+ * OTP_CHAT_FEATURES, as @otp-chat/conformance's runner does. It sits inside the mini tutorial
+ * (in .learner/, which git ignores) so that its test file resolves vitest.
+ */
+function stepWithFeatures(features: string[]) {
+  const { learnerDir } = learnerPaths();
+  const dir = join(learnerDir, '02-counter-reset');
+  mkdirSync(join(dir, 'test'), { recursive: true });
+  cpSync(join(reset!.dir, 'src'), join(dir, 'src'), { recursive: true });
+  const manifest = { name: reset!.packageName, type: 'module', otpChat: { features } };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest));
+  const shared = join(REPOSITORY, 'vitest.shared.ts');
+  writeFileSync(
+    join(dir, 'vitest.config.ts'),
+    `import { project } from ${JSON.stringify(shared)};\nexport default project();\n`,
+  );
+  writeFileSync(
+    join(dir, CONFORMANCE_TESTS),
+    [
+      `import { handle } from '${reset!.packageName}';`,
+      "import { expect, test } from 'vitest';",
+      'const features: Record<string, () => void> = {',
+      "  count: () => expect(handle(41, 'increment')).toBe(42),",
+      "  reset: () => expect(handle(41, 'reset')).toBe(0),",
+      '};',
+      `const declared = ${JSON.stringify(features)};`,
+      "const wanted = process.env.OTP_CHAT_FEATURES?.split(',') ?? declared;",
+      'for (const name of wanted) test(name, features[name]!);',
+      '',
+    ].join('\n'),
+  );
+  return { ...reset!, dir, features };
+}
+
+test('the author check runs each new feature alone, and names one that passes on the step before', async () => {
+  const step = stepWithFeatures(['count', 'reset']);
+  const check = await checkAddsBehaviour(steps, step);
+  expect(check).toMatchObject({ kind: 'feature-adds-nothing', feature: 'count' });
+  expect(describeAuthorCheck(step, check)).toBe(
+    "step 02's new feature count passes on step 01's code (1 tests): if that code has it, " +
+      'declare it in the step before; if not, its tests do not test what it adds.',
+  );
+});
+
+test('the author check passes a step whose new features each fail on the step before', async () => {
+  const check = await checkAddsBehaviour(steps, stepWithFeatures(['reset']));
+  expect(check.kind).toBe('adds-behaviour');
+});
+
+test('the author check leaves out the features the step before declared', async () => {
+  const step = stepWithFeatures(['count', 'reset']);
+  const check = await checkAddsBehaviour([{ ...counter!, features: ['count'] }, step], step);
+  expect(check.kind).toBe('adds-behaviour');
 });

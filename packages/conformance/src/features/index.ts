@@ -1,0 +1,34 @@
+import type { StepUnderTest } from '../step.ts';
+import { availability } from './availability.ts';
+import { commandParsing } from './command_parsing.ts';
+import { load } from './load.ts';
+import { messageLength } from './message_length.ts';
+import { mixedTransports } from './mixed_transports.ts';
+import { nameRules } from './name_rules.ts';
+import { telnetChat } from './telnet_chat.ts';
+import { telnetCommands } from './telnet_commands.ts';
+import { telnetLimits } from './telnet_limits.ts';
+import { webAvailability } from './web_availability.ts';
+import { webPage } from './web_page.ts';
+import { websocketLimits } from './websocket_limits.ts';
+import { websocketProtocol } from './websocket_protocol.ts';
+
+// Every feature the suite knows, by the name a step's package.json uses for it. A feature is a
+// function that registers its describe blocks against the step it is given.
+export const FEATURES = {
+  'telnet-chat': telnetChat,
+  commands: telnetCommands,
+  'telnet-limits': telnetLimits,
+  'message-length': messageLength,
+  availability,
+  'web-availability': webAvailability,
+  load,
+  'name-rules': nameRules,
+  'command-parsing': commandParsing,
+  'websocket-protocol': websocketProtocol,
+  'websocket-limits': websocketLimits,
+  'mixed-transports': mixedTransports,
+  'web-page': webPage,
+} satisfies Record<string, (step: StepUnderTest) => void>;
+
+export type FeatureName = keyof typeof FEATURES;

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { aliceAndBob, chatFixture, sleep } from '../fixture.ts';
+import type { StepUnderTest } from '../step.ts';
+
+const IAC = 0xff;
+const WILL = 0xfb;
+const DO = 0xfd;
+const SB = 0xfa;
+const SE = 0xf0;
+const NOP = 0xf1;
+
+// The limits a telnet client meets: line ends and telnet negotiation, UTF-8, the longest line,
+// the name timeout, the flood rule and the outbound bound. Each test lowers a limit to reach it.
+export function telnetLimits(step: StepUnderTest): void {
+  const chat = chatFixture(step);
+
+  describe('line ends and telnet', () => {
+    it('ends a line at CRLF and at a bare LF', async () => {
+      const { alice, bob } = await aliceAndBob(chat);
+      bob.write('with crlf\r\nwith lf\n');
+      expect(await alice.next()).toBe('bob: with crlf');
+      expect(await alice.next()).toBe('bob: with lf');
+    });
+
+    it('strips the negotiation a real telnet client sends, even mid-line', async () => {
+      await chat.start();
+      const alice = await chat.login('alice');
+      const bob = await chat.connect();
+      // What `telnet` sends on connect: option offers and a terminal-type subnegotiation.
+      const terminalType = [IAC, SB, 24, 0, ...Buffer.from('xterm'), IAC, IAC, 1, IAC, SE];
+      bob.write(Uint8Array.from([IAC, WILL, 24, IAC, DO, 1, ...terminalType]));
+      bob.write('bob\r\n');
+      expect(await bob.next()).toBe('Hello bob! Type /help for the commands.');
+      bob.write(
+        Buffer.concat([Buffer.from('hel'), Buffer.from([IAC, NOP]), Buffer.from('lo\r\n')]),
+      );
+      expect(await alice.expect(/^bob:/)).toBe('bob: hello');
+    });
+
+    it('takes IAC IAC as a 0xFF byte, which no UTF-8 text contains: the line is refused', async () => {
+      const { alice, bob } = await aliceAndBob(chat);
+      bob.write(Buffer.concat([Buffer.from('a'), Buffer.from([IAC, IAC]), Buffer.from('b\n')]));
+      expect(await bob.next()).toBe('error: that line is not valid UTF-8; dropped.');
+      bob.send('after');
+      expect(await alice.next()).toBe('bob: after');
+    });
+  });
+
+  describe('UTF-8', () => {
+    it('puts a character split across two packets back together', async () => {
+      const { alice, bob } = await aliceAndBob(chat);
+      bob.socket.setNoDelay(true);
+      const bytes = Buffer.from('naïve 😀\n');
+      const cut = bytes.indexOf(0xf0) + 2; // in the middle of the emoji
+      bob.write(bytes.subarray(0, cut));
+      await sleep(30);
+      bob.write(bytes.subarray(cut));
+      expect(await alice.next()).toBe('bob: naïve 😀');
+    });
+
+    it('refuses a line that is not valid UTF-8 with an error, and goes on', async () => {
+      const { alice, bob } = await aliceAndBob(chat);
+      bob.write(Buffer.from([0x68, 0x69, 0xc3, 0x28, 0x0a]));
+      expect(await bob.next()).toBe('error: that line is not valid UTF-8; dropped.');
+      bob.send('fine');
+      expect(await alice.next()).toBe('bob: fine');
+    });
+  });
+
+  describe('line length', () => {
+    it('accepts a line of 4 KiB and drops a longer one, all of it, with one error', async () => {
+      const { alice, bob } = await aliceAndBob(chat);
+      // 1024 characters of four bytes each: 4096 bytes, the longest line, and a short message.
+      const longest = '😀'.repeat(1024);
+      bob.send(longest);
+      expect(await alice.next()).toBe(`bob: ${longest}`);
+      // 1 MiB without a line end, in pieces, then the end of the line and a normal one.
+      for (let i = 0; i < 64; i++) bob.write('y'.repeat(16 * 1024));
+      bob.write(' tail of the long line\nshort\n');
+      expect(await bob.next()).toBe('error: line longer than 4096 bytes; dropped.');
+      expect(await alice.next()).toBe('bob: short');
+      bob.send('/users');
+      expect(await bob.next()).toBe('In lobby: alice, bob');
+    });
+  });
+
+  describe('name timeout', () => {
+    it('disconnects a client that gives no name in time, and nobody else', async () => {
+      const { alice, bob } = await aliceAndBob(chat, { nameTimeoutMs: 1000 });
+      const silent = await chat.connect();
+      expect(await silent.next()).toBe('No name given in 1 s. Bye!');
+      await silent.closed;
+      // Named users have no such deadline.
+      bob.send('still here');
+      expect(await alice.next()).toBe('bob: still here');
+    });
+
+    it('keeps counting while invalid names come in', async () => {
+      await chat.start({ nameTimeoutMs: 1000 });
+      const client = await chat.connect();
+      client.send('bad name');
+      await client.expect('What is your name?');
+      expect(await client.expect(/^No name/)).toBe('No name given in 1 s. Bye!');
+      await client.closed;
+    });
+  });
+
+  describe('flooding', () => {
+    const lines = (count: number, from = 0) =>
+      Array.from({ length: count }, (_, i) => `line ${from + i}\n`).join('');
+
+    // The name line took a token too; a short rest fills the bucket again before a burst.
+    const rest = (ms: number) => sleep(ms);
+
+    it('lets a burst up to the limit through untouched', async () => {
+      const { alice, bob } = await aliceAndBob(chat, { linesPerSecond: 20, lineBurst: 40 });
+      await rest(200);
+      bob.write(lines(40));
+      for (let i = 0; i < 40; i++) expect(await alice.next()).toBe(`bob: line ${i}`);
+      await rest(200);
+      bob.send('/users');
+      expect(await bob.next()).toBe('In lobby: alice, bob');
+    });
+
+    it('warns a client that sends more than the rate, then disconnects it', async () => {
+      const { alice, bob } = await aliceAndBob(chat, { linesPerSecond: 20, lineBurst: 40 });
+      const carol = await chat.login('carol');
+      bob.write(lines(200));
+      expect(await bob.expect(/^error: slow down/)).toMatch(/at most 20 lines a second/);
+      expect(await bob.next()).toBe('error: still too many lines; disconnecting.');
+      await bob.closed;
+      await alice.expect('* bob left lobby');
+      const fromBob = alice.received.filter((line) => line.startsWith('bob: '));
+      // About the burst got through (give or take the tokens refilled meanwhile), far from all.
+      expect(fromBob.length).toBeGreaterThanOrEqual(39);
+      expect(fromBob.length).toBeLessThan(100);
+      expect(fromBob).toEqual(fromBob.map((_, i) => `bob: line ${i}`));
+      // The others talk on.
+      carol.send('quiet again');
+      expect(await alice.expect(/^carol:/)).toBe('carol: quiet again');
+    });
+
+    it('forgets the warning once the client has calmed down', async () => {
+      // A token every 250 ms, and full again 750 ms after it emptied.
+      const { alice, bob } = await aliceAndBob(chat, { linesPerSecond: 4, lineBurst: 3 });
+      await rest(1000);
+      bob.write(lines(4));
+      await bob.expect(/^error: slow down/);
+      await alice.expect('bob: line 2');
+      await rest(1000);
+      // Over the rate again, but calm in between: a second warning, not a disconnection.
+      bob.write(lines(4, 10));
+      await bob.expect(/^error: slow down/);
+      await alice.expect('bob: line 12');
+      await rest(1000);
+      bob.send('/users');
+      expect(await bob.next()).toBe('In lobby: alice, bob');
+    });
+  });
+
+  describe('a client that does not read', () => {
+    it('is disconnected once too much waits for it, without holding up anyone else', async () => {
+      const limits = { maxOutboundBytes: 64 * 1024, linesPerSecond: 1e6, lineBurst: 1e6 };
+      const { alice, bob } = await aliceAndBob(chat, limits);
+      const slow = await chat.login('slow');
+      await alice.expect('* slow joined lobby');
+      slow.socket.pause(); // reads nothing from now on
+      const line = 'z'.repeat(1990);
+      // 16 MB in all, more than the kernel buffers between the server and slow can hold. Bob
+      // waits for alice to get each batch of 16 lines (32 KB), so that alice, who reads, is never
+      // behind by more than the limit: this test runs the server and the clients in one thread.
+      const count = 8000;
+      for (let sent = 0; sent < count; sent += 16) {
+        for (let i = sent; i < sent + 16; i++) bob.send(`${i} ${line}`);
+        await alice.expect(`bob: ${sent + 15} ${line}`);
+      }
+      expect(alice.received).toContain('* slow left lobby');
+      const fromBob = alice.received.filter((l) => l.startsWith('bob: '));
+      expect(fromBob).toEqual(Array.from({ length: count }, (_, i) => `bob: ${i} ${line}`));
+      // Reading again, slow finds the connection closed by the server.
+      slow.socket.resume();
+      await slow.closed;
+    });
+  });
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
+import { chatFixture } from '../fixture.ts';
+import { type StepUnderTest, webStep } from '../step.ts';
+import type { WebClient } from '../web_client.ts';
+
+// The limits a WebSocket client meets: the heartbeat, the largest frame, the flood rule and
+// the outbound bound. Each test lowers one limit to reach it quickly.
+export function websocketLimits(stepUnderTest: StepUnderTest): void {
+  const chat = chatFixture(webStep(stepUnderTest));
+
+  /** A client whose WebSocket does not answer pings, as one on a dead network would not. */
+  function deafWebSocket() {
+    return class DeafWebSocket extends chat.checkedWebSocket() {
+      constructor(url: string) {
+        super(url, { autoPong: false });
+      }
+    };
+  }
+
+  describe('heartbeat', () => {
+    it('drops a client that does not answer pings, and its rooms see it leave', async () => {
+      await chat.start({ heartbeatMs: 250 });
+      const grace = await chat.webLogin('grace');
+      const deaf = await chat.web(deafWebSocket());
+      deaf.join('lobby', 'deaf');
+      await deaf.expect('joined');
+      // Cut without a closing handshake: the peer is presumed gone.
+      expect((await deaf.closed).code).toBe(1006);
+      expect(await grace.expect('user_left')).toMatchObject({ username: 'deaf' });
+    });
+
+    it('keeps a client that answers, ping after ping', async () => {
+      await chat.start({ heartbeatMs: 250 });
+      const ada = await chat.webLogin('ada');
+      const pings = await new Promise<number>((resolve) => {
+        let count = 0;
+        socketOf(ada).on('ping', () => ++count === 5 && resolve(count));
+      });
+      expect(pings).toBe(5);
+      expect(ada.isOpen).toBe(true);
+      ada.say('lobby', 'still here');
+      expect(await ada.expect('message')).toMatchObject({ text: 'still here' });
+    });
+  });
+
+  describe('frame size', () => {
+    it('takes a frame up to maxFrameBytes and closes the connection on a larger one', async () => {
+      await chat.start({ maxFrameBytes: 1024 });
+      const grace = await chat.webLogin('grace');
+      const ada = await chat.webLogin('ada');
+      await grace.expect('user_joined');
+      const fits = 'x'.repeat(
+        1024 - JSON.stringify({ type: 'message', roomId: 'lobby', text: '' }).length,
+      );
+      ada.say('lobby', fits);
+      expect(await ada.expect('message')).toMatchObject({ text: fits });
+      ada.say('lobby', `${fits}!`);
+      // 1009: "message too big", from ws, which stops reading such a frame at the limit.
+      expect((await ada.closed).code).toBe(1009);
+      expect((await grace.expect('message')).text).toBe(fits);
+      expect(await grace.expect('user_left')).toMatchObject({ username: 'ada' });
+    });
+
+    it('is 16 KiB by default, well below the 100 MiB ws would take', async () => {
+      await chat.start();
+      const ada = await chat.webLogin('ada');
+      socketOf(ada).send(JSON.stringify({ type: 'list_rooms', padding: 'x'.repeat(16 * 1024) }));
+      expect((await ada.closed).code).toBe(1009);
+    });
+  });
+
+  describe('flooding', () => {
+    it('answers the burst, warns once with RATE_LIMITED, then disconnects', async () => {
+      await chat.start({ linesPerSecond: 20, lineBurst: 10 });
+      const grace = await chat.webLogin('grace');
+      const ada = await chat.web();
+      for (let i = 0; i < 100; i++) ada.listRooms();
+      let answered = 0;
+      let warning = await ada.next();
+      for (; warning.type === 'room_list'; warning = await ada.next()) answered++;
+      // About the burst was answered (give or take a token refilled meanwhile), no more.
+      expect(answered).toBeGreaterThanOrEqual(10);
+      expect(answered).toBeLessThan(20);
+      expect(warning).toMatchObject({ type: 'error', code: 'RATE_LIMITED' });
+      expect((warning as { message: string }).message).toMatch(/^slow down: at most 20 messages/);
+      expect(await ada.next()).toEqual({
+        type: 'error',
+        code: 'RATE_LIMITED',
+        message: 'still too many messages (at most 20 messages a second); disconnecting',
+      });
+      expect((await ada.closed).code).toBe(1008);
+      // Others are not affected.
+      grace.listRooms();
+      expect(await grace.expect('room_list')).toMatchObject({ rooms: [{ id: 'lobby' }] });
+    });
+
+    it('lets the burst through untouched', async () => {
+      await chat.start({ linesPerSecond: 20, lineBurst: 10 });
+      const ada = await chat.web();
+      for (let i = 0; i < 10; i++) ada.listRooms();
+      for (let i = 0; i < 10; i++) expect(await ada.next()).toMatchObject({ type: 'room_list' });
+      ada.listRooms();
+      expect(await ada.next()).toMatchObject({ type: 'error', code: 'RATE_LIMITED' });
+    });
+  });
+
+  describe('a client that does not read', () => {
+    it('is dropped once too much waits for it, without holding up anyone else', async () => {
+      const limits = { maxOutboundBytes: 64 * 1024, linesPerSecond: 1e6, lineBurst: 1e6 };
+      await chat.start(limits);
+      const grace = await chat.webLogin('grace');
+      const ada = await chat.webLogin('ada');
+      const slow = await chat.webLogin('slow');
+      await grace.expect('user_joined', (message) => message.username === 'slow');
+      socketOf(slow).pause(); // reads nothing from now on
+      const text = 'z'.repeat(1990);
+      // 16 MB in all, far more than the kernel buffers can hold for slow. ada waits for grace to
+      // get each batch, so that grace, who reads, is never behind by more than the limit: the
+      // server and the clients share this one thread.
+      const count = 8000;
+      const texts: string[] = [];
+      for (let sent = 0; sent < count; sent += 16) {
+        for (let i = sent; i < sent + 16; i++) ada.say('lobby', `${i} ${text}`);
+        const last = `${sent + 15} ${text}`;
+        for (;;) {
+          const message = await grace.expect('message');
+          texts.push(message.text);
+          if (message.text === last) break;
+        }
+      }
+      expect(texts).toEqual(Array.from({ length: count }, (_, i) => `${i} ${text}`));
+      grace.listUsers('lobby');
+      expect(await grace.expect('user_list')).toMatchObject({ users: ['grace', 'ada'] });
+      // Reading again, slow finds the connection cut by the server.
+      socketOf(slow).resume();
+      expect((await slow.closed).code).toBe(1006);
+    });
+  });
+}
+
+/** The ws WebSocket under a client, for what the typed client does not do. */
+function socketOf(client: WebClient): WebSocket {
+  return (client as unknown as { socket: WebSocket }).socket;
+}

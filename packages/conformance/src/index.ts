@@ -1,0 +1,33 @@
+/**
+ * @otp-chat/conformance: the chat's transport-level tests, one module per feature, run against
+ * every step that declares the feature in its package.json (`otpChat.features`).
+ */
+export { FEATURES, type FeatureName } from './features/index.ts';
+export {
+  aliceAndBob,
+  type ChatFixture,
+  chatFixture,
+  crashReportsPerTest,
+  sleep,
+  tick,
+  until,
+} from './fixture.ts';
+export { floodSampler, SlowRoom } from './flow_control.ts';
+export { mainRunner } from './main_process.ts';
+export { declaredFeatures, FEATURES_ENV, isFeature, runConformance, selected } from './run.ts';
+export {
+  type ChatUnderTest,
+  type CommandHelp,
+  type ConformanceConfig,
+  type StepUnderTest,
+  type WebStep,
+  webStep,
+} from './step.ts';
+export type {
+  Closed,
+  ServerMessage,
+  ServerMessageOf,
+  WebClient,
+  WebClientClass,
+  WebSocketClass,
+} from './web_client.ts';

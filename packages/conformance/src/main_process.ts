@@ -1,0 +1,41 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+
+/**
+ * The command line of a step as `pnpm start` runs it (node with tsx, in the step's directory),
+ * for that step's own main.test.ts: `const run = mainRunner(new URL('..', import.meta.url))`.
+ * Every process it starts is killed after each test.
+ */
+export function mainRunner(stepDir: URL | string) {
+  const cwd = stepDir instanceof URL ? fileURLToPath(stepDir) : stepDir;
+  const running: ChildProcess[] = [];
+
+  afterEach(() => {
+    for (const child of running.splice(0)) child.kill('SIGKILL');
+  });
+
+  return function run(args: string[], env: Record<string, string> = {}) {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', 'src/main.ts', ...args],
+      { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    running.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const exited = once(child, 'exit').then(([code]) => code as number | null);
+    /** Resolves with stdout once it matches `pattern`. */
+    const output = async (pattern: RegExp) => {
+      while (!pattern.test(stdout)) {
+        if (child.exitCode !== null) throw new Error(`exited early: ${stdout}${stderr}`);
+        await once(child.stdout!, 'data');
+      }
+      return stdout;
+    };
+    return { child, exited, output, stderr: () => stderr, stdout: () => stdout };
+  };
+}

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'vitest';
+import { FEATURES, type FeatureName } from './features/index.ts';
+import type { StepUnderTest } from './step.ts';
+
+// A step's test/conformance.test.ts is two imports and one call:
+//
+//   import * as step from '@otp-chat/06-websocket-chat';
+//   runConformance(step, new URL('../package.json', import.meta.url));
+//
+// The step's package.json says which features it promises, in `otpChat.features`; each one's
+// tests are registered here, in a describe block named after it, against that step's code
+// (or, with OTP_CHAT_IMPL set, against the implementation that stands in for it).
+
+/** Environment variable: a comma-separated list of features to run, the others left out. */
+export const FEATURES_ENV = 'OTP_CHAT_FEATURES';
+
+/** Registers the tests of every feature the step's package.json declares. */
+export function runConformance(step: StepUnderTest, manifest: URL | string): void {
+  const declared = declaredFeatures(manifest);
+  for (const name of selected(declared, process.env[FEATURES_ENV])) {
+    describe(`feature ${name}`, () => registerFeature(name, step));
+  }
+}
+
+/** The features a package.json declares, checked against the features the suite knows. */
+export function declaredFeatures(manifest: URL | string): FeatureName[] {
+  const json = JSON.parse(readFileSync(manifest, 'utf8'));
+  const features: unknown = json.otpChat?.features;
+  if (!Array.isArray(features) || features.length === 0) {
+    throw new Error(`${String(manifest)}: otpChat.features must list the features the step has`);
+  }
+  const unknown = features.filter((name) => !isFeature(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `${String(manifest)}: unknown features ${unknown.join(', ')}; ` +
+        `the suite knows ${Object.keys(FEATURES).join(', ')}`,
+    );
+  }
+  return features as FeatureName[];
+}
+
+/** The declared features to run: all of them, or those `filter` names (OTP_CHAT_FEATURES). */
+export function selected(declared: readonly FeatureName[], filter?: string): FeatureName[] {
+  if (filter === undefined || filter.trim() === '') return [...declared];
+  const wanted = filter.split(',').map((name) => name.trim());
+  const undeclared = wanted.filter((name) => !(declared as readonly string[]).includes(name));
+  if (undeclared.length > 0) {
+    throw new Error(`${FEATURES_ENV} names features the step does not declare: ${undeclared}`);
+  }
+  return declared.filter((name) => wanted.includes(name));
+}
+
+export function isFeature(name: unknown): name is FeatureName {
+  return typeof name === 'string' && Object.hasOwn(FEATURES, name);
+}
+
+// A feature that cannot even register its tests on this code (a web feature on a step without
+// the web transport, say) fails as a test, and the other features still run.
+function registerFeature(name: FeatureName, step: StepUnderTest): void {
+  try {
+    FEATURES[name](step);
+  } catch (error) {
+    it(`cannot run on this code: ${(error as Error).message}`, () => {
+      throw error;
+    });
+  }
+}

@@ -1,0 +1,112 @@
+import type { Pid } from '@otp-chat/otp';
+import type { WebClientClass, WebSocketClass } from './web_client.ts';
+
+// What the suite knows of a step: its public contract, nothing of its modules or processes
+// beyond the few names a test must aim at (the listener to kill, a user's connection). A step
+// passes its own module (`import * as step from '<its package>'`); TypeScript checks it here.
+
+/** The settings a test may lower to reach a limit quickly; a step ignores those it lacks. */
+export interface ConformanceConfig {
+  readonly port: number;
+  readonly webPort: number;
+  readonly nameTimeoutMs: number;
+  readonly linesPerSecond: number;
+  readonly lineBurst: number;
+  readonly maxOutboundBytes: number;
+  readonly maxFrameBytes: number;
+  readonly heartbeatMs: number;
+  /** Inputs that may wait unread in a connection's mailbox before its socket is paused. */
+  readonly maxUnreadInputs: number;
+}
+
+/** A running server, as `startChat` resolves it. */
+export interface ChatUnderTest {
+  /** The telnet port: the real one, when port 0 was asked for. */
+  readonly port: number;
+  /** The HTTP port (page and WebSockets), for a step with a web transport. */
+  readonly webPort?: number;
+  /** `ws://host:webPort/ws`, for a step with a web transport. */
+  readonly wsUrl?: string;
+  /** Tells every user, closes every connection, resolves when all is down. */
+  stop(): Promise<void>;
+}
+
+/** A command's usage line first (`/join <room>`), then what it does. */
+export type CommandHelp = readonly [usage: string, ...rest: string[]];
+
+/** The result of a step's `parseCommand`: a command and its arguments, or an error. */
+export type ParsedCommand = readonly string[];
+
+export interface StepUnderTest {
+  // Every step from 05 on: a telnet chat.
+  startChat(config: Partial<ConformanceConfig>): Promise<ChatUnderTest>;
+  readonly MAX_NAME_LENGTH: number;
+  readonly COMMANDS: readonly CommandHelp[];
+
+  // Features `name-rules` and `command-parsing`: pure functions.
+  nameProblem(name: string): string | undefined;
+  explainNameProblem(problem: string): string;
+  nameKey(name: string): string;
+  parseCommand(line: string): ParsedCommand;
+
+  // Feature `availability`: what a test kills, and where it looks.
+  /** The registered name of the telnet listener process. */
+  readonly LISTENER: string;
+  /** The registered name of the supervisor of connections. */
+  readonly CONNECTIONS: string;
+  /** The registered name of the supervisor of rooms. */
+  readonly ROOM_SUPERVISOR: string;
+  /** The process serving the user called `name`, while they are connected. */
+  userPid(name: string): Pid | undefined;
+  readonly ChatServer: {
+    /** The process of the room called `room`, if it is open. */
+    whereis(room: string): Pid | undefined;
+    /** The names of a room's members. */
+    members(room: Pid): Promise<readonly string[]>;
+  };
+
+  // The web features (`websocket-protocol` and after): absent from a telnet-only step.
+  readonly ChatClient?: WebClientClass;
+  /** The protocol's schema of a server message (zod or alike): the suite checks every frame. */
+  readonly ServerMessage?: { safeParse(value: unknown): { success: boolean } };
+  /** The longest message text, in characters. */
+  readonly MAX_TEXT_LENGTH?: number;
+  /** The registered name of the web listener process. */
+  readonly WEB_LISTENER?: string;
+  readonly ERROR_CODES?: readonly string[];
+  decodeClientFrame?(frame: string): readonly [status: string, value: unknown];
+}
+
+/** A web feature's view of the step: the optional members it needs, present. */
+export type WebStep = StepUnderTest &
+  Required<
+    Pick<
+      StepUnderTest,
+      | 'ChatClient'
+      | 'ServerMessage'
+      | 'MAX_TEXT_LENGTH'
+      | 'WEB_LISTENER'
+      | 'ERROR_CODES'
+      | 'decodeClientFrame'
+    >
+  >;
+
+/** The step as a web feature needs it; a clear error when it has no web transport. */
+export function webStep(step: StepUnderTest): WebStep {
+  const missing = (
+    [
+      'ChatClient',
+      'ServerMessage',
+      'MAX_TEXT_LENGTH',
+      'WEB_LISTENER',
+      'ERROR_CODES',
+      'decodeClientFrame',
+    ] as const
+  ).filter((name) => step[name] === undefined);
+  if (missing.length > 0) {
+    throw new Error(`a web feature needs the step to export ${missing.join(', ')}`);
+  }
+  return step as WebStep;
+}
+
+export type { WebSocketClass };

@@ -253,6 +253,7 @@ export const ChatServer = {
     return GenServer.call(room, 'members');
   },
 
+  // #region listing
   /**
    * The rooms that are running, each with how many people are in it, sorted by name: one read
    * of the registry, where each room keeps its listing up to date.
@@ -261,6 +262,7 @@ export const ChatServer = {
     const rooms = Registry.entries<RoomListing>(REGISTRY).map(([, , listing]) => listing);
     return rooms.sort((a, b) => byName.compare(a.id, b.id));
   },
+  // #endregion listing
 
   /** The pid of a room, if it is running. */
   whereis(room: string): Pid | undefined {

@@ -51,10 +51,12 @@ const HANDLERS: Record<SubcommandName, Handler> = {
     return (await listSteps(tutorial, { test, log: out, progress })) ? 0 : 1;
   },
   diff: async (args, { tutorial, out }) => {
-    const step = stepArgument(tutorial, parse(args, {}, 1).positionals);
+    const { values, positionals } = parse(args, { tests: { type: 'boolean' } }, 1);
+    const step = stepArgument(tutorial, positionals);
     const base = previousStep(tutorial.steps, step);
     if (!base) throw new UsageError(`Step ${stepLabel(step)} builds on no step: all of it is new.`);
-    out(stepDiff(base, step, { color: stdout.isTTY === true }).trimEnd());
+    const tests = values.tests === true;
+    out(stepDiff(base, step, { color: stdout.isTTY === true, tests }).trimEnd());
     return 0;
   },
   run: async (args, { tutorial, out }) => runCommand(args, { root: tutorial.root, out }),

@@ -28,8 +28,8 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
   },
   {
     name: 'diff',
-    usage: 'diff <step>',
-    summary: 'what a step changes, as a diff from the step it builds on',
+    usage: 'diff <step> [--tests]',
+    summary: 'what a step changes, as a diff from the step it builds on; --tests adds its tests',
     step: 'required',
   },
   {

@@ -51,6 +51,9 @@ describe('pnpm tutorial', () => {
     const diff = await tutorial(['diff', '02-counter-reset']);
     expect(diff.code).toBe(0);
     expect(diff.out).toContain("+    case 'reset':");
+    expect(diff.out).not.toContain('/test/');
+    const withTests = await tutorial(['diff', '02', '--tests']);
+    expect(withTests.out).toContain("+test('reset goes back to zero', () => {");
     const first = await tutorial(['diff', '1']);
     expect(first).toMatchObject({ code: 2, err: 'Step 01 builds on no step: all of it is new.' });
   });

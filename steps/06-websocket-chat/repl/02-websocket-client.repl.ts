@@ -46,6 +46,25 @@ bob.send('hi ada');
 (await ada.expect('message')).text;
 // => 'hi ada'
 
+bob.send('/msg ada are you on the page?');
+
+await ada.expect('private');
+// => { type: 'private', from: 'bob', text: 'are you on the page?' }
+
+ada.privateMessage('bob', 'yes, in a browser');
+
+await bob.next();
+// => '[private] ada: yes, in a browser'
+
+ada.privateMessage('carol', 'hello?');
+
+await ada.expect('error');
+// => {
+//      type: 'error',
+//      code: 'UNKNOWN_USER',
+//      message: 'nobody called carol is connected'
+//    }
+
 ada.listUsers('lobby');
 
 await ada.expect('user_list');

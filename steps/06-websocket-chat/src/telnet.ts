@@ -72,6 +72,7 @@ function newsText(news: RoomNews): string {
   }
 }
 
+// #region event
 /**
  * What the session said, as what to write: lines of text (without line ends) or a room's
  * encoded bytes. `session` tells who the user is and which rooms they are in.
@@ -110,6 +111,7 @@ export function encodeEvent(event: SessionEvent, session: Session): Array<string
       return errorLines(event);
   }
 }
+// #endregion event
 
 function joinedText(
   room: string,

@@ -14,22 +14,28 @@ import { join } from 'node:path';
 import type { Step } from './step.ts';
 
 // What a step changes, as a unified diff of its package from the one it builds on. Only what a
-// learner writes is compared: the code, the tests, the REPL scripts and package.json without
-// the fields every step necessarily changes (name, description, otpChat). Tests and scripts
+// learner writes is compared: the code, the REPL scripts and package.json without the fields
+// every step necessarily changes (name, description, otpChat), and the tests on request. A
+// chapter's diff leaves the tests out: they are not what the chapter teaches, and in the later
+// steps they are longer than the code. Tests and scripts
 // import their step by its package name, so in the older step's files that name is read as the
 // newer one's: a renamed import in every file is not something the step teaches.
-const COMPARED_DIRS = ['src', 'test', 'repl'];
+const COMPARED_DIRS = ['src', 'repl'];
+const TEST_DIR = 'test';
 const NOISE_FIELDS = ['name', 'description', 'otpChat'];
 
 export interface DiffOptions {
   color?: boolean;
+  /** Compare the steps' test/ folders too (left out by default). */
+  tests?: boolean;
 }
 
 export function stepDiff(base: Step, step: Step, options: DiffOptions = {}): string {
   const scratch = mkdtempSync(join(tmpdir(), 'otp-chat-diff-'));
   try {
-    copyComparable(base.dir, join(scratch, base.id));
-    copyComparable(step.dir, join(scratch, step.id));
+    const dirs = options.tests ? [...COMPARED_DIRS, TEST_DIR] : COMPARED_DIRS;
+    copyComparable(base.dir, join(scratch, base.id), dirs);
+    copyComparable(step.dir, join(scratch, step.id), dirs);
     renamePackage(join(scratch, base.id), base.packageName, step.packageName);
     return gitDiff(scratch, base.id, step.id, options.color ?? false);
   } finally {
@@ -37,8 +43,8 @@ export function stepDiff(base: Step, step: Step, options: DiffOptions = {}): str
   }
 }
 
-function copyComparable(from: string, to: string): void {
-  for (const dir of COMPARED_DIRS) {
+function copyComparable(from: string, to: string, dirs: readonly string[]): void {
+  for (const dir of dirs) {
     if (existsSync(join(from, dir))) {
       cpSync(join(from, dir), join(to, dir), {
         recursive: true,

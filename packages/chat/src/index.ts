@@ -6,20 +6,6 @@
  */
 export { FloodGate, type FloodVerdict } from '@otp-chat/net';
 export { type FloodNotice, type FloodRule, floodJudged, isFloodNotice } from './flood.js';
-export {
-  Message,
-  type NewMessageResult,
-  newMessage,
-  type PostError,
-  type PostInput,
-} from './message.js';
-export {
-  explainNameProblem,
-  MAX_NAME_LENGTH,
-  type NameProblem,
-  nameKey,
-  nameProblem,
-} from './names.js';
 export { type NewsEncoder, RoomEvent, type RoomNews } from './room_event.js';
 export {
   ChatServer,
@@ -32,6 +18,8 @@ export {
   type RoomListing,
   type RoomMessage,
 } from './rooms.js';
+// The rules (message, names, text) are exported once, in rules.ts, which the page also uses.
+export * from './rules.js';
 export {
   type NameRefusal,
   Session,
@@ -42,13 +30,6 @@ export {
   type SessionRequest,
 } from './session.js';
 export { ChatSupervisor } from './supervisor.js';
-export {
-  explainTextProblem,
-  MAX_TEXT_LENGTH,
-  type TextProblem,
-  textProblem,
-  withoutControls,
-} from './text.js';
 export {
   claimUserName,
   isPrivateMessage,

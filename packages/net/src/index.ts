@@ -15,7 +15,9 @@ export {
   refuseSocket,
 } from './connection_caps.js';
 export { FloodGate, type FloodVerdict } from './flood_gate.js';
+export { IdleTimer } from './idle_timer.js';
 export { LineClient, type LineClientOptions, type LineMatch } from './line_client.js';
+export { OriginPolicy } from './origin_policy.js';
 export {
   openLinePort,
   openSocketPort,

@@ -15,6 +15,7 @@ import { self, sendAfter } from '@otp-chat/otp';
 
 export class IdleTimer {
   private lastInput = performance.now();
+  private started = false;
 
   /** `idleMs` 0 never fires. `tag` is the message the timer sends the process. */
   constructor(
@@ -22,8 +23,10 @@ export class IdleTimer {
     readonly tag: string,
   ) {}
 
-  /** Starts the clock, in the process that is to get `tag`. */
+  /** Starts the clock, in the process that is to get `tag`; once started, does nothing. */
   start(): void {
+    if (this.started) return;
+    this.started = true;
     this.lastInput = performance.now();
     if (this.idleMs > 0) sendAfter(self(), this.tag, this.idleMs);
   }

@@ -15,31 +15,43 @@ import { isIPv6 } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 
 export class OriginPolicy {
-  private readonly allowed: ReadonlySet<string>;
+  /** The host names and addresses a browser may use for this server, as URLs spell them. */
+  private readonly ownHosts: ReadonlySet<string>;
+  private readonly extra: ReadonlySet<string>;
 
   /**
-   * The origins of a page served over plain HTTP at `host`:`port`, and `extra` origins
-   * (`https://chat.example.com`); throws a RangeError on an `extra` that is no origin.
+   * The policy of a server listening on `host`, serving its page over plain HTTP, that also
+   * takes pages from `extra` origins (`https://chat.example.com`); throws a RangeError on an
+   * `extra` that is no origin, so that a typo stops the server from starting.
    */
-  constructor(host: string, port: number, extra: readonly string[] = []) {
-    const own = hostsServing(host).map((name) => `http://${inUrl(name)}:${port}`);
-    this.allowed = new Set([...own, ...extra].map(originOf));
+  constructor(host: string, extra: readonly string[] = []) {
+    this.ownHosts = new Set(
+      hostsServing(host).map((name) => new URL(`http://${inUrl(name)}`).hostname),
+    );
+    this.extra = new Set(extra.map(originOf));
   }
 
-  /** The origins allowed, as they are compared. */
-  get origins(): readonly string[] {
-    return [...this.allowed];
+  /** The origins allowed for a page served at `port`, as they are compared. */
+  origins(port: number): string[] {
+    return [...[...this.ownHosts].map((name) => originOf(`http://${name}:${port}`)), ...this.extra];
   }
 
-  /** Whether a handshake with this Origin header (undefined: none) may go on. */
-  allows(origin: string | undefined): boolean {
+  /**
+   * Whether a handshake with this Origin header (undefined: none) may go on, the page being
+   * served at `port`.
+   */
+  allows(origin: string | undefined, port: number): boolean {
     if (origin === undefined) return true;
+    let url: URL;
     try {
-      return this.allowed.has(originOf(origin));
+      url = new URL(originOf(origin));
     } catch {
       // `null` (a sandboxed frame, a file:// page) and anything that is not an origin.
       return false;
     }
+    if (this.extra.has(url.origin)) return true;
+    const pagePort = url.port === '' ? 80 : Number(url.port);
+    return url.protocol === 'http:' && pagePort === port && this.ownHosts.has(url.hostname);
   }
 }
 

@@ -81,8 +81,9 @@ export class ConnectionCaps {
 
   /** A line for the client refused, the limit it met included; the same on every transport. */
   explain(refusal: ConnectionRefusal): string {
+    const { maxConnections: total } = this.options;
     return refusal === 'server_full'
-      ? `the server is full (${this.options.maxConnections} connections); try again later`
+      ? `the server is full (${total} connection${total === 1 ? '' : 's'}); try again later`
       : `too many connections from your address (at most ${this.options.maxPerAddress}); ` +
           'close one and try again';
   }

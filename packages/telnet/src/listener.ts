@@ -10,8 +10,8 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { asProcess, type ConnectionCaps, refuseSocket } from '@otp-chat/net';
 import { DynamicSupervisor, type GenServerModule, Process, self, send } from '@otp-chat/otp';
-import type { ChatConfig } from './config.ts';
-import { connectionSpec } from './connection.ts';
+import type { TelnetConfig } from './config.js';
+import { connectionSpec } from './connection.js';
 
 export const LISTENER = 'Chat.Listener';
 export const CONNECTIONS = 'Chat.Connections';
@@ -26,7 +26,7 @@ export interface Endpoint {
 }
 
 interface ListenerState {
-  readonly config: ChatConfig;
+  readonly config: TelnetConfig;
   /** Accepted sockets not yet handed to a connection process: closed if the listener dies. */
   readonly pending: Set<Socket>;
 }
@@ -35,10 +35,10 @@ interface ListenerState {
 type Accepted = readonly ['accepted', Socket];
 type ListenError = readonly ['listen_error', Error];
 
-interface ListenerArgs {
+export interface ListenerArgs {
   readonly endpoint: Endpoint;
-  readonly config: ChatConfig;
-  /** The server's connection caps, shared with the other listener. */
+  readonly config: TelnetConfig;
+  /** The server's connection caps, shared with any other listener of the server. */
   readonly caps: ConnectionCaps;
 }
 

@@ -76,10 +76,12 @@ function parsePort(text: string): number {
 
 // #region timings
 /**
- * The timings and the inbound limit an operator (or a test) may change, from the command line
- * (`--name-timeout-ms`, `--max-unread`) or else the environment
- * (`CHAT_NAME_TIMEOUT_MS`, `CHAT_MAX_UNREAD`). Only those given are set.
- * Throws a RangeError with a message for the user on a value that is not a positive integer.
+ * The timings and limits an operator (or a test) may change, from the command line or else the
+ * environment: `--name-timeout-ms` (CHAT_NAME_TIMEOUT_MS), `--max-unread` (CHAT_MAX_UNREAD),
+ * `--idle-timeout-ms` (CHAT_IDLE_TIMEOUT_MS, 0 for never), `--max-connections`
+ * (CHAT_MAX_CONNECTIONS), `--max-per-ip` (CHAT_MAX_PER_IP) and the comma-separated list
+ * `--ip-exempt` (CHAT_IP_EXEMPT, empty for none). Only those given are set. Throws a RangeError
+ * with a message for the user on a number out of range.
  */
 export function tunedSettings(
   flags: Record<string, string | boolean | undefined>,

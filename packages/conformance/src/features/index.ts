@@ -2,6 +2,7 @@ import type { StepUnderTest } from '../step.ts';
 import { availability } from './availability.ts';
 import { commandParsing } from './command_parsing.ts';
 import { connectionCaps } from './connection_caps.ts';
+import { idleTimeout } from './idle_timeout.ts';
 import { load } from './load.ts';
 import { messageLength } from './message_length.ts';
 import { mixedTransports } from './mixed_transports.ts';
@@ -34,6 +35,7 @@ export const FEATURES = {
   'mixed-transports': mixedTransports,
   'web-page': webPage,
   'connection-caps': connectionCaps,
+  'idle-timeout': idleTimeout,
   'web-connection-caps': webConnectionCaps,
   'web-origin': webOrigin,
   'websocket-timeouts': websocketTimeouts,

@@ -1,91 +1,15 @@
 /**
- * The server's settings, with the defaults a person at `nc` gets. Tests shorten the timeouts
- * and lower the limits to reach them quickly; nothing else differs.
+ * The server's settings: the table in @otp-chat/server (`chatSettings`), one entry per setting
+ * with its flag, environment variable, default and why. `pnpm start 05 --help` lists them.
+ * Tests shorten the timeouts and lower the limits to reach them quickly; nothing else differs.
  */
+import { type ConfigOf, chatSettings, defaultsOf } from '@otp-chat/server';
 
 // #region config
-export interface ChatConfig {
-  /** Where the listener accepts connections. */
-  readonly host: string;
-  /** 0 picks a free port; `ChatServer.port` tells which. */
-  readonly port: number;
-  /** The room everyone enters after giving a name. */
-  readonly defaultRoom: string;
-  /** How long a new connection has to give a valid name before it is closed. */
-  readonly nameTimeoutMs: number;
-  /** The longest line accepted, in bytes; a longer one is dropped with an error. */
-  readonly maxLineBytes: number;
-  /** How many lines a second a client may send, sustained... */
-  readonly linesPerSecond: number;
-  /** ...and how many at once, in a burst. */
-  readonly lineBurst: number;
-  /** How many bytes may wait to be sent to a client that does not read before it is dropped. */
-  readonly maxOutboundBytes: number;
-  /**
-   * How many lines a client has sent may wait unread in its connection's mailbox; past that,
-   * its socket is paused and TCP makes the client wait (flow control, as gen_tcp's active N).
-   */
-  readonly maxUnreadInputs: number;
-}
+/** Where the server listens, and the limits on what one client may cost it. */
+export const settings = chatSettings;
 
-export const defaultConfig: ChatConfig = {
-  host: '127.0.0.1',
-  port: 8080,
-  defaultRoom: 'lobby',
-  nameTimeoutMs: 60_000,
-  maxLineBytes: 4096,
-  linesPerSecond: 20,
-  lineBurst: 40,
-  maxOutboundBytes: 256 * 1024,
-  maxUnreadInputs: 32,
-};
+export type ChatConfig = ConfigOf<typeof settings>;
+
+export const defaultConfig: ChatConfig = defaultsOf(settings);
 // #endregion config
-
-/**
- * The host and port from the command line (`--host`, `--port`) or else the environment
- * (`CHAT_HOST`, `CHAT_PORT`). Throws a RangeError with a message for the user on a bad port.
- */
-export function listenAddress(
-  flags: { host?: string | undefined; port?: string | undefined },
-  env: Record<string, string | undefined>,
-): { host: string; port: number } {
-  const host = flags.host ?? env.CHAT_HOST ?? defaultConfig.host;
-  const portText = flags.port ?? env.CHAT_PORT;
-  return { host, port: portText === undefined ? defaultConfig.port : parsePort(portText) };
-}
-
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text.trim()) || port > 65535) {
-    throw new RangeError(`not a port: '${text}' (use 0-65535; 0 picks a free port)`);
-  }
-  return port;
-}
-
-// #region timings
-/**
- * The timings and the inbound limit an operator (or a test) may change, from the command line
- * (`--name-timeout-ms`, `--max-unread`) or else the environment
- * (`CHAT_NAME_TIMEOUT_MS`, `CHAT_MAX_UNREAD`). Only those given are set.
- * Throws a RangeError with a message for the user on a value that is not a positive integer.
- */
-export function tunedSettings(
-  flags: Record<string, string | boolean | undefined>,
-  env: Record<string, string | undefined>,
-): Partial<ChatConfig> {
-  const settings: { -readonly [K in keyof ChatConfig]?: ChatConfig[K] } = {};
-  const nameTimeout = flags['name-timeout-ms'] ?? env.CHAT_NAME_TIMEOUT_MS;
-  if (nameTimeout !== undefined) settings.nameTimeoutMs = positive('name timeout', nameTimeout);
-  const maxUnread = flags['max-unread'] ?? env.CHAT_MAX_UNREAD;
-  if (maxUnread !== undefined) settings.maxUnreadInputs = positive('max unread', maxUnread);
-  return settings;
-}
-
-function positive(what: string, value: string | boolean): number {
-  const number = Number(value);
-  if (typeof value !== 'string' || !/^\d+$/.test(value.trim()) || number === 0) {
-    throw new RangeError(`not a ${what}: '${value}' (use a whole number above 0)`);
-  }
-  return number;
-}
-// #endregion timings

@@ -43,4 +43,4 @@ export {
   telnetNews,
 } from '@otp-chat/telnet';
 export { APPLICATION, type Chat, startChat, TCP_SUPERVISOR, TcpSupervisor } from './application.ts';
-export { type ChatConfig, defaultConfig, listenAddress } from './config.ts';
+export { type ChatConfig, defaultConfig, settings } from './config.ts';

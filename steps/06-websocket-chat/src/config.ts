@@ -1,109 +1,47 @@
 /**
- * The server's settings, with the defaults a person at `nc` gets. Tests shorten the timeouts
- * and lower the limits to reach them quickly; nothing else differs.
+ * The server's settings: step 5's (`chatSettings` in @otp-chat/server) and the web's, one entry
+ * per setting with its flag, environment variable, default and why. `pnpm start 06 --help`
+ * lists them. Tests shorten the timeouts and lower the limits to reach them quickly.
  */
+import {
+  type ConfigOf,
+  chatSettings,
+  defaultsOf,
+  portNumber,
+  positiveInteger,
+  type SettingsTable,
+} from '@otp-chat/server';
 
 // #region config
-export interface ChatConfig {
-  /** Where both listeners accept connections. */
-  readonly host: string;
-  /** The telnet port. 0 picks a free port; `Chat.port` tells which. */
-  readonly port: number;
-  /** The HTTP port: the page at /chat.html and WebSockets at /ws. 0 picks a free port too. */
-  readonly webPort: number;
-  /** The room everyone enters after giving a name. */
-  readonly defaultRoom: string;
-  /** How long a new connection has to give a valid name before it is closed. */
-  readonly nameTimeoutMs: number;
-  /** The longest line accepted, in bytes; a longer one is dropped with an error. */
-  readonly maxLineBytes: number;
-  /** How many lines (or WebSocket frames) a second a client may send, sustained... */
-  readonly linesPerSecond: number;
-  /** ...and how many at once, in a burst. */
-  readonly lineBurst: number;
-  /** How many bytes may wait to be sent to a client that does not read before it is dropped. */
-  readonly maxOutboundBytes: number;
-  /**
-   * How many lines or frames a client has sent may wait unread in its connection's mailbox;
-   * past that, its socket is paused and TCP makes the client wait (flow control, as gen_tcp's
-   * active N).
-   */
-  readonly maxUnreadInputs: number;
-  /** The largest WebSocket frame accepted, in bytes; a larger one closes the connection. */
-  readonly maxFrameBytes: number;
-  /** How often a WebSocket is pinged; one that has not answered by the next ping is dropped. */
-  readonly heartbeatMs: number;
-}
+export const settings = {
+  ...chatSettings,
+  webPort: {
+    flag: 'web-port',
+    env: 'CHAT_WEB_PORT',
+    default: 4000,
+    unit: 'port',
+    parse: portNumber,
+    why: 'the HTTP port: the page at /chat.html and WebSockets at /ws; 0 picks a free one',
+  },
+  maxFrameBytes: {
+    flag: 'max-frame-bytes',
+    env: 'CHAT_MAX_FRAME_BYTES',
+    default: 16 * 1024,
+    unit: 'bytes',
+    parse: positiveInteger,
+    why: 'the largest WebSocket frame accepted; a larger one closes the connection',
+  },
+  heartbeatMs: {
+    flag: 'heartbeat-ms',
+    env: 'CHAT_HEARTBEAT_MS',
+    default: 30_000,
+    unit: 'ms',
+    parse: positiveInteger,
+    why: 'how often a WebSocket is pinged; one that has not answered by the next ping is dropped',
+  },
+} as const satisfies SettingsTable;
 
-export const defaultConfig: ChatConfig = {
-  host: '127.0.0.1',
-  port: 8080,
-  webPort: 4000,
-  defaultRoom: 'lobby',
-  nameTimeoutMs: 60_000,
-  maxLineBytes: 4096,
-  linesPerSecond: 20,
-  lineBurst: 40,
-  maxOutboundBytes: 256 * 1024,
-  maxUnreadInputs: 32,
-  maxFrameBytes: 16 * 1024,
-  heartbeatMs: 30_000,
-};
+export type ChatConfig = ConfigOf<typeof settings>;
+
+export const defaultConfig: ChatConfig = defaultsOf(settings);
 // #endregion config
-
-/**
- * The host and ports from the command line (`--host`, `--port`, `--web-port`) or else the
- * environment (`CHAT_HOST`, `CHAT_PORT`, `CHAT_WEB_PORT`). Throws a RangeError with a message
- * for the user on a bad port.
- */
-export function listenAddress(
-  flags: { host?: string | undefined; port?: string | undefined; webPort?: string | undefined },
-  env: Record<string, string | undefined>,
-): { host: string; port: number; webPort: number } {
-  const host = flags.host ?? env.CHAT_HOST ?? defaultConfig.host;
-  const port = portOr(flags.port ?? env.CHAT_PORT, defaultConfig.port);
-  const webPort = portOr(flags.webPort ?? env.CHAT_WEB_PORT, defaultConfig.webPort);
-  return { host, port, webPort };
-}
-
-function portOr(text: string | undefined, otherwise: number): number {
-  return text === undefined ? otherwise : parsePort(text);
-}
-
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text.trim()) || port > 65535) {
-    throw new RangeError(`not a port: '${text}' (use 0-65535; 0 picks a free port)`);
-  }
-  return port;
-}
-
-// #region timings
-/**
- * The timings and the inbound limit an operator (or a test) may change, from the command line
- * (`--name-timeout-ms`, `--max-unread`, `--heartbeat-ms`) or else the environment
- * (`CHAT_NAME_TIMEOUT_MS`, `CHAT_MAX_UNREAD`, `CHAT_HEARTBEAT_MS`). Only those given are set.
- * Throws a RangeError with a message for the user on a value that is not a positive integer.
- */
-export function tunedSettings(
-  flags: Record<string, string | boolean | undefined>,
-  env: Record<string, string | undefined>,
-): Partial<ChatConfig> {
-  const settings: { -readonly [K in keyof ChatConfig]?: ChatConfig[K] } = {};
-  const nameTimeout = flags['name-timeout-ms'] ?? env.CHAT_NAME_TIMEOUT_MS;
-  if (nameTimeout !== undefined) settings.nameTimeoutMs = positive('name timeout', nameTimeout);
-  const maxUnread = flags['max-unread'] ?? env.CHAT_MAX_UNREAD;
-  if (maxUnread !== undefined) settings.maxUnreadInputs = positive('max unread', maxUnread);
-  const heartbeat = flags['heartbeat-ms'] ?? env.CHAT_HEARTBEAT_MS;
-  if (heartbeat !== undefined) settings.heartbeatMs = positive('heartbeat', heartbeat);
-  return settings;
-}
-
-function positive(what: string, value: string | boolean): number {
-  const number = Number(value);
-  if (typeof value !== 'string' || !/^\d+$/.test(value.trim()) || number === 0) {
-    throw new RangeError(`not a ${what}: '${value}' (use a whole number above 0)`);
-  }
-  return number;
-}
-// #endregion timings

@@ -69,7 +69,7 @@ export {
   type WebSocketClass,
   type WebSocketLike,
 } from './client.ts';
-export { type ChatConfig, defaultConfig, listenAddress } from './config.ts';
+export { type ChatConfig, defaultConfig, settings } from './config.ts';
 export { encodeEvent as encodeJsonEvent, jsonNews, toRequest } from './json_adapter.ts';
 export {
   ClientMessage,

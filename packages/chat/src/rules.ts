@@ -17,6 +17,7 @@ export {
   nameProblem,
 } from './names.js';
 export {
+  cleanText,
   explainTextProblem,
   MAX_TEXT_LENGTH,
   type TextProblem,

@@ -1,4 +1,4 @@
-import type { StepUnderTest } from '../step.ts';
+import type { StepSource, StepUnderTest } from '../step.ts';
 import { availability } from './availability.ts';
 import { commandParsing } from './command_parsing.ts';
 import { load } from './load.ts';
@@ -14,7 +14,8 @@ import { websocketLimits } from './websocket_limits.ts';
 import { websocketProtocol } from './websocket_protocol.ts';
 
 // Every feature the suite knows, by the name a step's package.json uses for it. A feature is a
-// function that registers its describe blocks against the step it is given.
+// function that registers its describe blocks against the step it is given (and, for a test
+// that runs the server in a process of its own, where the step's code is).
 export const FEATURES = {
   'telnet-chat': telnetChat,
   commands: telnetCommands,
@@ -29,6 +30,6 @@ export const FEATURES = {
   'websocket-limits': websocketLimits,
   'mixed-transports': mixedTransports,
   'web-page': webPage,
-} satisfies Record<string, (step: StepUnderTest) => void>;
+} satisfies Record<string, (step: StepUnderTest, where: StepSource) => void>;
 
 export type FeatureName = keyof typeof FEATURES;

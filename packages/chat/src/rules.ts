@@ -20,6 +20,7 @@ export {
   cleanText,
   explainTextProblem,
   MAX_TEXT_LENGTH,
+  safeEcho,
   type TextProblem,
   textProblem,
   withoutControls,

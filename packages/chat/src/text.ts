@@ -11,6 +11,9 @@
  */
 import { neutraliseBidi } from '@otp-chat/unicode-safety';
 
+/** How an error quotes what a client sent: at most 64 characters, controls written as escapes. */
+export { safeEcho } from '@otp-chat/unicode-safety';
+
 // #region rules
 export const MAX_TEXT_LENGTH = 2000;
 

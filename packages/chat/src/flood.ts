@@ -20,13 +20,16 @@ export interface FloodRule {
 }
 
 /**
- * `codec`, with every item that `counts` judged by a FloodGate of `rule`. Items that do not
- * count (a WebSocket's pong, a decoding error) pass untouched.
+ * `codec`, with every item it decodes judged by a FloodGate of `rule`, or only those that
+ * `counts`. Count everything a client can send at will: a line that is not UTF-8 is answered
+ * with an error, a ping with a pong, so a stream of them costs the server as much as a stream
+ * of messages (issue 12: one `nc` sending `\x80\n` lines got 23 bytes of errors back for each
+ * byte it sent, none of them counted).
  */
 export function floodJudged<In, Out>(
   codec: PortCodec<In, Out>,
   rule: FloodRule,
-  counts: (item: Out) => boolean,
+  counts: (item: Out) => boolean = () => true,
 ): PortCodec<In, Out | FloodNotice> {
   const gate = new FloodGate({ ratePerSecond: rule.ratePerSecond, burst: rule.burst });
   let cutOff = false;

@@ -2,54 +2,35 @@
  * The rules for user names, which room names follow too.
  *
  * A name is what other people see before every line a user sends, so it must be short, visible
- * and unambiguous: 1 to 32 characters, no spaces, no control characters (a name with an escape
- * sequence in it could rewrite other people's screens), and not starting with `/`, which is how
- * commands start. Two users may not have names that differ only in case.
+ * and impossible to fake. The rules come from @otp-chat/unicode-safety (see its README): 1 to
+ * 32 characters; no spaces, control or invisible characters (a zero-width space or a bidi
+ * override makes `alice` out of something else); letters, digits, accents and `_ - .` only, so
+ * that `*`, `bob:` or `[lobby]` cannot imitate the server's own lines on telnet; one script per
+ * name (no Cyrillic а hiding in `аlice`); not a word the server starts its lines with (`error`).
+ * And two names that look alike are one name: `ALICE`, `ａlice` and `аlice` all have the key
+ * of `alice`, so the second one to come is told it is taken.
  */
+import {
+  type NameProblem,
+  nameProblem as problemOf,
+  reserveNames,
+  SERVER_WORDS,
+} from '@otp-chat/unicode-safety';
+
+export {
+  explainNameProblem,
+  lookalikeKey,
+  MAX_NAME_LENGTH,
+  type NameProblem,
+  nameKey,
+} from '@otp-chat/unicode-safety';
 
 // #region rules
-export const MAX_NAME_LENGTH = 32;
-
-/** What is wrong with a name. */
-export type NameProblem = 'empty' | 'too_long' | 'has_space' | 'has_control' | 'starts_with_slash';
-
-const SPACE = /\s/u;
-const CONTROL = /\p{Cc}/u;
+/** Words nobody may be called: the telnet side starts its own lines with them (`error: ...`). */
+const RESERVED = reserveNames(SERVER_WORDS);
 
 /** What is wrong with `name`, or undefined when it is a good name. */
 export function nameProblem(name: string): NameProblem | undefined {
-  if (name.length === 0) return 'empty';
-  // Characters as people count them (code points), not UTF-16 units: an emoji counts once.
-  let length = 0;
-  for (const _ of name) length++;
-  if (length > MAX_NAME_LENGTH) return 'too_long';
-  if (SPACE.test(name)) return 'has_space';
-  if (CONTROL.test(name)) return 'has_control';
-  if (name.startsWith('/')) return 'starts_with_slash';
-  return undefined;
-}
-
-/**
- * The key a name is unique under: names that differ only in case, or only in how an accented
- * letter is encoded (é as one code point or as e + accent), have the same key.
- */
-export function nameKey(name: string): string {
-  return name.normalize('NFC').toLowerCase();
+  return problemOf(name, { reserved: RESERVED });
 }
 // #endregion rules
-
-/** A sentence for the user about what is wrong. */
-export function explainNameProblem(problem: NameProblem): string {
-  switch (problem) {
-    case 'empty':
-      return 'a name needs at least one character';
-    case 'too_long':
-      return `a name has at most ${MAX_NAME_LENGTH} characters`;
-    case 'has_space':
-      return 'a name cannot contain spaces';
-    case 'has_control':
-      return 'a name cannot contain control characters';
-    case 'starts_with_slash':
-      return 'a name cannot start with /';
-  }
-}

@@ -17,8 +17,10 @@ export {
   nameProblem,
 } from './names.js';
 export {
+  cleanText,
   explainTextProblem,
   MAX_TEXT_LENGTH,
+  safeEcho,
   type TextProblem,
   textProblem,
   withoutControls,

@@ -14,10 +14,11 @@
  * connection passes what its mailbox holds to `handleInfo`.
  */
 import { type DownMessage, demonitor, monitor, type Pid, type Ref, self } from '@otp-chat/otp';
+import { safeEcho } from '@otp-chat/unicode-safety';
 import { type NameProblem, nameKey, nameProblem } from './names.js';
 import type { RoomEvent } from './room_event.js';
 import { localRooms, type RoomDirectory, type RoomListing, type RoomMessage } from './rooms.js';
-import { type TextProblem, textProblem, withoutControls } from './text.js';
+import { cleanText, type TextProblem, textProblem } from './text.js';
 import { claimUserName, isPrivateMessage, sendToUser, type Transport } from './users.js';
 
 // #region requests
@@ -82,7 +83,10 @@ export type SessionEvent =
       readonly code: SessionErrorCode;
       /** The request that failed. */
       readonly request: SessionRequest['type'];
-      /** The name, room or user the error is about, when there is one. */
+      /**
+       * The name, room or user the error is about, when there is one: quoted by safeEcho (at
+       * most 64 characters, control and invisible characters written as escapes).
+       */
       readonly subject?: string;
       readonly problem?: NameRefusal | TextProblem;
     };
@@ -239,7 +243,7 @@ export class Session {
   }
 
   private say(text: string, room?: string): void {
-    const clean = withoutControls(text);
+    const clean = cleanText(text);
     const problem = textProblem(clean, this.maxTextLength);
     if (problem !== undefined) {
       this.error('INVALID_MESSAGE', 'say', room, problem);
@@ -303,7 +307,7 @@ export class Session {
       this.error('INVALID_USERNAME', 'private', undefined, 'unnamed');
       return;
     }
-    const clean = withoutControls(text);
+    const clean = cleanText(text);
     const problem = textProblem(clean, this.maxTextLength);
     if (problem !== undefined) {
       this.error('INVALID_MESSAGE', 'private', to, problem);
@@ -323,7 +327,8 @@ export class Session {
       type: 'error',
       code,
       request,
-      ...(subject === undefined ? {} : { subject }),
+      // Quoted, never echoed: a subject may be anything the client sent (`/msg <ESC>[2J hi`).
+      ...(subject === undefined ? {} : { subject: safeEcho(subject) }),
       ...(problem === undefined ? {} : { problem }),
     });
   }

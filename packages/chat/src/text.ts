@@ -4,9 +4,15 @@
  * Text is shown on other people's terminals as well as in browsers, so control characters are
  * taken out before anything else: an escape sequence could rewrite a telnet user's screen, and
  * a line break could make one message look like two, the second one "said" by someone else.
- * What is left must not be blank, and is at most 2000 characters (code points, as people
- * count them: an emoji counts once).
+ * Bidi overrides are neutralised next: a right-to-left override would reverse the rest of the
+ * line on a terminal, so that `bob: ` followed by reversed text reads as something bob never
+ * wrote (see neutraliseBidi in @otp-chat/unicode-safety). What is left must not be blank, and
+ * is at most 2000 characters (code points, as people count them: an emoji counts once).
  */
+import { neutraliseBidi } from '@otp-chat/unicode-safety';
+
+/** How an error quotes what a client sent: at most 64 characters, controls written as escapes. */
+export { safeEcho } from '@otp-chat/unicode-safety';
 
 // #region rules
 export const MAX_TEXT_LENGTH = 2000;
@@ -20,6 +26,11 @@ const CONTROLS = /\p{Cc}/gu;
 /** The text without control characters. */
 export function withoutControls(text: string): string {
   return HAS_CONTROL.test(text) ? text.replace(CONTROLS, '') : text;
+}
+
+/** The text as it is said: without control characters, its bidi kept inside it. */
+export function cleanText(text: string): string {
+  return neutraliseBidi(withoutControls(text));
 }
 
 /**

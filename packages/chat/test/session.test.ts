@@ -113,6 +113,43 @@ describe('Session', () => {
     });
   });
 
+  it('refuses a name that looks like one in use: another script, width, or a capital I for l', async () => {
+    const alice = new FakeUser();
+    await alice.ask({ type: 'name', name: 'Alice' }, 'named');
+    const scope = new FakeUser();
+    await scope.ask({ type: 'name', name: 'scope' }, 'named');
+    const fake = new FakeUser();
+    // `ѕсоре` is all Cyrillic, so no rule refuses it: its key is taken.
+    for (const name of ['\u0455\u0441\u043e\u0440\u0435', 'AIice', 'ALICE']) {
+      expect(await fake.ask({ type: 'name', name }, 'error')).toMatchObject({
+        code: 'INVALID_USERNAME',
+        problem: 'taken',
+      });
+    }
+    // The look-alike key is never a name: a private line to `AIice` reaches nobody.
+    await fake.ask({ type: 'name', name: 'mallory' }, 'named');
+    expect(await fake.ask({ type: 'private', to: 'AIice', text: 'hi' }, 'error')).toMatchObject({
+      code: 'UNKNOWN_USER',
+    });
+  });
+
+  it('quotes what the client sent in an error without its control characters', async () => {
+    const ann = new FakeUser();
+    await ann.ask({ type: 'name', name: 'ann' }, 'named');
+    const error = await ann.ask({ type: 'private', to: '\u001b[2J\u202e', text: 'x' }, 'error');
+    expect(error).toMatchObject({ code: 'UNKNOWN_USER', subject: '\\x1b[2J\\u{202E}' });
+    const long = await ann.ask({ type: 'private', to: 'x'.repeat(5000), text: 'x' }, 'error');
+    expect(long.subject!.length).toBeLessThan(100);
+  });
+
+  it('neutralises a bidi override in what is said', async () => {
+    const ann = new FakeUser();
+    await ann.ask({ type: 'name', name: 'ann' }, 'named');
+    await ann.ask({ type: 'join', room: 'lobby' }, 'joined');
+    send(ann.pid, ['request', { type: 'say', text: '\u202eereh' }]);
+    expect((await ann.waitForMessage()).event.news).toMatchObject({ text: 'ereh' });
+  });
+
   it('joins, says, and gets its own message back marked as its own', async () => {
     const ann = new FakeUser();
     const bob = new FakeUser();

@@ -15,10 +15,12 @@ export {
 export { floodSampler, SlowRoom } from './flow_control.ts';
 export { mainRunner } from './main_process.ts';
 export { declaredFeatures, FEATURES_ENV, isFeature, runConformance, selected } from './run.ts';
+export { implementationEntry, type ServerProcess, serverProcesses } from './server_process.ts';
 export {
   type ChatUnderTest,
   type CommandHelp,
   type ConformanceConfig,
+  type StepSource,
   type StepUnderTest,
   type WebStep,
   webStep,

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'vitest';
 import { FEATURES, type FeatureName } from './features/index.ts';
-import type { StepUnderTest } from './step.ts';
+import { implementationEntry } from './server_process.ts';
+import type { StepSource, StepUnderTest } from './step.ts';
 
 // A step's test/conformance.test.ts is two imports and one call:
 //
@@ -18,8 +19,9 @@ export const FEATURES_ENV = 'OTP_CHAT_FEATURES';
 /** Registers the tests of every feature the step's package.json declares. */
 export function runConformance(step: StepUnderTest, manifest: URL | string): void {
   const declared = declaredFeatures(manifest);
+  const where = { entry: implementationEntry(manifest) };
   for (const name of selected(declared, process.env[FEATURES_ENV])) {
-    describe(`feature ${name}`, () => registerFeature(name, step));
+    describe(`feature ${name}`, () => registerFeature(name, step, where));
   }
 }
 
@@ -57,9 +59,10 @@ export function isFeature(name: unknown): name is FeatureName {
 
 // A feature that cannot even register its tests on this code (a web feature on a step without
 // the web transport, say) fails as a test, and the other features still run.
-function registerFeature(name: FeatureName, step: StepUnderTest): void {
+function registerFeature(name: FeatureName, step: StepUnderTest, where: StepSource): void {
   try {
-    FEATURES[name](step);
+    const feature: (step: StepUnderTest, where: StepSource) => void = FEATURES[name];
+    feature(step, where);
   } catch (error) {
     it(`cannot run on this code: ${(error as Error).message}`, () => {
       throw error;

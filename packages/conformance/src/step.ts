@@ -87,6 +87,15 @@ export interface StepUnderTest {
   decodeClientFrame?(frame: string): readonly [status: string, value: unknown];
 }
 
+/**
+ * Where the step's code is, for a test that runs its server in a process of its own (to stop
+ * it with SIGSTOP, or to measure its memory apart from the clients'): `src/index.ts` of the
+ * step, or of the implementation OTP_CHAT_IMPL names.
+ */
+export interface StepSource {
+  readonly entry: string;
+}
+
 /** A web feature's view of the step: the optional members it needs, present. */
 export type WebStep = StepUnderTest &
   Required<

@@ -22,14 +22,17 @@ const LINGER_MS = 2000;
 /**
  * A socket as a port source. Closing it (its owner exited) destroys the socket at once, unless
  * the owner ended it itself (a goodbye, then `socket.end()`): what it wrote is then given
- * `lingerMs` to leave.
+ * `lingerMs` to leave, and nothing more is read meanwhile (a flooder cut off goes on sending).
  */
 export function socketSource(socket: Socket, lingerMs = LINGER_MS): PortSource<Buffer> {
   return {
     ...Port.streamSource<Buffer>(socket),
     close: () => {
       if (!socket.writableEnded) socket.destroy();
-      else if (!socket.destroyed) setTimeout(() => socket.destroy(), lingerMs).unref();
+      else if (!socket.destroyed) {
+        socket.pause();
+        setTimeout(() => socket.destroy(), lingerMs).unref();
+      }
     },
   };
 }

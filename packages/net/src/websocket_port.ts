@@ -10,18 +10,23 @@ import { type Pid, Port, type PortActive, type PortCodec, type PortSource } from
 export type RawData = Buffer | ArrayBuffer | Buffer[];
 
 // #region events
-/** What a WebSocket port delivers: a text message, a binary one, or the answer to a ping. */
+/**
+ * What a WebSocket port delivers: a text message, a binary one, the answer to a ping, or a
+ * ping from the peer (ws has answered it already). Control frames are delivered so that a
+ * codec can count them: a stream of pings costs the server a pong each, like any other input.
+ */
 export type WebSocketEvent =
   | readonly ['text', text: string]
   | readonly ['binary', data: RawData]
-  | readonly ['pong'];
+  | readonly ['pong']
+  | readonly ['ping'];
 
 // #endregion events
 
 /** The parts of a ws WebSocket (version 8 or later) a port uses. */
 export interface PortableWebSocket {
   on(event: 'message', listener: (data: RawData, isBinary: boolean) => void): unknown;
-  on(event: 'pong', listener: () => void): unknown;
+  on(event: 'pong' | 'ping', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'close', listener: (code: number) => void): unknown;
   pause(): void;
@@ -45,6 +50,7 @@ export function webSocketSource(ws: PortableWebSocket): PortSource<WebSocketEven
         events.data(isBinary ? ['binary', data] : ['text', String(data)]),
       );
       ws.on('pong', () => events.data(['pong']));
+      ws.on('ping', () => events.data(['ping']));
       // A frame over maxPayload, a protocol violation, a reset: ws closes the connection itself.
       ws.on('error', events.error);
       ws.on('close', (code) => events.close(code));

@@ -168,6 +168,24 @@ describe('a TCP socket as a line port', () => {
     expect(Buffer.concat(received).toString()).toBe('Bye!\r\n');
   });
 
+  it('reads nothing more once the owner has said goodbye and exited, while the goodbye leaves', async () => {
+    const { port, accepted } = await serve();
+    const peer = await client(port);
+    const socket = await accepted();
+    await asProcess(async () => {
+      openLinePort(socket, { active: 1 });
+      socket.end('Bye!\r\n');
+    });
+    // A flooder that goes on writing: the socket lingers for its goodbye, but reads no more.
+    const chunk = Buffer.alloc(64 * 1024, 0x78);
+    for (let i = 0; i < 64 && !peer.destroyed; i++) {
+      peer.write(chunk);
+      await sleep(5);
+    }
+    expect(socket.bytesRead).toBeLessThan(2 * 1024 * 1024);
+    peer.destroy();
+  });
+
   it('a client writing megabytes to an owner that does not read costs the server a few buffers', async () => {
     const { port, accepted } = await serve();
     const peer = await client(port);

@@ -2,6 +2,7 @@
  * Commands: lines that start with `/`. Parsing is a pure function from the line to a tuple, so
  * the connection process only has to act on well-formed commands.
  */
+import { safeEcho } from '@otp-chat/chat/rules';
 
 // #region commands
 export type Command =
@@ -45,7 +46,8 @@ export function parseCommand(line: string): Command {
     case '/quit':
       return ['quit'];
     default:
-      return ['error', `unknown command ${word}; /help lists the commands`];
+      // Quoted safely: the word may hold an escape sequence, or be 4 KB long.
+      return ['error', `unknown command ${safeEcho(word)}; /help lists the commands`];
   }
 }
 // #endregion commands

@@ -78,11 +78,13 @@ function startConnection(socket: Socket, config: TelnetConfig): StartResult {
   return ['ok', pid];
 }
 
-/** Lines, each judged against the flood rule as it arrives; dropped lines do not count. */
+/**
+ * Lines, each judged against the flood rule as it arrives. A line dropped (too long, not UTF-8)
+ * counts like any other: each one is answered with an error line.
+ */
 function lineCodec(config: TelnetConfig) {
   const rule = { ratePerSecond: config.linesPerSecond, burst: config.lineBurst };
-  const lines = telnetLines({ maxLineBytes: config.maxLineBytes });
-  return floodJudged(lines, rule, (line: TelnetLine) => line[0] === 'line');
+  return floodJudged(telnetLines({ maxLineBytes: config.maxLineBytes }), rule);
 }
 // #endregion start
 

@@ -12,6 +12,7 @@ import {
   explainNameProblem,
   explainTextProblem,
   nameProblem,
+  safeEcho,
   textProblem,
   withoutControls,
 } from '@otp-chat/chat/rules';
@@ -129,7 +130,7 @@ function unknownType(json: unknown): string {
   const type = (json as { type?: unknown } | null)?.type;
   const known = ClientMessage.options.map((option) => option.shape.type.value).join(', ');
   return typeof type === 'string'
-    ? `unknown message type ${JSON.stringify(type)}; the types are ${known}`
+    ? `unknown message type "${safeEcho(type)}"; the types are ${known}`
     : `a message is a JSON object with a type: ${known}`;
 }
 // #endregion decode

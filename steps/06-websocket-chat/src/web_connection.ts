@@ -72,13 +72,17 @@ function startWebConnection(ws: WebSocket, config: ChatConfig): StartResult {
   return ['ok', pid];
 }
 
-/** Frames, each judged against the flood rule as it arrives; pongs do not count. */
+/**
+ * Frames, each judged against the flood rule as it arrives. Every frame counts, control frames
+ * too: ws answers a ping with a pong on its own, so a stream of pings costs as much as a stream
+ * of messages. (A client's pongs to our heartbeat are one per `heartbeatMs`.)
+ */
 function frameCodec(config: ChatConfig): PortCodec<WebSocketEvent, Input> {
   const frames: PortCodec<WebSocketEvent, WebSocketEvent> = (out) => ({
     data: (event) => out.push(event),
   });
   const rule = { ratePerSecond: config.linesPerSecond, burst: config.lineBurst };
-  return floodJudged(frames, rule, (event) => event[0] !== 'pong');
+  return floodJudged(frames, rule);
 }
 // #endregion start
 
@@ -143,6 +147,9 @@ class WebConnection {
     switch (input[0]) {
       case 'pong':
         this.answered = true;
+        return;
+      case 'ping':
+        // ws has answered it: it was only counted.
         return;
       case 'flood':
         return this.flooded(input[1]);

@@ -22,6 +22,7 @@ export function commandParsing(step: StepUnderTest): void {
       ['/msg bob', ['error', 'usage: /msg <user> <text>']],
       ['/shrug', ['error', 'unknown command /shrug; /help lists the commands']],
       ['/', ['error', 'unknown command /; /help lists the commands']],
+      ['/\u001b[2J', ['error', 'unknown command /\\x1b[2J; /help lists the commands']],
     ])('%j', (line, command) => {
       expect(parseCommand(line)).toEqual(command);
     });

@@ -1,4 +1,4 @@
-import type { StepUnderTest } from '../step.ts';
+import type { StepSource, StepUnderTest } from '../step.ts';
 import { availability } from './availability.ts';
 import { commandParsing } from './command_parsing.ts';
 import { connectionCaps } from './connection_caps.ts';
@@ -19,7 +19,8 @@ import { websocketProtocol } from './websocket_protocol.ts';
 import { websocketTimeouts } from './websocket_timeouts.ts';
 
 // Every feature the suite knows, by the name a step's package.json uses for it. A feature is a
-// function that registers its describe blocks against the step it is given.
+// function that registers its describe blocks against the step it is given (and, for a test
+// that runs the server in a process of its own, where the step's code is).
 export const FEATURES = {
   'telnet-chat': telnetChat,
   commands: telnetCommands,
@@ -39,6 +40,6 @@ export const FEATURES = {
   'web-connection-caps': webConnectionCaps,
   'web-origin': webOrigin,
   'websocket-timeouts': websocketTimeouts,
-} satisfies Record<string, (step: StepUnderTest) => void>;
+} satisfies Record<string, (step: StepUnderTest, where: StepSource) => void>;
 
 export type FeatureName = keyof typeof FEATURES;

@@ -39,12 +39,12 @@ export function telnetChat(step: StepUnderTest): void {
       expect(await client.expect(/^You joined lobby/)).toBeTruthy();
     });
 
-    it('counts characters, not bytes: 32 emoji make a good name', async () => {
+    it('counts characters, not bytes: 32 Han characters of 4 bytes each make a good name', async () => {
       await chat.start();
       const client = await chat.connect();
-      client.send('😀'.repeat(MAX_NAME_LENGTH));
+      client.send('\u{20000}'.repeat(MAX_NAME_LENGTH));
       expect(await client.next()).toBe(
-        `Hello ${'😀'.repeat(MAX_NAME_LENGTH)}! Type /help for the commands.`,
+        `Hello ${'\u{20000}'.repeat(MAX_NAME_LENGTH)}! Type /help for the commands.`,
       );
     });
 

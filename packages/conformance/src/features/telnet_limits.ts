@@ -1,6 +1,8 @@
+import { LineClient } from '@otp-chat/net';
 import { describe, expect, it } from 'vitest';
 import { aliceAndBob, chatFixture, sleep } from '../fixture.ts';
-import type { StepUnderTest } from '../step.ts';
+import { type ServerProcess, serverProcesses } from '../server_process.ts';
+import type { StepSource, StepUnderTest } from '../step.ts';
 
 const IAC = 0xff;
 const WILL = 0xfb;
@@ -11,8 +13,9 @@ const NOP = 0xf1;
 
 // The limits a telnet client meets: line ends and telnet negotiation, UTF-8, the longest line,
 // the name timeout, the flood rule and the outbound bound. Each test lowers a limit to reach it.
-export function telnetLimits(step: StepUnderTest): void {
+export function telnetLimits(step: StepUnderTest, where: StepSource): void {
   const chat = chatFixture(step);
+  const startServer = serverProcesses(where.entry);
 
   describe('line ends and telnet', () => {
     it('ends a line at CRLF and at a bare LF', async () => {
@@ -182,4 +185,101 @@ export function telnetLimits(step: StepUnderTest): void {
       await slow.closed;
     });
   });
+
+  describe('hostile and stalled clients (issue 12), the server in a process of its own', () => {
+    it('counts lines that are not UTF-8 against the flood rule and cuts off their sender', async () => {
+      // One unauthenticated client sending `\x80\n` without end, as fast as the server reads.
+      const server = await startServer();
+      const before = await server.memory();
+      const flooder = await LineClient.connect(server.port);
+      await flooder.expect('What is your name?');
+      const { sent, received } = await sendUntilClosed(
+        flooder,
+        Buffer.alloc(64 * 1024, '\x80\n', 'latin1'),
+        20 * 1024 * 1024,
+      );
+      const after = await server.memory();
+      const refused = flooder.received.filter((line) => line.includes('not valid UTF-8'));
+      // The burst (40), give or take a token refilled meanwhile; then a warning and the goodbye.
+      expect(refused.length).toBeGreaterThanOrEqual(39);
+      expect(refused.length).toBeLessThan(60);
+      expect(flooder.received).toContain('error: still too many lines; disconnecting.');
+      // What came back is a few kilobytes, whatever was sent: no amplification.
+      expect(received).toBeLessThan(8 * 1024);
+      expect(sent).toBeGreaterThan(received * 10);
+      expect(after.heapUsed - before.heapUsed).toBeLessThan(32 * 1024 * 1024);
+      expect(after.rss - before.rss).toBeLessThan(64 * 1024 * 1024);
+      // The server serves the next user.
+      const alice = await LineClient.connect(server.port);
+      await alice.expect('What is your name?');
+      alice.send('alice');
+      await alice.expect(/^You joined lobby/);
+      alice.reset();
+    });
+
+    it('does not take users queued behind a 5 s stall of the server (SIGSTOP) for flooders', async () => {
+      const server = await startServer();
+      const names = ['alice', 'bob', 'carol'];
+      const users = await Promise.all(names.map((name) => loginTo(server, name)));
+      await users[0]!.expect('* carol joined lobby');
+      // A line every 250 ms each, 4 a second, well within the rate of 20: during the stall, 20
+      // lines wait in the kernel for each user, which arrive at once when the server resumes.
+      const count = 32;
+      const talking = users.map(async (user, u) => {
+        for (let i = 0; i < count; i++) {
+          user.send(`${names[u]} ${i}`);
+          await sleep(250);
+        }
+      });
+      await sleep(1500);
+      server.child.kill('SIGSTOP');
+      await sleep(5000);
+      server.child.kill('SIGCONT');
+      await Promise.all(talking);
+      for (const [u, user] of users.entries()) {
+        for (const [o, other] of names.entries()) {
+          if (o !== u) await user.expect(`${other}: ${other} ${count - 1}`, 10_000);
+        }
+        const heard = user.received.filter((line) => /^\w+: \w+ \d+$/.test(line));
+        expect(heard).toHaveLength((names.length - 1) * count);
+        expect(user.received.filter((line) => line.startsWith('error'))).toEqual([]);
+        user.reset();
+      }
+    }, 30_000);
+  });
+}
+
+/** A telnet client of `server`, named and in the lobby. */
+async function loginTo(server: ServerProcess, name: string): Promise<LineClient> {
+  const client = await LineClient.connect(server.port);
+  await client.expect('What is your name?');
+  client.send(name);
+  await client.expect(/^You joined /);
+  return client;
+}
+
+/**
+ * Writes `chunk` again and again, as fast as the server reads it, until `limit` bytes are sent
+ * or the server closes the connection; counts the bytes each way.
+ */
+async function sendUntilClosed(
+  client: LineClient,
+  chunk: Buffer,
+  limit: number,
+): Promise<{ sent: number; received: number }> {
+  const { socket } = client;
+  let received = 0;
+  socket.on('data', (text: string) => (received += Buffer.byteLength(text)));
+  let sent = 0;
+  let open = true;
+  void client.closed.then(() => (open = false));
+  while (open && sent < limit) {
+    sent += chunk.length;
+    if (!socket.write(chunk)) {
+      await Promise.race([new Promise((resolve) => socket.once('drain', resolve)), client.closed]);
+    }
+  }
+  if (open) socket.end();
+  await Promise.race([client.closed, sleep(5000)]);
+  return { sent, received };
 }

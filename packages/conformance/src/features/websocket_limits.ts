@@ -105,6 +105,68 @@ export function websocketLimits(stepUnderTest: StepUnderTest): void {
     });
   });
 
+  describe('hostile frames', () => {
+    it('counts pings: a steady stream of them is warned, then cut off like any flood', async () => {
+      await chat.start({ linesPerSecond: 20, lineBurst: 10 });
+      const grace = await chat.webLogin('grace');
+      const ada = await chat.webLogin('ada');
+      await grace.expect('user_joined');
+      // 2,000 pings a second, each answered by a pong: no message at all.
+      const pinger = setInterval(() => {
+        const socket = socketOf(ada);
+        if (socket.readyState === socket.OPEN) for (let i = 0; i < 20; i++) socket.ping();
+      }, 10);
+      try {
+        expect(await ada.expect('error')).toMatchObject({ code: 'RATE_LIMITED' });
+        expect((await ada.closed).code).toBe(1008);
+      } finally {
+        clearInterval(pinger);
+      }
+      expect(await grace.expect('user_left')).toMatchObject({ username: 'ada' });
+    });
+
+    it('counts frames that are not JSON, and answers each with a bounded error', async () => {
+      await chat.start({ linesPerSecond: 20, lineBurst: 10 });
+      const ada = await chat.web();
+      const socket = socketOf(ada);
+      let bytesIn = 0;
+      let bytesOut = 0;
+      socket.on('message', (data: Buffer) => (bytesIn += data.length));
+      // Frames of 8 KiB that are not JSON, as fast as they go, until the server cuts us off.
+      const junk = `\u001b[2J${'{'.repeat(8 * 1024)}`;
+      for (let i = 0; i < 1000; i++) {
+        socket.send(junk);
+        bytesOut += junk.length;
+      }
+      const errors: string[] = [];
+      for (let message = await ada.next(); ; message = await ada.next()) {
+        expect(message.type).toBe('error');
+        errors.push((message as { code: string }).code);
+        if (
+          errors.at(-1) === 'RATE_LIMITED' &&
+          errors.length > 1 &&
+          errors.at(-2) === 'RATE_LIMITED'
+        )
+          break;
+      }
+      expect((await ada.closed).code).toBe(1008);
+      // About the burst answered with INVALID_JSON, then a warning and the goodbye.
+      expect(errors.filter((code) => code === 'INVALID_JSON').length).toBeLessThan(20);
+      expect(bytesIn).toBeLessThan(bytesOut / 100);
+    });
+
+    it('closes a connection that sends a text frame that is not UTF-8 (1007), and nobody else', async () => {
+      await chat.start();
+      const grace = await chat.webLogin('grace');
+      const ada = await chat.webLogin('ada');
+      await grace.expect('user_joined');
+      // ws sends bytes given for a text frame as they are.
+      socketOf(ada).send(Buffer.from([0x7b, 0x80, 0x80, 0x7d]), { binary: false });
+      expect((await ada.closed).code).toBe(1007);
+      expect(await grace.expect('user_left')).toMatchObject({ username: 'ada' });
+    });
+  });
+
   describe('a client that does not read', () => {
     it('is dropped once too much waits for it, without holding up anyone else', async () => {
       const limits = { maxOutboundBytes: 64 * 1024, linesPerSecond: 1e6, lineBurst: 1e6 };

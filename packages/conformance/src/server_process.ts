@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+import type { ConformanceConfig } from './step.ts';
+
+/**
+ * Where the code under test is: the `src/index.ts` of the step whose package.json is
+ * `manifest`, or of the implementation OTP_CHAT_IMPL names (relative to the repository root),
+ * as vitest.shared.ts resolves the step's own name for its tests.
+ */
+export function implementationEntry(manifest: URL | string): string {
+  const stepDir = dirname(manifest instanceof URL ? fileURLToPath(manifest) : manifest);
+  const impl = process.env.OTP_CHAT_IMPL;
+  const dir = impl ? (isAbsolute(impl) ? impl : resolve(workspaceRoot(stepDir), impl)) : stepDir;
+  return join(dir, 'src', 'index.ts');
+}
+
+function workspaceRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+  }
+  throw new Error(`no pnpm-workspace.yaml above ${from}`);
+}
+
+/** What a server in its own process tells about itself. */
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  /** The telnet port (and the web one, for a step with a web transport). */
+  readonly port: number;
+  readonly webPort: number | undefined;
+  /** The server process's own `process.memoryUsage()`, now. */
+  memory(): Promise<NodeJS.MemoryUsage>;
+}
+
+// The child: starts the step's server and answers the parent's questions over IPC.
+const CHILD = `
+const step = await import(process.env.OTP_CHAT_ENTRY);
+const chat = await step.startChat(JSON.parse(process.env.OTP_CHAT_CONFIG));
+process.on('message', (message) => {
+  if (message === 'memory') process.send({ memory: process.memoryUsage() });
+});
+process.send({ port: chat.port, webPort: chat.webPort });
+`;
+
+/**
+ * Starts servers of the step under test in processes of their own, so that a test can stop one
+ * (SIGSTOP) or measure its memory apart from the clients'. Every one is killed after each test.
+ */
+export function serverProcesses(entry: string) {
+  const running: ChildProcess[] = [];
+  afterEach(() => {
+    for (const child of running.splice(0)) child.kill('SIGKILL');
+  });
+
+  return async function start(config: Partial<ConformanceConfig> = {}): Promise<ServerProcess> {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', '--input-type=module', '-e', CHILD],
+      {
+        cwd: dirname(dirname(entry)),
+        env: {
+          ...process.env,
+          OTP_CHAT_ENTRY: entry,
+          OTP_CHAT_CONFIG: JSON.stringify({ port: 0, webPort: 0, ...config }),
+        },
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      },
+    );
+    running.push(child);
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const [ready] = (await Promise.race([
+      once(child, 'message'),
+      once(child, 'exit').then(() => {
+        throw new Error(`the server process exited before it listened:\n${stderr}`);
+      }),
+    ])) as [{ port: number; webPort?: number }];
+    return {
+      child,
+      port: ready.port,
+      webPort: ready.webPort,
+      async memory() {
+        child.send('memory');
+        for (;;) {
+          const [answer] = (await once(child, 'message')) as [{ memory?: NodeJS.MemoryUsage }];
+          if (answer.memory !== undefined) return answer.memory;
+        }
+      },
+    };
+  };
+}

@@ -19,7 +19,9 @@ export {
   type ChatUnderTest,
   type CommandHelp,
   type ConformanceConfig,
+  type FeatureContext,
   type StepUnderTest,
+  UNLIMITED_ROOM_RATE,
   type WebStep,
   webStep,
 } from './step.ts';

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
 import { FEATURES, type FeatureName } from './features/index.ts';
-import type { StepUnderTest } from './step.ts';
+import type { FeatureContext, StepUnderTest } from './step.ts';
 
 // A step's test/conformance.test.ts is two imports and one call:
 //
@@ -18,9 +20,22 @@ export const FEATURES_ENV = 'OTP_CHAT_FEATURES';
 /** Registers the tests of every feature the step's package.json declares. */
 export function runConformance(step: StepUnderTest, manifest: URL | string): void {
   const declared = declaredFeatures(manifest);
+  const context: FeatureContext = { entry: stepEntry(manifest) };
   for (const name of selected(declared, process.env[FEATURES_ENV])) {
-    describe(`feature ${name}`, () => registerFeature(name, step));
+    describe(`feature ${name}`, () => registerFeature(name, step, context));
   }
+}
+
+/**
+ * The step's module as vitest resolves it (see vitest.shared.ts): its src/index.ts, or that of
+ * OTP_CHAT_IMPL's directory (relative to the repository root) when it is set.
+ */
+function stepEntry(manifest: URL | string): string {
+  const stepDir = dirname(manifest instanceof URL ? fileURLToPath(manifest) : manifest);
+  const impl = process.env.OTP_CHAT_IMPL;
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  const dir = !impl ? stepDir : isAbsolute(impl) ? impl : resolve(root, impl);
+  return join(dir, 'src', 'index.ts');
 }
 
 /** The features a package.json declares, checked against the features the suite knows. */
@@ -57,9 +72,9 @@ export function isFeature(name: unknown): name is FeatureName {
 
 // A feature that cannot even register its tests on this code (a web feature on a step without
 // the web transport, say) fails as a test, and the other features still run.
-function registerFeature(name: FeatureName, step: StepUnderTest): void {
+function registerFeature(name: FeatureName, step: StepUnderTest, context: FeatureContext): void {
   try {
-    FEATURES[name](step);
+    FEATURES[name](step, context);
   } catch (error) {
     it(`cannot run on this code: ${(error as Error).message}`, () => {
       throw error;

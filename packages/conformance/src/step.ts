@@ -17,7 +17,19 @@ export interface ConformanceConfig {
   readonly heartbeatMs: number;
   /** Inputs that may wait unread in a connection's mailbox before its socket is paused. */
   readonly maxUnreadInputs: number;
+  /** Messages a second one room passes on, all its members together, and at once. */
+  readonly roomMessagesPerSecond: number;
+  readonly roomMessageBurst: number;
+  /** Messages that may wait unread in a member's mailbox before its room drops it. */
+  readonly maxQueuedEvents: number;
+  /** Rooms one user may be in at once. */
+  readonly maxRoomsPerUser: number;
+  /** The most rooms one listing shows. */
+  readonly maxListedRooms: number;
 }
+
+/** A room's rate out of the way, for a test about something else that talks fast. */
+export const UNLIMITED_ROOM_RATE = { roomMessagesPerSecond: 1e6, roomMessageBurst: 1e6 } as const;
 
 /** A running server, as `startChat` resolves it. */
 export interface ChatUnderTest {
@@ -110,3 +122,9 @@ export function webStep(step: StepUnderTest): WebStep {
 }
 
 export type { WebSocketClass };
+
+/** What a feature may need beyond the step's module: where that module is, to run it apart. */
+export interface FeatureContext {
+  /** The step's src/index.ts (or the one of OTP_CHAT_IMPL's directory, when it is set). */
+  readonly entry: string;
+}

@@ -26,7 +26,7 @@ import {
   Supervisor,
   type SupervisorInit,
 } from '@otp-chat/otp';
-import { type ChatConfig, defaultConfig } from './config.ts';
+import { type ChatConfig, defaultConfig, roomLimits } from './config.ts';
 import { CONNECTIONS, type Endpoint, LISTENER, Listener } from './listener.ts';
 
 export const APPLICATION = 'Chat.Application';
@@ -72,7 +72,7 @@ function children(config: ChatConfig, endpoint: Endpoint) {
   return [
     {
       id: 'ChatServer.Supervisor',
-      start: () => ChatSupervisor.startLink(),
+      start: () => ChatSupervisor.startLink(roomLimits(config)),
       type: 'supervisor' as const,
     },
     {

@@ -3,6 +3,13 @@
  * and lower the limits to reach them quickly; nothing else differs.
  */
 
+import {
+  DEFAULT_ROOM_LIMITS,
+  MAX_LISTED_ROOMS,
+  MAX_ROOMS_PER_USER,
+  type RoomLimits,
+} from '@otp-chat/chat';
+
 // #region config
 export interface ChatConfig {
   /** Where the listener accepts connections. */
@@ -26,6 +33,20 @@ export interface ChatConfig {
    * its socket is paused and TCP makes the client wait (flow control, as gen_tcp's active N).
    */
   readonly maxUnreadInputs: number;
+  /** How many messages a second a room passes on, all its members together, sustained... */
+  readonly roomMessagesPerSecond: number;
+  /** ...and at once; a message over the rate is dropped, its sender told (RATE_LIMITED). */
+  readonly roomMessageBurst: number;
+  /**
+   * How many messages may wait unread in a member's mailbox when a room sends it one more;
+   * past that the room drops the member, which is disconnected (with maxOutboundBytes, what
+   * waits for a client is bounded: in its mailbox, then in its socket).
+   */
+  readonly maxQueuedEvents: number;
+  /** How many rooms one user may be in at once. */
+  readonly maxRoomsPerUser: number;
+  /** The most rooms one listing shows; the rest come a page at a time. */
+  readonly maxListedRooms: number;
 }
 
 export const defaultConfig: ChatConfig = {
@@ -38,8 +59,22 @@ export const defaultConfig: ChatConfig = {
   lineBurst: 40,
   maxOutboundBytes: 256 * 1024,
   maxUnreadInputs: 32,
+  roomMessagesPerSecond: DEFAULT_ROOM_LIMITS.messagesPerSecond,
+  roomMessageBurst: DEFAULT_ROOM_LIMITS.messageBurst,
+  maxQueuedEvents: DEFAULT_ROOM_LIMITS.maxQueuedEvents,
+  maxRoomsPerUser: MAX_ROOMS_PER_USER,
+  maxListedRooms: MAX_LISTED_ROOMS,
 };
 // #endregion config
+
+/** The rooms' limits in `config`, as ChatSupervisor takes them. */
+export function roomLimits(config: ChatConfig): RoomLimits {
+  return {
+    messagesPerSecond: config.roomMessagesPerSecond,
+    messageBurst: config.roomMessageBurst,
+    maxQueuedEvents: config.maxQueuedEvents,
+  };
+}
 
 /**
  * The host and port from the command line (`--host`, `--port`) or else the environment

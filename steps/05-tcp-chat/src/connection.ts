@@ -83,6 +83,8 @@ class Connection {
   ) {
     this.session = new Session({
       transport: 'telnet',
+      maxRooms: config.maxRoomsPerUser,
+      maxListedRooms: config.maxListedRooms,
       emit: (event) => this.show(event),
       // Here a message is as long as a line may be (maxLineBytes); step 6 brings the web page,
       // and with it the 2000-character rule of every transport.

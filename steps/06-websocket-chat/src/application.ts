@@ -28,7 +28,7 @@ import {
   Supervisor,
   type SupervisorInit,
 } from '@otp-chat/otp';
-import { type ChatConfig, defaultConfig } from './config.ts';
+import { type ChatConfig, defaultConfig, roomLimits } from './config.ts';
 import { CONNECTIONS, type Endpoint, LISTENER, Listener } from './listener.ts';
 import { WEB_LISTENER, WebListener, WS_PATH } from './web_listener.ts';
 
@@ -107,7 +107,7 @@ function children(config: ChatConfig, endpoints: Endpoints) {
   return [
     {
       id: 'ChatServer.Supervisor',
-      start: () => ChatSupervisor.startLink(),
+      start: () => ChatSupervisor.startLink(roomLimits(config)),
       type: 'supervisor' as const,
     },
     {

@@ -3,6 +3,13 @@
  * and lower the limits to reach them quickly; nothing else differs.
  */
 
+import {
+  DEFAULT_ROOM_LIMITS,
+  MAX_LISTED_ROOMS,
+  MAX_ROOMS_PER_USER,
+  type RoomLimits,
+} from '@otp-chat/chat';
+
 // #region config
 export interface ChatConfig {
   /** Where both listeners accept connections. */
@@ -33,6 +40,20 @@ export interface ChatConfig {
   readonly maxFrameBytes: number;
   /** How often a WebSocket is pinged; one that has not answered by the next ping is dropped. */
   readonly heartbeatMs: number;
+  /** How many messages a second a room passes on, all its members together, sustained... */
+  readonly roomMessagesPerSecond: number;
+  /** ...and at once; a message over the rate is dropped, its sender told (RATE_LIMITED). */
+  readonly roomMessageBurst: number;
+  /**
+   * How many messages may wait unread in a member's mailbox when a room sends it one more;
+   * past that the room drops the member, which is disconnected (with maxOutboundBytes, what
+   * waits for a client is bounded: in its mailbox, then in its socket).
+   */
+  readonly maxQueuedEvents: number;
+  /** How many rooms one user may be in at once. */
+  readonly maxRoomsPerUser: number;
+  /** The most rooms one listing shows; the rest come a page at a time. */
+  readonly maxListedRooms: number;
 }
 
 export const defaultConfig: ChatConfig = {
@@ -46,10 +67,24 @@ export const defaultConfig: ChatConfig = {
   lineBurst: 40,
   maxOutboundBytes: 256 * 1024,
   maxUnreadInputs: 32,
+  roomMessagesPerSecond: DEFAULT_ROOM_LIMITS.messagesPerSecond,
+  roomMessageBurst: DEFAULT_ROOM_LIMITS.messageBurst,
+  maxQueuedEvents: DEFAULT_ROOM_LIMITS.maxQueuedEvents,
+  maxRoomsPerUser: MAX_ROOMS_PER_USER,
+  maxListedRooms: MAX_LISTED_ROOMS,
   maxFrameBytes: 16 * 1024,
   heartbeatMs: 30_000,
 };
 // #endregion config
+
+/** The rooms' limits in `config`, as ChatSupervisor takes them. */
+export function roomLimits(config: ChatConfig): RoomLimits {
+  return {
+    messagesPerSecond: config.roomMessagesPerSecond,
+    messageBurst: config.roomMessageBurst,
+    maxQueuedEvents: config.maxQueuedEvents,
+  };
+}
 
 /**
  * The host and ports from the command line (`--host`, `--port`, `--web-port`) or else the

@@ -81,7 +81,12 @@ class Connection {
     private readonly port: Port<Input>,
     private readonly config: ChatConfig,
   ) {
-    this.session = new Session({ transport: 'telnet', emit: (event) => this.show(event) });
+    this.session = new Session({
+      transport: 'telnet',
+      maxRooms: config.maxRoomsPerUser,
+      maxListedRooms: config.maxListedRooms,
+      emit: (event) => this.show(event),
+    });
   }
 
   // #region run

@@ -1,10 +1,12 @@
-import type { StepUnderTest } from '../step.ts';
+import type { FeatureContext, StepUnderTest } from '../step.ts';
 import { availability } from './availability.ts';
 import { commandParsing } from './command_parsing.ts';
 import { load } from './load.ts';
 import { messageLength } from './message_length.ts';
 import { mixedTransports } from './mixed_transports.ts';
 import { nameRules } from './name_rules.ts';
+import { overload } from './overload.ts';
+import { roomLimits } from './room_limits.ts';
 import { telnetChat } from './telnet_chat.ts';
 import { telnetCommands } from './telnet_commands.ts';
 import { telnetLimits } from './telnet_limits.ts';
@@ -12,6 +14,7 @@ import { webAvailability } from './web_availability.ts';
 import { webPage } from './web_page.ts';
 import { websocketLimits } from './websocket_limits.ts';
 import { websocketProtocol } from './websocket_protocol.ts';
+import { websocketRoomLimits } from './websocket_room_limits.ts';
 
 // Every feature the suite knows, by the name a step's package.json uses for it. A feature is a
 // function that registers its describe blocks against the step it is given.
@@ -29,6 +32,9 @@ export const FEATURES = {
   'websocket-limits': websocketLimits,
   'mixed-transports': mixedTransports,
   'web-page': webPage,
-} satisfies Record<string, (step: StepUnderTest) => void>;
+  'room-limits': roomLimits,
+  'websocket-room-limits': websocketRoomLimits,
+  overload,
+} satisfies Record<string, (step: StepUnderTest, context: FeatureContext) => void>;
 
 export type FeatureName = keyof typeof FEATURES;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aliceAndBob, chatFixture, sleep } from '../fixture.ts';
-import type { StepUnderTest } from '../step.ts';
+import { type StepUnderTest, UNLIMITED_ROOM_RATE } from '../step.ts';
 
 const IAC = 0xff;
 const WILL = 0xfb;
@@ -160,7 +160,12 @@ export function telnetLimits(step: StepUnderTest): void {
 
   describe('a client that does not read', () => {
     it('is disconnected once too much waits for it, without holding up anyone else', async () => {
-      const limits = { maxOutboundBytes: 64 * 1024, linesPerSecond: 1e6, lineBurst: 1e6 };
+      const limits = {
+        maxOutboundBytes: 64 * 1024,
+        linesPerSecond: 1e6,
+        lineBurst: 1e6,
+        ...UNLIMITED_ROOM_RATE,
+      };
       const { alice, bob } = await aliceAndBob(chat, limits);
       const slow = await chat.login('slow');
       await alice.expect('* slow joined lobby');

@@ -466,6 +466,8 @@ export function websocketProtocol(stepUnderTest: StepUnderTest): void {
         'NOT_IN_ROOM',
         'RATE_LIMITED',
         'SERVER_SHUTDOWN',
+        'TOO_MANY_ROOMS',
+        'TOO_SLOW',
         'UNKNOWN_MESSAGE',
         'UNKNOWN_USER',
       ]);

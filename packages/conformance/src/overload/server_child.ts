@@ -11,7 +11,13 @@ import type { StepUnderTest } from '../step.ts';
 /** What the server child tells its parent. */
 export type ServerReport =
   | { readonly type: 'ready'; readonly wsUrl: string }
-  | { readonly type: 'memory'; readonly rss: number; readonly heapUsed: number };
+  | {
+      readonly type: 'memory';
+      readonly rss: number;
+      readonly heapUsed: number;
+      /** CPU time used so far, user and system, in microseconds. */
+      readonly cpuUs: number;
+    };
 
 const [entry, config] = process.argv.slice(2) as [string, string];
 const step = (await import(pathToFileURL(entry).href)) as StepUnderTest;
@@ -21,7 +27,8 @@ const report = (message: ServerReport) => process.send?.(message);
 report({ type: 'ready', wsUrl: chat.wsUrl! });
 setInterval(() => {
   const { rss, heapUsed } = process.memoryUsage();
-  report({ type: 'memory', rss, heapUsed });
+  const { user, system } = process.cpuUsage();
+  report({ type: 'memory', rss, heapUsed, cpuUs: user + system });
 }, 100);
 process.on('disconnect', () => process.exit(0));
 process.on('message', async (message) => {

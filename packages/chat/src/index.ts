@@ -1,8 +1,8 @@
 /**
  * @otp-chat/chat: the chat core every step from 5 on shares, once a chapter has taught it: the
  * rules (message, names, text, flood), the rooms and their directory, the users registry, and
- * the session a transport adapter drives. Transports (telnet lines, the WebSocket protocol)
- * live in the steps and only decode and encode.
+ * the session a transport adapter drives. Transports (telnet lines in @otp-chat/telnet, the
+ * WebSocket protocol in step 6) only decode and encode.
  */
 export { FloodGate, type FloodVerdict } from '@otp-chat/net';
 export { type FloodNotice, type FloodRule, floodJudged, isFloodNotice } from './flood.js';

@@ -26,8 +26,8 @@ import {
   Supervisor,
   type SupervisorInit,
 } from '@otp-chat/otp';
+import { CONNECTIONS, type Endpoint, LISTENER, Listener } from '@otp-chat/telnet';
 import { type ChatConfig, defaultConfig, roomLimits } from './config.ts';
-import { CONNECTIONS, type Endpoint, LISTENER, Listener } from './listener.ts';
 
 export const APPLICATION = 'Chat.Application';
 export const TCP_SUPERVISOR = 'Chat.Tcp';
@@ -50,9 +50,12 @@ export const TcpSupervisor = {
 
   init({ config, endpoint }: TcpArgs): readonly ['ok', SupervisorInit] {
     const users = { id: USERS, start: () => Registry.startLink({ keys: 'unique', name: USERS }) };
+    // Here a message is as long as a line may be (maxLineBytes); step 6 brings the web page,
+    // and with it the 2,000-character rule of every transport.
+    const telnet = { ...config, maxTextLength: Number.POSITIVE_INFINITY };
     const listener = Supervisor.childSpec(
       Listener,
-      { config, endpoint },
+      { config: telnet, endpoint },
       { id: LISTENER, name: LISTENER },
     );
     return Supervisor.init([users, DynamicSupervisor.childSpec({ name: CONNECTIONS }), listener], {

@@ -27,9 +27,20 @@ export {
   userPid,
 } from '@otp-chat/chat';
 export { asProcess, LineClient, type LineMatch } from '@otp-chat/net';
+export {
+  COMMANDS,
+  CONNECTIONS,
+  type Command,
+  connectionSpec,
+  type Decoded,
+  decodeLine,
+  decodeName,
+  type Endpoint,
+  encodeEvent,
+  LISTENER,
+  Listener,
+  parseCommand,
+  telnetNews,
+} from '@otp-chat/telnet';
 export { APPLICATION, type Chat, startChat, TCP_SUPERVISOR, TcpSupervisor } from './application.ts';
-export { COMMANDS, type Command, parseCommand } from './commands.ts';
 export { type ChatConfig, defaultConfig, listenAddress } from './config.ts';
-export { connectionSpec } from './connection.ts';
-export { CONNECTIONS, type Endpoint, LISTENER, Listener } from './listener.ts';
-export { type Decoded, decodeLine, decodeName, encodeEvent, telnetNews } from './telnet.ts';

@@ -28,8 +28,8 @@ import {
   Supervisor,
   type SupervisorInit,
 } from '@otp-chat/otp';
+import { CONNECTIONS, type Endpoint, LISTENER, Listener } from '@otp-chat/telnet';
 import { type ChatConfig, defaultConfig, roomLimits } from './config.ts';
-import { CONNECTIONS, type Endpoint, LISTENER, Listener } from './listener.ts';
 import { WEB_LISTENER, WebListener, WS_PATH } from './web_listener.ts';
 
 export const APPLICATION = 'Chat.Application';
@@ -82,7 +82,8 @@ export const ListenersSupervisor = {
       [
         Supervisor.childSpec(
           Listener,
-          { config, endpoint: endpoints.telnet },
+          // Telnet connections are labelled so in the tree, beside the WebSocket ones.
+          { config: { ...config, label: 'telnet' }, endpoint: endpoints.telnet },
           { id: LISTENER, name: LISTENER },
         ),
         Supervisor.childSpec(

@@ -37,6 +37,22 @@ export {
 } from '@otp-chat/chat';
 export { asProcess, LineClient, type LineMatch } from '@otp-chat/net';
 export {
+  COMMANDS,
+  CONNECTIONS,
+  type Command,
+  connectionSpec,
+  type Decoded as DecodedLine,
+  decodeLine,
+  decodeName,
+  type Endpoint,
+  encodeEvent,
+  LISTENER,
+  Listener,
+  listen,
+  parseCommand,
+  telnetNews,
+} from '@otp-chat/telnet';
+export {
   APPLICATION,
   type Chat,
   hostInUrl,
@@ -53,11 +69,8 @@ export {
   type WebSocketClass,
   type WebSocketLike,
 } from './client.ts';
-export { COMMANDS, type Command, parseCommand } from './commands.ts';
 export { type ChatConfig, defaultConfig, listenAddress } from './config.ts';
-export { connectionSpec } from './connection.ts';
 export { encodeEvent as encodeJsonEvent, jsonNews, toRequest } from './json_adapter.ts';
-export { CONNECTIONS, type Endpoint, LISTENER, Listener, listen } from './listener.ts';
 export {
   ClientMessage,
   type Decoded,
@@ -73,13 +86,6 @@ export {
   Text,
   Username,
 } from './protocol.ts';
-export {
-  type Decoded as DecodedLine,
-  decodeLine,
-  decodeName,
-  encodeEvent,
-  telnetNews,
-} from './telnet.ts';
 export { type Asset, webAssets } from './web_assets.ts';
 export { webConnectionSpec } from './web_connection.ts';
 export { WEB_LISTENER, WebListener, WS_PATH } from './web_listener.ts';

@@ -13,9 +13,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { asProcess } from '@otp-chat/net';
 import { DynamicSupervisor, type GenServerModule, Process, self, send } from '@otp-chat/otp';
+import { CONNECTIONS, type Endpoint, listen } from '@otp-chat/telnet';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ChatConfig } from './config.ts';
-import { CONNECTIONS, type Endpoint, listen } from './listener.ts';
 import { type Asset, webAssets } from './web_assets.ts';
 import { webConnectionSpec } from './web_connection.ts';
 

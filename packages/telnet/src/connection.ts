@@ -17,6 +17,7 @@ import {
   type FloodNotice,
   floodJudged,
   isFloodNotice,
+  MAX_TEXT_LENGTH,
   Session,
   type SessionEvent,
   type SessionRequest,
@@ -36,8 +37,8 @@ import {
   TIMEOUT,
   trapExit,
 } from '@otp-chat/otp';
-import type { ChatConfig } from './config.ts';
-import { type Decoded, decodeLine, decodeName, encodeEvent } from './telnet.ts';
+import type { TelnetConfig } from './config.js';
+import { type Decoded, decodeLine, decodeName, encodeEvent } from './telnet.js';
 
 /** What the port delivers: a line, a line it dropped (too long, not UTF-8), or a flood notice. */
 type Input = TelnetLine | FloodNotice;
@@ -47,16 +48,22 @@ type Input = TelnetLine | FloodNotice;
  * How the connection supervisor starts a connection. `temporary`: a connection that ends is
  * never restarted, since its socket is gone with it; the client reconnects if it wants to.
  */
-export function connectionSpec(socket: Socket, config: ChatConfig): DynamicChildSpec {
+export function connectionSpec(socket: Socket, config: TelnetConfig): DynamicChildSpec {
   return {
     // Labels the process in the tree: the client's address (its port would change every run).
-    id: `telnet ${socket.remoteAddress ?? ''}`.trimEnd(),
+    id: connectionLabel(socket, config.label),
     start: () => startConnection(socket, config),
     restart: 'temporary',
   };
 }
 
-function startConnection(socket: Socket, config: ChatConfig): StartResult {
+function connectionLabel(socket: Socket, label: string | undefined): string {
+  const address = socket.remoteAddress;
+  if (label === undefined) return address ?? 'connection';
+  return address === undefined ? label : `${label} ${address}`;
+}
+
+function startConnection(socket: Socket, config: TelnetConfig): StartResult {
   let port: Port<Input> | undefined;
   const pid: Pid = spawnLink(() => new Connection(socket, port!, config).run());
   // Before the process runs at all: even if it is killed at once, the socket goes with it. The
@@ -66,7 +73,7 @@ function startConnection(socket: Socket, config: ChatConfig): StartResult {
 }
 
 /** Lines, each judged against the flood rule as it arrives; dropped lines do not count. */
-function lineCodec(config: ChatConfig) {
+function lineCodec(config: TelnetConfig) {
   const rule = { ratePerSecond: config.linesPerSecond, burst: config.lineBurst };
   const lines = telnetLines({ maxLineBytes: config.maxLineBytes });
   return floodJudged(lines, rule, (line: TelnetLine) => line[0] === 'line');
@@ -79,13 +86,15 @@ class Connection {
   constructor(
     private readonly socket: Socket,
     private readonly port: Port<Input>,
-    private readonly config: ChatConfig,
+    private readonly config: TelnetConfig,
   ) {
     this.session = new Session({
       transport: 'telnet',
       maxRooms: config.maxRoomsPerUser,
       maxListedRooms: config.maxListedRooms,
       emit: (event) => this.show(event),
+      // Unless the step sets one, the chat's own limit (see TelnetConfig).
+      maxTextLength: config.maxTextLength ?? MAX_TEXT_LENGTH,
     });
   }
 

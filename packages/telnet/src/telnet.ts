@@ -20,7 +20,7 @@ import {
   type TextProblem,
   withoutControls,
 } from '@otp-chat/chat';
-import { COMMANDS, type Command, parseCommand } from './commands.ts';
+import { COMMANDS, type Command, parseCommand } from './commands.js';
 
 /** What a line decodes to: a request for the session, or a line to answer with at once. */
 export type Decoded =

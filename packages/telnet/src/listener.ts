@@ -10,8 +10,8 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { asProcess } from '@otp-chat/net';
 import { DynamicSupervisor, type GenServerModule, Process, self, send } from '@otp-chat/otp';
-import type { ChatConfig } from './config.ts';
-import { connectionSpec } from './connection.ts';
+import type { TelnetConfig } from './config.js';
+import { connectionSpec } from './connection.js';
 
 export const LISTENER = 'Chat.Listener';
 export const CONNECTIONS = 'Chat.Connections';
@@ -26,7 +26,7 @@ export interface Endpoint {
 }
 
 interface ListenerState {
-  readonly config: ChatConfig;
+  readonly config: TelnetConfig;
   /** Accepted sockets not yet handed to a connection process: closed if the listener dies. */
   readonly pending: Set<Socket>;
 }
@@ -39,7 +39,7 @@ type ListenError = readonly ['listen_error', Error];
 export const Listener = {
   name: 'ChatListener',
 
-  async init({ endpoint, config }: { endpoint: Endpoint; config: ChatConfig }) {
+  async init({ endpoint, config }: { endpoint: Endpoint; config: TelnetConfig }) {
     const me = self();
     // Paused: nothing is read from a socket before its connection process asks for lines.
     // Half-open: a client that closes its side still gets the answers to what it sent.
@@ -81,7 +81,7 @@ export const Listener = {
     }
     return ['noreply', state] as const;
   },
-} satisfies GenServerModule<ListenerState, { endpoint: Endpoint; config: ChatConfig }>;
+} satisfies GenServerModule<ListenerState, { endpoint: Endpoint; config: TelnetConfig }>;
 // #endregion listener
 
 /** Starts `server` listening at `endpoint`; rejects if it cannot (the port is taken, say). */

@@ -63,12 +63,14 @@ export function overload(stepUnderTest: StepUnderTest, { entry }: FeatureContext
       const server = child('server_child.ts', [entry, '{}']);
       let maxRss = 0;
       let maxHeap = 0;
+      let cpuUs = 0;
       const ready = new Promise<string>((resolve) => {
         server.on('message', (report: ServerReport) => {
           if (report.type === 'ready') resolve(report.wsUrl);
           else {
             maxRss = Math.max(maxRss, report.rss);
             maxHeap = Math.max(maxHeap, report.heapUsed);
+            cpuUs = report.cpuUs;
           }
         });
       });
@@ -90,6 +92,8 @@ export function overload(stepUnderTest: StepUnderTest, { entry }: FeatureContext
       });
       crowd.send('go');
       const startRss = maxRss;
+      const startCpu = cpuUs;
+      const started = performance.now();
       for (let i = 0; i * 100 < RUN_MS; i++) {
         const text = `ping ${i}`;
         sentAt.set(text, performance.now());
@@ -98,6 +102,7 @@ export function overload(stepUnderTest: StepUnderTest, { entry }: FeatureContext
         if (server.exitCode !== null || server.signalCode !== null) break;
       }
       const alive = server.exitCode === null && server.signalCode === null;
+      const cpuShare = (cpuUs - startCpu) / 1000 / (performance.now() - started);
       crowd.send('stop');
       const [report] = (await once(crowd, 'message')) as [CrowdReport];
       await sleep(1000); // the last pings' answers
@@ -105,11 +110,13 @@ export function overload(stepUnderTest: StepUnderTest, { entry }: FeatureContext
       delays.sort((a, b) => a - b);
       const p99 = delays[Math.floor(delays.length * 0.99)] ?? Number.POSITIVE_INFINITY;
       const seconds = RUN_MS / 1000;
+      const closes = `${JSON.stringify(report.closes)} (the first after ${report.firstCloseMs} ms)`;
       console.info(
         `overload: server RSS at most ${(maxRss / MB).toFixed(0)} MB (${(startRss / MB).toFixed(0)} MB before), ` +
-          `heap at most ${(maxHeap / MB).toFixed(0)} MB; crowd sent ${(report.sent / seconds).toFixed(0)}/s, ` +
+          `heap at most ${(maxHeap / MB).toFixed(0)} MB, CPU ${(cpuShare * 100).toFixed(0)}%; ` +
+          `crowd sent ${(report.sent / seconds).toFixed(0)}/s, ` +
           `got ${(report.received / seconds).toFixed(0)} frames/s, ${report.rateLimited} RATE_LIMITED, ` +
-          `closed: ${JSON.stringify(report.closes)} ${report.lastFrames.join(' ')}; ` +
+          `closed: ${closes} ${report.lastFrames.join(' ')}; ` +
           `bystanders: ${delays.length} of ${sentAt.size} pings, p99 ${p99.toFixed(0)} ms`,
       );
 

@@ -17,6 +17,8 @@ export interface CrowdReport {
   readonly closes: Record<string, number>;
   /** The first frame each closed client got last (why it was closed), a few of them. */
   readonly lastFrames: string[];
+  /** When the first client was closed, in ms after `go` (-1: none was). */
+  readonly firstCloseMs: number;
 }
 
 const [url, clientCount, rate, chars] = process.argv.slice(2) as [string, string, string, string];
@@ -25,6 +27,8 @@ const report = { sent: 0, received: 0, rateLimited: 0, closes: {} as Record<stri
 const lastFrames: string[] = [];
 const timers: NodeJS.Timeout[] = [];
 let stopping = false;
+let goAt = 0;
+let firstCloseMs = -1;
 
 function crowdMember(i: number): Promise<WebSocket> {
   const socket = new WebSocket(url);
@@ -40,6 +44,7 @@ function crowdMember(i: number): Promise<WebSocket> {
   socket.on('close', (code) => {
     if (stopping) return;
     report.closes[code] = (report.closes[code] ?? 0) + 1;
+    if (firstCloseMs < 0) firstCloseMs = Math.round(performance.now() - goAt);
     if (lastFrames.length < 5) lastFrames.push(last);
   });
   return new Promise((resolve, reject) => {
@@ -59,6 +64,7 @@ process.send?.('joined');
 process.on('disconnect', () => process.exit(0));
 process.on('message', (message) => {
   if (message === 'go') {
+    goAt = performance.now();
     const frame = JSON.stringify({ type: 'message', roomId: 'crowd', text });
     const period = 1000 / Number(rate);
     const say = (socket: WebSocket) => {
@@ -77,7 +83,7 @@ process.on('message', (message) => {
   } else if (message === 'stop') {
     stopping = true;
     for (const timer of timers) clearTimeout(timer);
-    const crowd: CrowdReport = { ...report, lastFrames };
+    const crowd: CrowdReport = { ...report, lastFrames, firstCloseMs };
     process.send?.(crowd, () => {
       for (const socket of sockets) socket.terminate();
       process.exit(0);

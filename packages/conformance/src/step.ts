@@ -26,6 +26,16 @@ export interface ConformanceConfig {
   readonly maxRoomsPerUser: number;
   /** The most rooms one listing shows. */
   readonly maxListedRooms: number;
+  /** How long a named user may send nothing before being closed; 0 never. */
+  readonly idleTimeoutMs: number;
+  /** The most connections at once, every listener together. */
+  readonly maxConnections: number;
+  /** The most connections from one IP address. */
+  readonly maxConnectionsPerIp: number;
+  /** Addresses and subnets free of the per-IP cap; loopback by default. */
+  readonly ipCapExempt: readonly string[];
+  /** Origins, besides the page's own, whose pages may open a WebSocket. */
+  readonly allowedOrigins: readonly string[];
 }
 
 /** A room's rate out of the way, for a test about something else that talks fast. */

@@ -47,6 +47,14 @@ export interface ChatConfig {
   readonly maxRoomsPerUser: number;
   /** The most rooms one listing shows; the rest come a page at a time. */
   readonly maxListedRooms: number;
+  /** How long a named user may send nothing before being closed; 0 never closes them. */
+  readonly idleTimeoutMs: number;
+  /** The most connections held at once. */
+  readonly maxConnections: number;
+  /** The most connections from one IPv4 address or one IPv6 /64. */
+  readonly maxConnectionsPerIp: number;
+  /** Addresses and subnets free of the per-IP cap (a reverse proxy's, say). */
+  readonly ipCapExempt: readonly string[];
 }
 
 export const defaultConfig: ChatConfig = {
@@ -64,6 +72,10 @@ export const defaultConfig: ChatConfig = {
   maxQueuedEvents: DEFAULT_ROOM_LIMITS.maxQueuedEvents,
   maxRoomsPerUser: MAX_ROOMS_PER_USER,
   maxListedRooms: MAX_LISTED_ROOMS,
+  idleTimeoutMs: 0,
+  maxConnections: 10_000,
+  maxConnectionsPerIp: 16,
+  ipCapExempt: ['127.0.0.0/8', '::1'],
 };
 // #endregion config
 
@@ -99,10 +111,12 @@ function parsePort(text: string): number {
 
 // #region timings
 /**
- * The timings and the inbound limit an operator (or a test) may change, from the command line
- * (`--name-timeout-ms`, `--max-unread`) or else the environment
- * (`CHAT_NAME_TIMEOUT_MS`, `CHAT_MAX_UNREAD`). Only those given are set.
- * Throws a RangeError with a message for the user on a value that is not a positive integer.
+ * The timings and limits an operator (or a test) may change, from the command line or else the
+ * environment: `--name-timeout-ms` (CHAT_NAME_TIMEOUT_MS), `--max-unread` (CHAT_MAX_UNREAD),
+ * `--idle-timeout-ms` (CHAT_IDLE_TIMEOUT_MS, 0 for never), `--max-connections`
+ * (CHAT_MAX_CONNECTIONS), `--max-per-ip` (CHAT_MAX_PER_IP) and the comma-separated list
+ * `--ip-exempt` (CHAT_IP_EXEMPT, empty for none). Only those given are set. Throws a RangeError
+ * with a message for the user on a number out of range.
  */
 export function tunedSettings(
   flags: Record<string, string | boolean | undefined>,
@@ -113,13 +127,30 @@ export function tunedSettings(
   if (nameTimeout !== undefined) settings.nameTimeoutMs = positive('name timeout', nameTimeout);
   const maxUnread = flags['max-unread'] ?? env.CHAT_MAX_UNREAD;
   if (maxUnread !== undefined) settings.maxUnreadInputs = positive('max unread', maxUnread);
+  const idle = flags['idle-timeout-ms'] ?? env.CHAT_IDLE_TIMEOUT_MS;
+  if (idle !== undefined) settings.idleTimeoutMs = positive('idle timeout', idle, 0);
+  const total = flags['max-connections'] ?? env.CHAT_MAX_CONNECTIONS;
+  if (total !== undefined) settings.maxConnections = positive('connection cap', total);
+  const perIp = flags['max-per-ip'] ?? env.CHAT_MAX_PER_IP;
+  if (perIp !== undefined) settings.maxConnectionsPerIp = positive('per-IP cap', perIp);
+  const exempt = flags['ip-exempt'] ?? env.CHAT_IP_EXEMPT;
+  if (exempt !== undefined) settings.ipCapExempt = list(exempt);
   return settings;
 }
 
-function positive(what: string, value: string | boolean): number {
+/** A comma-separated list; an empty one is no entries. */
+function list(value: string | boolean): string[] {
+  if (typeof value !== 'string') return [];
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+function positive(what: string, value: string | boolean, least = 1): number {
   const number = Number(value);
-  if (typeof value !== 'string' || !/^\d+$/.test(value.trim()) || number === 0) {
-    throw new RangeError(`not a ${what}: '${value}' (use a whole number above 0)`);
+  if (typeof value !== 'string' || !/^\d+$/.test(value.trim()) || number < least) {
+    throw new RangeError(`not a ${what}: '${value}' (use a whole number of ${least} or more)`);
   }
   return number;
 }

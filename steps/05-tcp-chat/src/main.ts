@@ -13,7 +13,14 @@ const USAGE = `usage: pnpm start [--host <address>] [--port <port>]
   --port   the port to listen on, 0 for any free one (default 8080; env CHAT_PORT)
   --name-timeout-ms  how long a client has to give a name (default 60000; env CHAT_NAME_TIMEOUT_MS)
   --max-unread       how many lines of a client may wait unread before its socket is paused
-                     (default 32; env CHAT_MAX_UNREAD)`;
+                     (default 32; env CHAT_MAX_UNREAD)
+  --idle-timeout-ms  how long a named user may type nothing before being closed; 0 for never
+                     (default 0; env CHAT_IDLE_TIMEOUT_MS)
+  --max-connections  the most connections at once (default 10000; env CHAT_MAX_CONNECTIONS)
+  --max-per-ip       the most connections from one IP address (an IPv6 /64)
+                     (default 16; env CHAT_MAX_PER_IP)
+  --ip-exempt        addresses and subnets free of the per-IP cap, comma-separated, empty for
+                     none (default 127.0.0.0/8,::1; env CHAT_IP_EXEMPT)`;
 
 async function main(): Promise<void> {
   let address: { host: string; port: number };
@@ -26,6 +33,10 @@ async function main(): Promise<void> {
         port: { type: 'string' },
         'name-timeout-ms': { type: 'string' },
         'max-unread': { type: 'string' },
+        'idle-timeout-ms': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'max-per-ip': { type: 'string' },
+        'ip-exempt': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

@@ -16,3 +16,24 @@ describe('the timings main.ts takes from flags and the environment', () => {
     expect(() => tunedSettings({ 'max-unread': value }, {})).toThrow(/not a max unread/);
   });
 });
+
+describe('the connection caps and the idle timeout', () => {
+  it('takes each from a flag or the environment', () => {
+    expect(
+      tunedSettings(
+        { 'max-connections': '500', 'ip-exempt': '10.0.0.0/8, ::1' },
+        { CHAT_MAX_PER_IP: '4', CHAT_IDLE_TIMEOUT_MS: '0' },
+      ),
+    ).toEqual({
+      maxConnections: 500,
+      maxConnectionsPerIp: 4,
+      ipCapExempt: ['10.0.0.0/8', '::1'],
+      idleTimeoutMs: 0,
+    });
+    expect(tunedSettings({}, { CHAT_IP_EXEMPT: '' })).toEqual({ ipCapExempt: [] });
+  });
+
+  it('refuses a cap of 0, which would let nobody in', () => {
+    expect(() => tunedSettings({ 'max-per-ip': '0' }, {})).toThrow(/not a per-IP cap: '0'/);
+  });
+});

@@ -54,6 +54,16 @@ export interface ChatConfig {
   readonly maxRoomsPerUser: number;
   /** The most rooms one listing shows; the rest come a page at a time. */
   readonly maxListedRooms: number;
+  /** How long a named user may send nothing before being closed; 0 never closes them. */
+  readonly idleTimeoutMs: number;
+  /** The most connections held at once, telnet, HTTP and WebSocket together. */
+  readonly maxConnections: number;
+  /** The most connections from one IPv4 address or one IPv6 /64. */
+  readonly maxConnectionsPerIp: number;
+  /** Addresses and subnets free of the per-IP cap (a reverse proxy's, say). */
+  readonly ipCapExempt: readonly string[];
+  /** Web origins, besides the page's own, whose pages may open a WebSocket here. */
+  readonly allowedOrigins: readonly string[];
 }
 
 export const defaultConfig: ChatConfig = {
@@ -74,6 +84,11 @@ export const defaultConfig: ChatConfig = {
   maxListedRooms: MAX_LISTED_ROOMS,
   maxFrameBytes: 16 * 1024,
   heartbeatMs: 30_000,
+  idleTimeoutMs: 0,
+  maxConnections: 10_000,
+  maxConnectionsPerIp: 16,
+  ipCapExempt: ['127.0.0.0/8', '::1'],
+  allowedOrigins: [],
 };
 // #endregion config
 
@@ -115,10 +130,13 @@ function parsePort(text: string): number {
 
 // #region timings
 /**
- * The timings and the inbound limit an operator (or a test) may change, from the command line
- * (`--name-timeout-ms`, `--max-unread`, `--heartbeat-ms`) or else the environment
- * (`CHAT_NAME_TIMEOUT_MS`, `CHAT_MAX_UNREAD`, `CHAT_HEARTBEAT_MS`). Only those given are set.
- * Throws a RangeError with a message for the user on a value that is not a positive integer.
+ * The timings and limits an operator (or a test) may change, from the command line or else the
+ * environment: `--name-timeout-ms` (CHAT_NAME_TIMEOUT_MS), `--max-unread` (CHAT_MAX_UNREAD),
+ * `--heartbeat-ms` (CHAT_HEARTBEAT_MS), `--idle-timeout-ms` (CHAT_IDLE_TIMEOUT_MS, 0 for
+ * never), `--max-connections` (CHAT_MAX_CONNECTIONS), `--max-per-ip` (CHAT_MAX_PER_IP), and
+ * the comma-separated lists `--ip-exempt` (CHAT_IP_EXEMPT, empty for none) and
+ * `--allowed-origins` (CHAT_ALLOWED_ORIGINS). Only those given are set. Throws a RangeError
+ * with a message for the user on a number out of range.
  */
 export function tunedSettings(
   flags: Record<string, string | boolean | undefined>,
@@ -131,13 +149,32 @@ export function tunedSettings(
   if (maxUnread !== undefined) settings.maxUnreadInputs = positive('max unread', maxUnread);
   const heartbeat = flags['heartbeat-ms'] ?? env.CHAT_HEARTBEAT_MS;
   if (heartbeat !== undefined) settings.heartbeatMs = positive('heartbeat', heartbeat);
+  const idle = flags['idle-timeout-ms'] ?? env.CHAT_IDLE_TIMEOUT_MS;
+  if (idle !== undefined) settings.idleTimeoutMs = positive('idle timeout', idle, 0);
+  const total = flags['max-connections'] ?? env.CHAT_MAX_CONNECTIONS;
+  if (total !== undefined) settings.maxConnections = positive('connection cap', total);
+  const perIp = flags['max-per-ip'] ?? env.CHAT_MAX_PER_IP;
+  if (perIp !== undefined) settings.maxConnectionsPerIp = positive('per-IP cap', perIp);
+  const exempt = flags['ip-exempt'] ?? env.CHAT_IP_EXEMPT;
+  if (exempt !== undefined) settings.ipCapExempt = list(exempt);
+  const origins = flags['allowed-origins'] ?? env.CHAT_ALLOWED_ORIGINS;
+  if (origins !== undefined) settings.allowedOrigins = list(origins);
   return settings;
 }
 
-function positive(what: string, value: string | boolean): number {
+/** A comma-separated list; an empty one is no entries. */
+function list(value: string | boolean): string[] {
+  if (typeof value !== 'string') return [];
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+function positive(what: string, value: string | boolean, least = 1): number {
   const number = Number(value);
-  if (typeof value !== 'string' || !/^\d+$/.test(value.trim()) || number === 0) {
-    throw new RangeError(`not a ${what}: '${value}' (use a whole number above 0)`);
+  if (typeof value !== 'string' || !/^\d+$/.test(value.trim()) || number < least) {
+    throw new RangeError(`not a ${what}: '${value}' (use a whole number of ${least} or more)`);
   }
   return number;
 }

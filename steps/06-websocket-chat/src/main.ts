@@ -17,7 +17,17 @@ const USAGE = `usage: pnpm start [--host <address>] [--port <port>] [--web-port 
   --heartbeat-ms     how often a WebSocket is pinged; no pong by the next ping drops it
                      (default 30000; env CHAT_HEARTBEAT_MS)
   --max-unread       how many lines or frames of a client may wait unread before its socket is
-                     paused (default 32; env CHAT_MAX_UNREAD)`;
+                     paused (default 32; env CHAT_MAX_UNREAD)
+  --idle-timeout-ms  how long a named user may send nothing before being closed; 0 for never
+                     (default 0; env CHAT_IDLE_TIMEOUT_MS)
+  --max-connections  the most connections at once, telnet and web together
+                     (default 10000; env CHAT_MAX_CONNECTIONS)
+  --max-per-ip       the most connections from one IP address (an IPv6 /64)
+                     (default 16; env CHAT_MAX_PER_IP)
+  --ip-exempt        addresses and subnets free of the per-IP cap, comma-separated, empty for
+                     none (default 127.0.0.0/8,::1; env CHAT_IP_EXEMPT)
+  --allowed-origins  web origins besides the page's own whose pages may use the WebSocket,
+                     comma-separated (default none; env CHAT_ALLOWED_ORIGINS)`;
 
 async function main(): Promise<void> {
   let address: { host: string; port: number; webPort: number };
@@ -32,6 +42,11 @@ async function main(): Promise<void> {
         'name-timeout-ms': { type: 'string' },
         'heartbeat-ms': { type: 'string' },
         'max-unread': { type: 'string' },
+        'idle-timeout-ms': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'max-per-ip': { type: 'string' },
+        'ip-exempt': { type: 'string' },
+        'allowed-origins': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

@@ -69,6 +69,7 @@ export const ERROR_CODES = [
   'TOO_MANY_ROOMS', // a join past the rooms one user may be in
   'TOO_SLOW', // so many messages waited unread that a room dropped you; the connection closes next
   'SERVER_SHUTDOWN', // the server is stopping; the connection closes next
+  'TIMED_OUT', // no join within the name timeout, or idle past the idle timeout; closes next
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

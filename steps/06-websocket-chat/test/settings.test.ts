@@ -23,3 +23,35 @@ describe('the WebSocket heartbeat', () => {
     expect(() => tunedSettings({ 'heartbeat-ms': 'x' }, {})).toThrow(/not a heartbeat/);
   });
 });
+
+describe('the edge: caps, idle timeout, origins', () => {
+  it('takes each from a flag or the environment', () => {
+    expect(
+      tunedSettings(
+        { 'max-connections': '500', 'ip-exempt': '10.0.0.0/8, ::1', 'idle-timeout-ms': '0' },
+        {
+          CHAT_MAX_PER_IP: '4',
+          CHAT_ALLOWED_ORIGINS: 'https://chat.example.com',
+          CHAT_MAX_CONNECTIONS: '9',
+        },
+      ),
+    ).toEqual({
+      maxConnections: 500,
+      maxConnectionsPerIp: 4,
+      ipCapExempt: ['10.0.0.0/8', '::1'],
+      idleTimeoutMs: 0,
+      allowedOrigins: ['https://chat.example.com'],
+    });
+  });
+
+  it('reads an empty list as none: no address exempt from the per-IP cap', () => {
+    expect(tunedSettings({}, { CHAT_IP_EXEMPT: '' })).toEqual({ ipCapExempt: [] });
+  });
+
+  it('refuses a cap of 0, which would let nobody in', () => {
+    expect(() => tunedSettings({ 'max-per-ip': '0' }, {})).toThrow(/not a per-IP cap: '0'/);
+    expect(() => tunedSettings({}, { CHAT_MAX_CONNECTIONS: 'lots' })).toThrow(
+      /not a connection cap/,
+    );
+  });
+});

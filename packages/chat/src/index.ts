@@ -10,17 +10,24 @@ export { type NewsEncoder, RoomEvent, type RoomNews } from './room_event.js';
 export {
   ChatServer,
   type CreateRoomResult,
+  DEFAULT_ROOM_LIMITS,
   type JoinReply,
   localRooms,
   REGISTRY,
+  ROOM_LIMITS,
   ROOM_SUPERVISOR,
   type RoomDirectory,
+  type RoomLimits,
   type RoomListing,
   type RoomMessage,
+  type RoomNotice,
+  type RoomPage,
 } from './rooms.js';
 // The rules (message, names, text) are exported once, in rules.ts, which the page also uses.
 export * from './rules.js';
 export {
+  MAX_LISTED_ROOMS,
+  MAX_ROOMS_PER_USER,
   type NameRefusal,
   Session,
   type SessionError,

@@ -17,6 +17,7 @@
  * tells the others that the user left: one mechanism for every way of leaving.
  */
 import { inspect } from 'node:util';
+import { TokenBucket } from '@otp-chat/net';
 import {
   type CallResult,
   type DownMessage,
@@ -29,6 +30,7 @@ import {
   monitor,
   type NoReplyResult,
   type Pid,
+  Process,
   type Ref,
   Registry,
   type Server,
@@ -49,7 +51,54 @@ export const ROOM_SUPERVISOR = 'ChatServer.RoomSupervisor';
 // #region messages
 /** What a room sends its members: one event object, shared by all of them. */
 export type RoomMessage = readonly ['room_event', RoomEvent];
+
+/**
+ * What a room tells one member about itself: `busy`, the member's message was over the room's
+ * rate and was dropped (`limit`: the messages a second the room passes on); `behind`, the member
+ * had `limit` messages waiting unread, so the room dropped it (it is no longer a member).
+ */
+export type RoomNotice = readonly [
+  'room_notice',
+  room: string,
+  what: 'busy' | 'behind',
+  limit: number,
+];
 // #endregion messages
+
+// #region limits
+/**
+ * What a room takes on, so that it never accepts more than its members can absorb. Read at a
+ * room's start from the rooms' registry (its `meta`, set by ChatSupervisor), as an Erlang
+ * process reads its application's environment.
+ */
+export interface RoomLimits {
+  /** Messages a second the room passes on, all its members together, sustained... */
+  readonly messagesPerSecond: number;
+  /** ...and at once. A message over the rate is dropped and its sender told (RATE_LIMITED). */
+  readonly messageBurst: number;
+  /**
+   * How many messages may wait unread in a member's mailbox when the room sends it one more.
+   * Past that the member is behind: it is dropped rather than queued for without end. (The
+   * bytes waiting in its socket are bounded on the connection's side: maxOutboundBytes.)
+   */
+  readonly maxQueuedEvents: number;
+}
+
+export const DEFAULT_ROOM_LIMITS: RoomLimits = {
+  // What a room passes on, its members take each: 50 a second in a room of 200 is 10,000
+  // deliveries a second, and already more than anyone can read. A room that took whatever its
+  // members say would let them all fall behind: 200 people within their own limit (20 a second
+  // each) would ask for 800,000 deliveries a second.
+  messagesPerSecond: 50,
+  messageBurst: 100,
+  // 10 s of a room at full rate; at most 1000 texts of 2,000 characters (~8 MB with their
+  // encodings), shared by all the members that wait for them.
+  maxQueuedEvents: 1000,
+};
+
+/** The key of the room limits in the rooms' registry's meta. */
+export const ROOM_LIMITS = 'room_limits';
+// #endregion limits
 
 interface Member {
   readonly name: string;
@@ -61,6 +110,9 @@ export interface State {
   /** The room's name as it was first asked for (its registry key is the lower-case name). */
   readonly name: string;
   readonly members: Map<Pid, Member>;
+  readonly limits: RoomLimits;
+  /** The room's rate: a message takes a token, or is dropped. */
+  readonly bucket: TokenBucket;
 }
 
 type Call =
@@ -81,6 +133,13 @@ export interface RoomListing {
   readonly userCount: number;
 }
 
+/** Part of the listing: the rooms after a cursor, in the listing's order, a page at a time. */
+export interface RoomPage {
+  readonly rooms: RoomListing[];
+  /** How many rooms come after this page. */
+  readonly more: number;
+}
+
 /** What a join answers: the room's name, and who is in it now (the new member last). */
 export type JoinReply = readonly ['ok', room: string, members: string[]];
 
@@ -90,7 +149,12 @@ const callbacks = {
   name: 'ChatServer',
 
   init(room: string): readonly ['ok', State] {
-    return ['ok', { name: room, members: new Map() }];
+    const limits = roomLimits();
+    const bucket = new TokenBucket({
+      ratePerSecond: limits.messagesPerSecond,
+      burst: limits.messageBurst,
+    });
+    return ['ok', { name: room, members: new Map(), limits, bucket }];
   },
 
   handleCall(request: Call, _from: From, state: State): CallResult<State> {
@@ -109,7 +173,8 @@ const callbacks = {
 
   handleCast(request: Cast, state: State): NoReplyResult<State> {
     if (isRequest(request, 'say')) say(state, request[1], request[2]);
-    return ['noreply', state];
+    // Members that fell behind were dropped: the room may have nobody left.
+    return state.members.size === 0 ? ['stop', 'normal', state] : ['noreply', state];
   },
 
   // A member's process ended: it has left. Any other plain message is dropped, loudly.
@@ -150,15 +215,48 @@ function say(state: State, pid: Pid, text: string): void {
   if (member === undefined) return;
   const [status, message] = newMessage({ content: text, username: member.name });
   if (status === 'error') return;
+  if (!state.bucket.take()) {
+    // Over the room's rate: dropped, and the sender told (it stays; it may be one of many).
+    const notice: RoomNotice = ['room_notice', state.name, 'busy', state.limits.messagesPerSecond];
+    send(pid, notice);
+    return;
+  }
   const { username: from, content } = message;
   const timestamp = Date.now();
   broadcast(state, { type: 'message', roomId: state.name, from, text: content, timestamp }, pid);
 }
 
-/** Sends the news, one event object for all, to every member. Never waits. */
+/**
+ * Sends the news, one event object for all, to every member. Never waits. A member with
+ * `maxQueuedEvents` messages unread is behind: it gets no more, and is dropped.
+ */
 function broadcast(state: State, news: RoomNews, sender?: Pid): void {
   const message: RoomMessage = ['room_event', new RoomEvent(news, sender)];
-  for (const pid of state.members.keys()) send(pid, message);
+  const { maxQueuedEvents } = state.limits;
+  let behind: Pid[] | undefined;
+  for (const pid of state.members.keys()) {
+    // Judged before the send, on the member's mailbox as it is: what waits there is bounded.
+    if ((Process.messageQueueLength(pid) ?? 0) >= maxQueuedEvents) (behind ??= []).push(pid);
+    else send(pid, message);
+  }
+  if (behind !== undefined) for (const pid of behind) dropBehind(state, pid);
+}
+
+/**
+ * Drops a member that is behind, and tells it why (after what it has not read yet: the
+ * connection then says goodbye to its client). The others see it leave.
+ */
+function dropBehind(state: State, pid: Pid): void {
+  if (!state.members.has(pid)) return;
+  const notice: RoomNotice = ['room_notice', state.name, 'behind', state.limits.maxQueuedEvents];
+  send(pid, notice);
+  leave(state, pid);
+}
+
+/** The limits the rooms' registry holds for rooms, or the defaults. */
+function roomLimits(): RoomLimits {
+  const found = Registry.meta<Partial<RoomLimits>>(REGISTRY, ROOM_LIMITS);
+  return { ...DEFAULT_ROOM_LIMITS, ...(found === 'error' ? {} : found[1]) };
 }
 
 /** Keeps the room's entry in the registry up to date: the listing reads it from there. */
@@ -262,6 +360,27 @@ export const ChatServer = {
     const rooms = Registry.entries<RoomListing>(REGISTRY).map(([, , listing]) => listing);
     return rooms.sort((a, b) => byName.compare(a.id, b.id));
   },
+
+  /**
+   * The first `limit` rooms whose names sort after `after` (all of them without it), and how
+   * many more there are: one pass over the registry that keeps only the page sorted, so a page
+   * of a hundred out of 20,000 rooms costs no sort of the 20,000.
+   */
+  listRoomsPage(after: string | undefined, limit: number): RoomPage {
+    const page: RoomListing[] = [];
+    let more = 0;
+    for (const [, , listing] of Registry.entries<RoomListing>(REGISTRY)) {
+      if (after !== undefined && byName.compare(listing.id, after) <= 0) continue;
+      if (page.length === limit) {
+        more++;
+        // Past a full page: it goes in only if it sorts before the page's last room.
+        if (limit === 0 || byName.compare(listing.id, page[limit - 1]!.id) >= 0) continue;
+        page.pop();
+      }
+      page.splice(insertionPoint(page, listing.id), 0, listing);
+    }
+    return { rooms: page, more };
+  },
   // #endregion listing
 
   /** The pid of a room, if it is running. */
@@ -302,6 +421,18 @@ function isAlreadyStarted(reason: unknown): boolean {
 /** The order of `localeCompare`, with the locale data looked up once rather than per comparison. */
 const byName = new Intl.Collator();
 
+/** Where `id` goes in `rooms`, sorted by name: after every room that sorts before or with it. */
+function insertionPoint(rooms: readonly RoomListing[], id: string): number {
+  let low = 0;
+  let high = rooms.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (byName.compare(rooms[middle]!.id, id) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 // #region directory
 /**
  * How a session reaches rooms: find one, join it (it is made if new), leave it, say something
@@ -317,6 +448,8 @@ export interface RoomDirectory {
   find(room: string): Pid | undefined;
   /** Every room with its member count, sorted by name: one read, however many rooms. */
   list(): RoomListing[];
+  /** At most `limit` rooms of that listing, those after the room named `after`. */
+  page(after: string | undefined, limit: number): RoomPage;
 }
 
 /** The rooms of this node: ChatServer processes under ROOM_SUPERVISOR, named in REGISTRY. */
@@ -327,5 +460,6 @@ export const localRooms: RoomDirectory = {
   members: (room) => ChatServer.members(room),
   find: (room) => ChatServer.whereis(room),
   list: () => ChatServer.listRooms(),
+  page: (after, limit) => ChatServer.listRoomsPage(after, limit),
 };
 // #endregion directory

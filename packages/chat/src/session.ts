@@ -17,7 +17,13 @@ import { type DownMessage, demonitor, monitor, type Pid, type Ref, self } from '
 import { safeEcho } from '@otp-chat/unicode-safety';
 import { type NameProblem, nameKey, nameProblem } from './names.js';
 import type { RoomEvent } from './room_event.js';
-import { localRooms, type RoomDirectory, type RoomListing, type RoomMessage } from './rooms.js';
+import {
+  localRooms,
+  type RoomDirectory,
+  type RoomListing,
+  type RoomMessage,
+  type RoomNotice,
+} from './rooms.js';
 import { cleanText, type TextProblem, textProblem } from './text.js';
 import { claimUserName, isPrivateMessage, sendToUser, type Transport } from './users.js';
 
@@ -32,7 +38,8 @@ export type SessionRequest =
   | { readonly type: 'leave'; readonly room?: string }
   /** Say `text` in `room`, or in the room the user talks in. */
   | { readonly type: 'say'; readonly room?: string; readonly text: string }
-  | { readonly type: 'rooms' }
+  /** The rooms, a page at a time: those whose names sort after `after`, at most `limit`. */
+  | { readonly type: 'rooms'; readonly after?: string; readonly limit?: number }
   /** Who is in `room` (any room), or in the room the user talks in. */
   | { readonly type: 'users'; readonly room?: string }
   | { readonly type: 'private'; readonly to: string; readonly text: string }
@@ -47,7 +54,16 @@ export type SessionErrorCode =
   | 'INVALID_ROOM'
   | 'INVALID_MESSAGE'
   | 'NOT_IN_ROOM'
-  | 'UNKNOWN_USER';
+  | 'UNKNOWN_USER'
+  /** A message over its room's rate, dropped (`limit`: the room's messages a second). */
+  | 'RATE_LIMITED'
+  /** A join past the rooms a user may be in (`limit`). */
+  | 'TOO_MANY_ROOMS';
+
+/** How many rooms one user may be in at once (ergo, the IRC server, allows 100 channels). */
+export const MAX_ROOMS_PER_USER = 100;
+/** The most rooms one listing shows; the rest come a page at a time. */
+export const MAX_LISTED_ROOMS = 100;
 
 /** Why a name was refused: a rule it breaks, or the state of this session or the server. */
 export type NameRefusal =
@@ -73,11 +89,24 @@ export type SessionEvent =
   /** A room's news; `mine` when it is the user's own message coming back. */
   | { readonly type: 'room'; readonly event: RoomEvent; readonly mine: boolean }
   | { readonly type: 'private'; readonly from: string; readonly text: string }
-  | { readonly type: 'rooms'; readonly rooms: readonly RoomListing[] }
+  /** A page of the listing; `more` rooms come after it, from `next` on (the page's last room). */
+  | {
+      readonly type: 'rooms';
+      readonly rooms: readonly RoomListing[];
+      readonly more: number;
+      readonly next?: string;
+    }
   | { readonly type: 'users'; readonly room: string; readonly users: readonly string[] }
   | { readonly type: 'help' }
   /** The session is over: the connection says goodbye and closes. */
   | { readonly type: 'bye'; readonly reason: 'quit' }
+  /** ...because `room` dropped the user: `limit` of its messages waited unread. */
+  | {
+      readonly type: 'bye';
+      readonly reason: 'behind';
+      readonly room: string;
+      readonly limit: number;
+    }
   | {
       readonly type: 'error';
       readonly code: SessionErrorCode;
@@ -89,6 +118,8 @@ export type SessionEvent =
        */
       readonly subject?: string;
       readonly problem?: NameRefusal | TextProblem;
+      /** The limit broken, for RATE_LIMITED and TOO_MANY_ROOMS. */
+      readonly limit?: number;
     };
 // #endregion events
 
@@ -101,6 +132,10 @@ export interface SessionOptions {
   readonly rooms?: RoomDirectory;
   /** The longest text a user may say, in characters (code points): MAX_TEXT_LENGTH by default. */
   readonly maxTextLength?: number;
+  /** How many rooms the user may be in at once: MAX_ROOMS_PER_USER by default. */
+  readonly maxRooms?: number;
+  /** The most rooms one listing shows: MAX_LISTED_ROOMS by default. */
+  readonly maxListedRooms?: number;
   /** Called with every event for the client, in order, in the session's process. */
   readonly emit: (event: SessionEvent) => void;
 }
@@ -124,9 +159,13 @@ export class Session {
   private readonly emit: (event: SessionEvent) => void;
   private readonly transport: Transport;
   private readonly maxTextLength: number | undefined;
+  private readonly maxRooms: number;
+  private readonly maxListedRooms: number;
 
   constructor(options: SessionOptions) {
     this.maxTextLength = options.maxTextLength;
+    this.maxRooms = options.maxRooms ?? MAX_ROOMS_PER_USER;
+    this.maxListedRooms = options.maxListedRooms ?? MAX_LISTED_ROOMS;
     this.directory = options.rooms ?? localRooms;
     this.emit = options.emit;
     this.transport = options.transport;
@@ -151,7 +190,7 @@ export class Session {
       case 'say':
         return this.say(request.text, request.room);
       case 'rooms':
-        this.emit({ type: 'rooms', rooms: this.directory.list() });
+        this.listRooms(request.after, request.limit);
         return;
       case 'users':
         return this.users(request.room);
@@ -172,6 +211,7 @@ export class Session {
    */
   async handleInfo(message: unknown): Promise<boolean> {
     if (isRoomMessage(message)) this.roomNews(message[1]);
+    else if (isRoomNotice(message)) this.roomNotice(message);
     else if (isPrivateMessage(message))
       this.emit({ type: 'private', from: message[1], text: message[2] });
     else if (isDown(message) && this.joined.some((room) => room.ref === message.ref)) {
@@ -225,6 +265,10 @@ export class Session {
       this.emit({ type: 'already_in', room: joined!.name });
       return;
     }
+    if (this.joined.length >= this.maxRooms) {
+      this.error('TOO_MANY_ROOMS', 'join', room, undefined, this.maxRooms);
+      return;
+    }
     const [pid, [, name, users]] = await this.directory.join(room, user);
     this.joined.push({ name, pid, ref: monitor(pid) });
     this.emit({ type: 'joined', room: name, users, rejoined: false });
@@ -270,6 +314,29 @@ export class Session {
       // The room stopped as we asked: nobody is in it.
     }
     this.emit({ type: 'users', room: joined?.name ?? room!, users });
+  }
+
+  /** A page of the rooms listing: never more than maxListedRooms, however many rooms there are. */
+  private listRooms(after: string | undefined, limit = this.maxListedRooms): void {
+    const page = this.directory.page(after, Math.min(limit, this.maxListedRooms));
+    const next = page.more > 0 ? page.rooms.at(-1)?.id : undefined;
+    this.emit({ type: 'rooms', ...page, ...(next === undefined ? {} : { next }) });
+  }
+
+  /**
+   * What a room says to this user alone: a message over its rate was dropped, or the user was
+   * so far behind that the room dropped them, which ends the session.
+   */
+  private roomNotice([, room, what, limit]: RoomNotice): void {
+    if (what === 'busy') {
+      this.error('RATE_LIMITED', 'say', room, undefined, limit);
+      return;
+    }
+    const index = this.joined.findIndex((joined) => joined.name === room);
+    if (index < 0) return;
+    const [dropped] = this.joined.splice(index, 1);
+    demonitor(dropped!.ref, { flush: true });
+    this.emit({ type: 'bye', reason: 'behind', room, limit });
   }
 
   /** A room's news, for the client if the user is still in that room. */
@@ -322,6 +389,7 @@ export class Session {
     request: SessionRequest['type'],
     subject?: string,
     problem?: NameRefusal | TextProblem,
+    limit?: number,
   ): void {
     this.emit({
       type: 'error',
@@ -330,12 +398,17 @@ export class Session {
       // Quoted, never echoed: a subject may be anything the client sent (`/msg <ESC>[2J hi`).
       ...(subject === undefined ? {} : { subject: safeEcho(subject) }),
       ...(problem === undefined ? {} : { problem }),
+      ...(limit === undefined ? {} : { limit }),
     });
   }
 }
 
 function isRoomMessage(message: unknown): message is RoomMessage {
   return (message as unknown[] | null)?.[0] === 'room_event';
+}
+
+function isRoomNotice(message: unknown): message is RoomNotice {
+  return (message as unknown[] | null)?.[0] === 'room_notice';
 }
 
 function isDown(message: unknown): message is DownMessage {

@@ -11,13 +11,17 @@ import {
   Supervisor,
   type SupervisorInit,
 } from '@otp-chat/otp';
-import { REGISTRY, ROOM_SUPERVISOR } from './rooms.js';
+import { REGISTRY, ROOM_LIMITS, ROOM_SUPERVISOR, type RoomLimits } from './rooms.js';
 
 // #region supervisor
-const registry: ChildSpec = {
-  id: REGISTRY,
-  start: () => Registry.startLink({ keys: 'unique', name: REGISTRY }),
-};
+/** The registry of rooms; it keeps the limits every room reads as it starts. */
+function registry(limits: Partial<RoomLimits>): ChildSpec {
+  const meta = { [ROOM_LIMITS]: limits };
+  return {
+    id: REGISTRY,
+    start: () => Registry.startLink({ keys: 'unique', name: REGISTRY, meta }),
+  };
+}
 
 export const ChatSupervisor = {
   name: 'ChatServer.Supervisor',
@@ -26,14 +30,14 @@ export const ChatSupervisor = {
   // dies, every name in it is gone, so the room supervisor (started after it) is restarted too
   // and the rooms begin again from a clean slate. If only the room supervisor dies, the
   // registry has nothing to fix: its dead rooms' names went with them.
-  init(): readonly ['ok', SupervisorInit] {
-    return Supervisor.init([registry, DynamicSupervisor.childSpec({ name: ROOM_SUPERVISOR })], {
-      strategy: 'rest_for_one',
-    });
+  init(limits: Partial<RoomLimits> = {}): readonly ['ok', SupervisorInit] {
+    const rooms = DynamicSupervisor.childSpec({ name: ROOM_SUPERVISOR });
+    return Supervisor.init([registry(limits), rooms], { strategy: 'rest_for_one' });
   },
 
-  startLink(): Promise<StartResult> {
-    return Supervisor.startLink(ChatSupervisor, undefined, { name: 'ChatServer.Supervisor' });
+  /** Starts the rooms' side; rooms take `limits` (the defaults for those not given). */
+  startLink(limits: Partial<RoomLimits> = {}): Promise<StartResult> {
+    return Supervisor.startLink(ChatSupervisor, limits, { name: 'ChatServer.Supervisor' });
   },
 };
 // #endregion supervisor

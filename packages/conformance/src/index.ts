@@ -20,8 +20,9 @@ export {
   type ChatUnderTest,
   type CommandHelp,
   type ConformanceConfig,
-  type StepSource,
+  type FeatureContext,
   type StepUnderTest,
+  UNLIMITED_ROOM_RATE,
   type WebStep,
   webStep,
 } from './step.ts';

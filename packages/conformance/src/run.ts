@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
 import { FEATURES, type FeatureName } from './features/index.ts';
 import { implementationEntry } from './server_process.ts';
-import type { StepSource, StepUnderTest } from './step.ts';
+import type { FeatureContext, StepUnderTest } from './step.ts';
 
 // A step's test/conformance.test.ts is two imports and one call:
 //
@@ -19,7 +21,7 @@ export const FEATURES_ENV = 'OTP_CHAT_FEATURES';
 /** Registers the tests of every feature the step's package.json declares. */
 export function runConformance(step: StepUnderTest, manifest: URL | string): void {
   const declared = declaredFeatures(manifest);
-  const where = { entry: implementationEntry(manifest) };
+  const where: FeatureContext = { entry: implementationEntry(manifest) };
   for (const name of selected(declared, process.env[FEATURES_ENV])) {
     describe(`feature ${name}`, () => registerFeature(name, step, where));
   }
@@ -59,9 +61,9 @@ export function isFeature(name: unknown): name is FeatureName {
 
 // A feature that cannot even register its tests on this code (a web feature on a step without
 // the web transport, say) fails as a test, and the other features still run.
-function registerFeature(name: FeatureName, step: StepUnderTest, where: StepSource): void {
+function registerFeature(name: FeatureName, step: StepUnderTest, where: FeatureContext): void {
   try {
-    const feature: (step: StepUnderTest, where: StepSource) => void = FEATURES[name];
+    const feature: (step: StepUnderTest, where: FeatureContext) => void = FEATURES[name];
     feature(step, where);
   } catch (error) {
     it(`cannot run on this code: ${(error as Error).message}`, () => {

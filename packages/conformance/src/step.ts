@@ -17,6 +17,15 @@ export interface ConformanceConfig {
   readonly heartbeatMs: number;
   /** Inputs that may wait unread in a connection's mailbox before its socket is paused. */
   readonly maxUnreadInputs: number;
+  /** Messages a second one room passes on, all its members together, and at once. */
+  readonly roomMessagesPerSecond: number;
+  readonly roomMessageBurst: number;
+  /** Messages that may wait unread in a member's mailbox before its room drops it. */
+  readonly maxQueuedEvents: number;
+  /** Rooms one user may be in at once. */
+  readonly maxRoomsPerUser: number;
+  /** The most rooms one listing shows. */
+  readonly maxListedRooms: number;
   /** How long a named user may send nothing before being closed; 0 never. */
   readonly idleTimeoutMs: number;
   /** The most connections at once, every listener together. */
@@ -28,6 +37,9 @@ export interface ConformanceConfig {
   /** Origins, besides the page's own, whose pages may open a WebSocket. */
   readonly allowedOrigins: readonly string[];
 }
+
+/** A room's rate out of the way, for a test about something else that talks fast. */
+export const UNLIMITED_ROOM_RATE = { roomMessagesPerSecond: 1e6, roomMessageBurst: 1e6 } as const;
 
 /** A running server, as `startChat` resolves it. */
 export interface ChatUnderTest {
@@ -87,15 +99,6 @@ export interface StepUnderTest {
   decodeClientFrame?(frame: string): readonly [status: string, value: unknown];
 }
 
-/**
- * Where the step's code is, for a test that runs its server in a process of its own (to stop
- * it with SIGSTOP, or to measure its memory apart from the clients'): `src/index.ts` of the
- * step, or of the implementation OTP_CHAT_IMPL names.
- */
-export interface StepSource {
-  readonly entry: string;
-}
-
 /** A web feature's view of the step: the optional members it needs, present. */
 export type WebStep = StepUnderTest &
   Required<
@@ -129,3 +132,9 @@ export function webStep(step: StepUnderTest): WebStep {
 }
 
 export type { WebSocketClass };
+
+/** What a feature may need beyond the step's module: where that module is, to run it apart. */
+export interface FeatureContext {
+  /** The step's src/index.ts (or the one of OTP_CHAT_IMPL's directory, when it is set). */
+  readonly entry: string;
+}

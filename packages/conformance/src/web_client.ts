@@ -15,7 +15,7 @@ export type ServerMessage =
   | { type: 'message'; roomId: string; from: string; text: string; timestamp: number }
   | { type: 'user_joined'; roomId: string; username: string }
   | { type: 'user_left'; roomId: string; username: string }
-  | { type: 'room_list'; rooms: RoomInfo[] }
+  | { type: 'room_list'; rooms: RoomInfo[]; next?: string }
   | { type: 'user_list'; roomId: string; users: string[] }
   | { type: 'private'; from: string; text: string }
   | { type: 'error'; code: string; message: string };
@@ -34,7 +34,8 @@ export interface WebClient {
   join(roomId: string, username: string): void;
   leave(roomId: string): void;
   say(roomId: string, text: string): void;
-  listRooms(): void;
+  /** A page of the rooms: after `cursor` (a room_list's `next`), at most `limit`. */
+  listRooms(page?: { cursor?: string; limit?: number }): void;
   listUsers(roomId: string): void;
   privateMessage(to: string, text: string): void;
   /** The next message of type `type` (that `match` accepts), skipping those before it. */

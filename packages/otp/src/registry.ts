@@ -41,6 +41,11 @@ export interface RegistryOptions {
   readonly keys: RegistryKeys;
   /** A registered name for the registry process, so that callers can find it by name. */
   readonly name?: string;
+  /**
+   * Settings stored with the registry, read by anyone with `Registry.meta` (Elixir's `meta:`
+   * option): how the processes that register there learn the settings of the tree they run in.
+   */
+  readonly meta?: Readonly<Record<string, unknown>>;
 }
 
 /** A registry: its pid or its registered name. */
@@ -81,6 +86,7 @@ class Table {
   constructor(
     readonly kind: RegistryKeys,
     readonly owner: Proc,
+    readonly meta: Map<string, unknown>,
   ) {}
 }
 
@@ -200,14 +206,14 @@ function closeTable(table: Table): void {
 // The registry process
 
 /** The registry's process owns the tables; registered processes are linked to it. */
-const RegistryServer: GenServerModule<Table, RegistryKeys> = {
+const RegistryServer: GenServerModule<Table, RegistryOptions> = {
   name: 'Registry',
-  init(kind) {
+  init({ keys: kind, meta }) {
     const proc = currentProc();
     // Registered processes are linked to the registry; their exits must not kill it.
     proc.trapExit = true;
     proc.meta = { behaviour: 'registry' };
-    const table = new Table(kind, proc);
+    const table = new Table(kind, proc, new Map(Object.entries(meta ?? {})));
     tables.set(proc.pid, table);
     onExit(proc, () => closeTable(table));
     return ['ok', table];
@@ -222,8 +228,8 @@ function startRegistry(options: RegistryOptions, link: boolean): Promise<StartRe
     throw new BadArgError(`Registry.start: keys must be 'unique' or 'duplicate', got ${kind}`);
   const startOptions = options.name === undefined ? {} : { name: options.name };
   return link
-    ? GenServer.startLink(RegistryServer, kind, startOptions)
-    : GenServer.start(RegistryServer, kind, startOptions);
+    ? GenServer.startLink(RegistryServer, options, startOptions)
+    : GenServer.start(RegistryServer, options, startOptions);
 }
 
 /** Starts a registry process; resolves to `['ok', pid]`. */
@@ -357,6 +363,24 @@ export function entries<V = unknown>(
   return result;
 }
 
+/**
+ * The registry's setting `key` (given at start in `meta`, or by `putMeta`): `['ok', value]`, or
+ * `'error'` if it has none, as Elixir's `Registry.meta/2`. Read by the caller from the table.
+ */
+export function meta<V = unknown>(
+  registry: RegistryRef,
+  key: string,
+): readonly ['ok', V] | 'error' {
+  const settings = tableOf(registry, 'meta').meta;
+  return settings.has(key) ? ['ok', settings.get(key) as V] : 'error';
+}
+
+/** Sets the registry's setting `key` to `value`, as Elixir's `Registry.put_meta/3`. */
+export function putMeta(registry: RegistryRef, key: string, value: unknown): 'ok' {
+  tableOf(registry, 'putMeta').meta.set(key, value);
+  return 'ok';
+}
+
 /** How many entries the registry holds. */
 export function count(registry: RegistryRef): number {
   return tableOf(registry, 'count').size;
@@ -482,5 +506,7 @@ export const Registry = {
   entries,
   count,
   dispatch,
+  meta,
+  putMeta,
   via,
 };

@@ -372,6 +372,18 @@ describe('the registry process', () => {
     expect(() => Registry.lookup(registry, 'alice')).toThrow(BadArgError);
   });
 
+  it('keeps settings given at start as meta, read and changed like Elixir’s meta/put_meta', async () => {
+    const result = await Registry.start({ keys: 'unique', meta: { limit: 100 } });
+    if (result === 'ignore' || result[0] !== 'ok') throw new Error('registry did not start');
+    started.push(result[1]);
+    expect(Registry.meta(result[1], 'limit')).toEqual(['ok', 100]);
+    expect(Registry.meta(result[1], 'other')).toBe('error');
+    Registry.putMeta(result[1], 'other', 'x');
+    expect(Registry.meta(result[1], 'other')).toEqual(['ok', 'x']);
+    exit(result[1], 'kill');
+    expect(() => Registry.meta(result[1], 'limit')).toThrow(/unknown registry/);
+  });
+
   it('rejects a start without a valid keys option', async () => {
     await expect(Registry.start({ keys: 'many' as RegistryKeys })).rejects.toThrow(BadArgError);
   });

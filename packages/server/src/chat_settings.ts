@@ -2,7 +2,14 @@
  * The settings every chat server from step 5 on has: where it listens, and the limits on what
  * one client may cost it. Step 6 adds its web settings to these; a new limit is one more entry.
  */
-import { explainNameProblem, nameProblem } from '@otp-chat/chat';
+import {
+  DEFAULT_ROOM_LIMITS,
+  explainNameProblem,
+  MAX_LISTED_ROOMS,
+  MAX_ROOMS_PER_USER,
+  nameProblem,
+  type RoomLimits,
+} from '@otp-chat/chat';
 import {
   commaList,
   nonEmpty,
@@ -86,6 +93,46 @@ export const chatSettings = {
     parse: positiveInteger,
     why: 'how many lines or frames of a client may wait unread before its socket is paused',
   },
+  roomMessagesPerSecond: {
+    flag: 'room-messages-per-second',
+    env: 'CHAT_ROOM_MESSAGES_PER_SECOND',
+    default: DEFAULT_ROOM_LIMITS.messagesPerSecond,
+    unit: 'messages/s',
+    parse: positiveInteger,
+    why: 'how many messages a second a room passes on, all its members together, sustained...',
+  },
+  roomMessageBurst: {
+    flag: 'room-message-burst',
+    env: 'CHAT_ROOM_MESSAGE_BURST',
+    default: DEFAULT_ROOM_LIMITS.messageBurst,
+    unit: 'messages',
+    parse: positiveInteger,
+    why: '...and at once; a message over the rate is dropped and its sender told (RATE_LIMITED)',
+  },
+  maxQueuedEvents: {
+    flag: 'max-queued-events',
+    env: 'CHAT_MAX_QUEUED_EVENTS',
+    default: DEFAULT_ROOM_LIMITS.maxQueuedEvents,
+    unit: 'messages',
+    parse: positiveInteger,
+    why: "how many messages may wait unread in a member's mailbox; past it the member is dropped",
+  },
+  maxRoomsPerUser: {
+    flag: 'max-rooms-per-user',
+    env: 'CHAT_MAX_ROOMS_PER_USER',
+    default: MAX_ROOMS_PER_USER,
+    unit: 'rooms',
+    parse: positiveInteger,
+    why: 'how many rooms one user may be in at once (TOO_MANY_ROOMS past it)',
+  },
+  maxListedRooms: {
+    flag: 'max-listed-rooms',
+    env: 'CHAT_MAX_LISTED_ROOMS',
+    default: MAX_LISTED_ROOMS,
+    unit: 'rooms',
+    parse: positiveInteger,
+    why: 'the most rooms one listing shows; the rest come a page at a time',
+  },
   idleTimeoutMs: {
     flag: 'idle-timeout-ms',
     env: 'CHAT_IDLE_TIMEOUT_MS',
@@ -126,4 +173,17 @@ function roomName(text: string): string {
   if (problem !== undefined)
     throw new RangeError(`not a room name: ${explainNameProblem(problem)}`);
   return text;
+}
+
+/** The rooms' limits in a chat server's config, as ChatSupervisor takes them. */
+export function roomLimits(config: {
+  readonly roomMessagesPerSecond: number;
+  readonly roomMessageBurst: number;
+  readonly maxQueuedEvents: number;
+}): RoomLimits {
+  return {
+    messagesPerSecond: config.roomMessagesPerSecond,
+    messageBurst: config.roomMessageBurst,
+    maxQueuedEvents: config.maxQueuedEvents,
+  };
 }

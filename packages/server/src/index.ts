@@ -3,7 +3,7 @@
  * settings as one table (flag, environment variable, default, why), and the command line that
  * reads them, starts the server and stops it cleanly.
  */
-export { chatSettings } from './chat_settings.js';
+export { chatSettings, roomLimits } from './chat_settings.js';
 export {
   type CommandLine,
   readCommandLine,

@@ -19,6 +19,10 @@ export interface TelnetConfig {
   readonly maxOutboundBytes: number;
   /** How many lines a client has sent may wait unread in its connection's mailbox. */
   readonly maxUnreadInputs: number;
+  /** How many rooms one user may be in at once. */
+  readonly maxRoomsPerUser: number;
+  /** The most rooms one listing (/rooms) shows. */
+  readonly maxListedRooms: number;
   /** How long a named user may type nothing before being closed; 0 or none: never. */
   readonly idleTimeoutMs?: number;
   /**

@@ -103,6 +103,8 @@ class Connection {
   ) {
     this.session = new Session({
       transport: 'telnet',
+      maxRooms: config.maxRoomsPerUser,
+      maxListedRooms: config.maxListedRooms,
       emit: (event) => this.show(event),
       // Unless the step sets one, the chat's own limit (see TelnetConfig).
       maxTextLength: config.maxTextLength ?? MAX_TEXT_LENGTH,

@@ -11,6 +11,7 @@ import {
   explainTextProblem,
   type NameProblem,
   type NewsEncoder,
+  type RoomListing,
   type RoomNews,
   type Session,
   type SessionError,
@@ -96,22 +97,30 @@ export function encodeEvent(event: SessionEvent, session: Session): Array<string
     case 'private':
       return [`[private] ${event.from}: ${event.text}`];
     case 'rooms':
-      return [
-        event.rooms.length === 0
-          ? 'There are no rooms; /join one to make it.'
-          : `Rooms: ${event.rooms.map((room) => `${room.id} (${room.userCount})`).join(', ')}`,
-      ];
+      return [roomsText(event.rooms, event.more)];
     case 'users':
       return [`In ${event.room}: ${event.users.join(', ')}`];
     case 'help':
       return COMMANDS.map(([usage, what]) => `  ${usage.padEnd(20)} ${what}`);
     case 'bye':
-      return ['Bye!'];
+      return event.reason === 'quit'
+        ? ['Bye!']
+        : [
+            `error: you fell behind in ${event.room} (${event.limit} messages waiting unread); ` +
+              'disconnecting.',
+          ];
     case 'error':
       return errorLines(event);
   }
 }
 // #endregion event
+
+/** The first page of the listing, and how many rooms it leaves out. */
+function roomsText(rooms: readonly RoomListing[], more: number): string {
+  if (rooms.length === 0) return 'There are no rooms; /join one to make it.';
+  const listed = rooms.map((room) => `${room.id} (${room.userCount})`).join(', ');
+  return more === 0 ? `Rooms: ${listed}` : `Rooms: ${listed}, and ${more} more`;
+}
 
 function joinedText(
   room: string,
@@ -159,6 +168,12 @@ function errorLines(error: SessionError): string[] {
       return [`error: ${explainTextProblem(error.problem as TextProblem)}; dropped.`];
     case 'UNKNOWN_USER':
       return [`error: nobody called ${error.subject} is connected`];
+    case 'RATE_LIMITED':
+      return [
+        `error: ${error.subject} is busy (at most ${error.limit} messages a second); yours was dropped.`,
+      ];
+    case 'TOO_MANY_ROOMS':
+      return [`error: you are in ${error.limit} rooms, the most allowed; /leave one first`];
   }
 }
 // #endregion encode

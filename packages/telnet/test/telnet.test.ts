@@ -107,6 +107,8 @@ describe('connectionSpec', () => {
     lineBurst: 40,
     maxOutboundBytes: 1024,
     maxUnreadInputs: 32,
+    maxRoomsPerUser: 100,
+    maxListedRooms: 100,
   };
   const socket = { remoteAddress: '127.0.0.1' } as Socket;
 

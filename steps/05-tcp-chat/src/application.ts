@@ -28,7 +28,7 @@ import {
   type SupervisorInit,
 } from '@otp-chat/otp';
 import { CONNECTIONS, type Endpoint, LISTENER, Listener } from '@otp-chat/telnet';
-import { type ChatConfig, defaultConfig } from './config.ts';
+import { type ChatConfig, defaultConfig, roomLimits } from './config.ts';
 
 export const APPLICATION = 'Chat.Application';
 export const TCP_SUPERVISOR = 'Chat.Tcp';
@@ -78,7 +78,7 @@ function children(tcp: TcpArgs) {
   return [
     {
       id: 'ChatServer.Supervisor',
-      start: () => ChatSupervisor.startLink(),
+      start: () => ChatSupervisor.startLink(roomLimits(tcp.config)),
       type: 'supervisor' as const,
     },
     {

@@ -30,7 +30,7 @@ import {
   type SupervisorInit,
 } from '@otp-chat/otp';
 import { CONNECTIONS, type Endpoint, LISTENER, Listener } from '@otp-chat/telnet';
-import { type ChatConfig, defaultConfig } from './config.ts';
+import { type ChatConfig, defaultConfig, roomLimits } from './config.ts';
 import { WEB_LISTENER, WebListener, WS_PATH } from './web_listener.ts';
 
 export const APPLICATION = 'Chat.Application';
@@ -112,7 +112,7 @@ function children(network: NetworkArgs) {
   return [
     {
       id: 'ChatServer.Supervisor',
-      start: () => ChatSupervisor.startLink(),
+      start: () => ChatSupervisor.startLink(roomLimits(network.config)),
       type: 'supervisor' as const,
     },
     {

@@ -137,8 +137,9 @@ export class ChatClient {
     this.send({ type: 'message', roomId, text });
   }
 
-  listRooms(): void {
-    this.send({ type: 'list_rooms' });
+  /** The rooms, a page at a time: after `cursor` (a room_list's `next`), at most `limit`. */
+  listRooms(page: { cursor?: string; limit?: number } = {}): void {
+    this.send({ type: 'list_rooms', ...page });
   }
 
   listUsers(roomId: string): void {

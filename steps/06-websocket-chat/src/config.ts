@@ -54,3 +54,5 @@ export type ChatConfig = ConfigOf<typeof settings>;
 
 export const defaultConfig: ChatConfig = defaultsOf(settings);
 // #endregion config
+
+export { roomLimits } from '@otp-chat/server';

@@ -27,7 +27,11 @@ export function toRequest(message: ClientMessage): SessionRequest {
     case 'message':
       return { type: 'say', room: message.roomId, text: message.text };
     case 'list_rooms':
-      return { type: 'rooms' };
+      return {
+        type: 'rooms',
+        ...optional('after', message.cursor),
+        ...optional('limit', message.limit),
+      };
     case 'list_users':
       return { type: 'users', room: message.roomId };
     case 'private':
@@ -55,7 +59,8 @@ export function encodeEvent(event: SessionEvent): ServerMessage | Buffer | undef
     case 'private':
       return { type: 'private', from: event.from, text: event.text };
     case 'rooms':
-      return { type: 'room_list', rooms: [...event.rooms] };
+      // `next`: the cursor of the next page, when the listing goes on.
+      return { type: 'room_list', rooms: [...event.rooms], ...optional('next', event.next) };
     case 'users':
       return { type: 'user_list', roomId: event.room, users: [...event.users] };
     case 'error':
@@ -83,6 +88,21 @@ function errorText(error: SessionError): string {
       return `you are not in ${error.subject ?? 'any room'}`;
     case 'UNKNOWN_USER':
       return `nobody called ${error.subject} is connected`;
+    case 'RATE_LIMITED':
+      return `${error.subject} is busy: at most ${error.limit} messages a second; this one was dropped`;
+    case 'TOO_MANY_ROOMS':
+      return `you are in ${error.limit} rooms, the most allowed: leave one first`;
   }
+}
+
+/** `{ [key]: value }`, or nothing when there is no value. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** What the client is told when its session ends on the server's side, with the close. */
+export function byeText(event: Extract<SessionEvent, { type: 'bye' }>): string | undefined {
+  if (event.reason === 'quit') return undefined;
+  return `you fell behind in ${event.room}: ${event.limit} messages waited unread; disconnecting`;
 }
 // #endregion encode

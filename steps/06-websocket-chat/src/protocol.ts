@@ -44,7 +44,12 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('join'), roomId: RoomId, username: Username }),
   z.object({ type: z.literal('leave'), roomId: RoomId }),
   z.object({ type: z.literal('message'), roomId: RoomId, text: Text }),
-  z.object({ type: z.literal('list_rooms') }),
+  /** A page of the rooms: those after `cursor` (a room_list's `next`), at most `limit`. */
+  z.object({
+    type: z.literal('list_rooms'),
+    cursor: z.string().max(256).optional(),
+    limit: z.number().int().min(1).optional(),
+  }),
   z.object({ type: z.literal('list_users'), roomId: RoomId }),
   z.object({ type: z.literal('private'), to: Username, text: Text }),
 ]);
@@ -61,7 +66,9 @@ export const ERROR_CODES = [
   'UNKNOWN_USER', // a private message to a name nobody connected has
   'UNKNOWN_MESSAGE', // no `type`, or one this server does not know
   'INVALID_JSON', // a frame that is not JSON text (a binary frame is not either)
-  'RATE_LIMITED', // too many frames a second
+  'RATE_LIMITED', // too many frames a second, or messages in a room (the message is dropped)
+  'TOO_MANY_ROOMS', // a join past the rooms one user may be in
+  'TOO_SLOW', // so many messages waited unread that a room dropped you; the connection closes next
   'SERVER_SHUTDOWN', // the server is stopping; the connection closes next
   'TIMED_OUT', // no join within the name timeout, or idle past the idle timeout; closes next
 ] as const;
@@ -84,7 +91,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('user_joined'), roomId: z.string(), username: z.string() }),
   z.object({ type: z.literal('user_left'), roomId: z.string(), username: z.string() }),
-  z.object({ type: z.literal('room_list'), rooms: z.array(RoomInfo) }),
+  /** `next`, when more rooms follow: the `cursor` of the next page. */
+  z.object({ type: z.literal('room_list'), rooms: z.array(RoomInfo), next: z.string().optional() }),
   z.object({ type: z.literal('user_list'), roomId: z.string(), users: z.array(z.string()) }),
   z.object({ type: z.literal('private'), from: z.string(), text: z.string() }),
   z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),

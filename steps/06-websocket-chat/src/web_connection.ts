@@ -33,7 +33,7 @@ import {
 } from '@otp-chat/otp';
 import type { WebSocket } from 'ws';
 import type { ChatConfig } from './config.ts';
-import { encodeEvent, toRequest } from './json_adapter.ts';
+import { byeText, encodeEvent, toRequest } from './json_adapter.ts';
 import { decodeClientFrame, type ErrorCode, errorMessage, type ServerMessage } from './protocol.ts';
 
 /** What the heartbeat timer sends the connection process. */
@@ -99,7 +99,12 @@ class WebConnection {
     private readonly port: Port<Input>,
     private readonly config: ChatConfig,
   ) {
-    this.session = new Session({ transport: 'websocket', emit: (event) => this.show(event) });
+    this.session = new Session({
+      transport: 'websocket',
+      maxRooms: config.maxRoomsPerUser,
+      maxListedRooms: config.maxListedRooms,
+      emit: (event) => this.show(event),
+    });
     this.idle = new IdleTimer(config.idleTimeoutMs, IDLE);
   }
 
@@ -170,6 +175,8 @@ class WebConnection {
 
   /** What the session said, sent as the JSON adapter encodes it. */
   private show(event: SessionEvent): void {
+    // A room dropped the user, who fell too far behind: the only way a session ends here.
+    if (event.type === 'bye') this.goodbye('TOO_SLOW', byeText(event) ?? 'bye');
     const encoded = encodeEvent(event);
     if (encoded === undefined) return;
     this.send(Buffer.isBuffer(encoded) ? encoded : JSON.stringify(encoded));

@@ -87,8 +87,8 @@ describe('a WebSocket flood of 12 MB of small frames', () => {
     expect(heapGrowth).toBeLessThan(50 * MB);
     expect(maxDelay).toBeLessThan(1000);
     const received = flooder.received();
-    // The listing: 3,000 rooms (and lobby, quiet, slow) in one message.
-    expect(received.match(/"userCount"/g)).toHaveLength(3000 + 3);
+    // The listing: the first page, 100 of the 3,000 rooms (and lobby, quiet, slow).
+    expect(received.match(/"userCount"/g)).toHaveLength(100);
     expect(received).toContain('"code":"RATE_LIMITED","message":"still too many messages');
   });
 });

@@ -1,4 +1,4 @@
-import type { StepSource, StepUnderTest } from '../step.ts';
+import type { FeatureContext, StepUnderTest } from '../step.ts';
 import { availability } from './availability.ts';
 import { commandParsing } from './command_parsing.ts';
 import { connectionCaps } from './connection_caps.ts';
@@ -7,6 +7,8 @@ import { load } from './load.ts';
 import { messageLength } from './message_length.ts';
 import { mixedTransports } from './mixed_transports.ts';
 import { nameRules } from './name_rules.ts';
+import { overload } from './overload.ts';
+import { roomLimits } from './room_limits.ts';
 import { telnetChat } from './telnet_chat.ts';
 import { telnetCommands } from './telnet_commands.ts';
 import { telnetLimits } from './telnet_limits.ts';
@@ -16,6 +18,7 @@ import { webOrigin } from './web_origin.ts';
 import { webPage } from './web_page.ts';
 import { websocketLimits } from './websocket_limits.ts';
 import { websocketProtocol } from './websocket_protocol.ts';
+import { websocketRoomLimits } from './websocket_room_limits.ts';
 import { websocketTimeouts } from './websocket_timeouts.ts';
 
 // Every feature the suite knows, by the name a step's package.json uses for it. A feature is a
@@ -35,11 +38,14 @@ export const FEATURES = {
   'websocket-limits': websocketLimits,
   'mixed-transports': mixedTransports,
   'web-page': webPage,
+  'room-limits': roomLimits,
+  'websocket-room-limits': websocketRoomLimits,
+  overload,
   'connection-caps': connectionCaps,
   'idle-timeout': idleTimeout,
   'web-connection-caps': webConnectionCaps,
   'web-origin': webOrigin,
   'websocket-timeouts': websocketTimeouts,
-} satisfies Record<string, (step: StepUnderTest, where: StepSource) => void>;
+} satisfies Record<string, (step: StepUnderTest, context: FeatureContext) => void>;
 
 export type FeatureName = keyof typeof FEATURES;

@@ -2,7 +2,7 @@ import { LineClient } from '@otp-chat/net';
 import { describe, expect, it } from 'vitest';
 import { aliceAndBob, chatFixture, sleep } from '../fixture.ts';
 import { type ServerProcess, serverProcesses } from '../server_process.ts';
-import type { StepSource, StepUnderTest } from '../step.ts';
+import { type FeatureContext, type StepUnderTest, UNLIMITED_ROOM_RATE } from '../step.ts';
 
 const IAC = 0xff;
 const WILL = 0xfb;
@@ -13,7 +13,7 @@ const NOP = 0xf1;
 
 // The limits a telnet client meets: line ends and telnet negotiation, UTF-8, the longest line,
 // the name timeout, the flood rule and the outbound bound. Each test lowers a limit to reach it.
-export function telnetLimits(step: StepUnderTest, where: StepSource): void {
+export function telnetLimits(step: StepUnderTest, where: FeatureContext): void {
   const chat = chatFixture(step);
   const startServer = serverProcesses(where.entry);
 
@@ -163,7 +163,12 @@ export function telnetLimits(step: StepUnderTest, where: StepSource): void {
 
   describe('a client that does not read', () => {
     it('is disconnected once too much waits for it, without holding up anyone else', async () => {
-      const limits = { maxOutboundBytes: 64 * 1024, linesPerSecond: 1e6, lineBurst: 1e6 };
+      const limits = {
+        maxOutboundBytes: 64 * 1024,
+        linesPerSecond: 1e6,
+        lineBurst: 1e6,
+        ...UNLIMITED_ROOM_RATE,
+      };
       const { alice, bob } = await aliceAndBob(chat, limits);
       const slow = await chat.login('slow');
       await alice.expect('* slow joined lobby');

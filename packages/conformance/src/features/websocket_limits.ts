@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { chatFixture } from '../fixture.ts';
-import { type StepUnderTest, webStep } from '../step.ts';
+import { type StepUnderTest, UNLIMITED_ROOM_RATE, webStep } from '../step.ts';
 import type { WebClient } from '../web_client.ts';
 
 // The limits a WebSocket client meets: the heartbeat, the largest frame, the flood rule and
@@ -169,7 +169,12 @@ export function websocketLimits(stepUnderTest: StepUnderTest): void {
 
   describe('a client that does not read', () => {
     it('is dropped once too much waits for it, without holding up anyone else', async () => {
-      const limits = { maxOutboundBytes: 64 * 1024, linesPerSecond: 1e6, lineBurst: 1e6 };
+      const limits = {
+        maxOutboundBytes: 64 * 1024,
+        linesPerSecond: 1e6,
+        lineBurst: 1e6,
+        ...UNLIMITED_ROOM_RATE,
+      };
       await chat.start(limits);
       const grace = await chat.webLogin('grace');
       const ada = await chat.webLogin('ada');

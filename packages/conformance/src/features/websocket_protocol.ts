@@ -467,6 +467,8 @@ export function websocketProtocol(stepUnderTest: StepUnderTest): void {
         'RATE_LIMITED',
         'SERVER_SHUTDOWN',
         'TIMED_OUT',
+        'TOO_MANY_ROOMS',
+        'TOO_SLOW',
         'UNKNOWN_MESSAGE',
         'UNKNOWN_USER',
       ]);

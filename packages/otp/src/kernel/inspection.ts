@@ -42,6 +42,15 @@ function info(pid: Pid): ProcessInfo | undefined {
 }
 
 /**
+ * How many messages wait in `pid`'s mailbox, or undefined if it is not alive: Erlang's
+ * `process_info(Pid, message_queue_len)`, without building the whole `info`. Cheap enough to ask
+ * before every send, which is how a sender bounds what waits for a slow receiver.
+ */
+function messageQueueLength(pid: Pid): number | undefined {
+  return (pid.proc as Proc | null)?.mailbox.size;
+}
+
+/**
  * Runs `hook(reason)` when `pid` exits, however it ends: it returns, crashes or is killed (a kill
  * runs none of the process's own code, so a `finally` block cannot do this). This is how a
  * process owns something outside the runtime, such as a socket, the way an Erlang port closes
@@ -71,6 +80,7 @@ function onExitOf(pid: Pid, hook: (reason: ExitReason) => void): void {
 /** Process inspection, like Erlang's `process_info/1` and `processes/0`. */
 export const Process = {
   info,
+  messageQueueLength,
   /** How many processes are alive (the shell not counted). */
   count: (): number => live.count,
   onExit: onExitOf,

@@ -31,7 +31,9 @@ describe('Process.info', () => {
     const pid = spawn(() => receive('never'));
     for (let i = 0; i < 3; i++) send(pid, i);
     expect(Process.info(pid)?.messageQueueLength).toBe(3);
+    expect(Process.messageQueueLength(pid)).toBe(3);
     exit(pid, 'kill');
+    expect(Process.messageQueueLength(pid)).toBeUndefined();
   });
 
   it('lists links, monitors both ways, the registered name and the trap_exit flag', async () => {

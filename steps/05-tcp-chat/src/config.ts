@@ -3,6 +3,8 @@
  * and lower the limits to reach them quickly; nothing else differs.
  */
 
+import { addressList } from '@otp-chat/net';
+
 // #region config
 export interface ChatConfig {
   /** Where the listener accepts connections. */
@@ -99,17 +101,13 @@ export function tunedSettings(
   const perIp = flags['max-per-ip'] ?? env.CHAT_MAX_PER_IP;
   if (perIp !== undefined) settings.maxConnectionsPerIp = positive('per-IP cap', perIp);
   const exempt = flags['ip-exempt'] ?? env.CHAT_IP_EXEMPT;
-  if (exempt !== undefined) settings.ipCapExempt = list(exempt);
+  if (exempt !== undefined) settings.ipCapExempt = list(exempt, addressList);
   return settings;
 }
 
-/** A comma-separated list; an empty one is no entries. */
-function list(value: string | boolean): string[] {
-  if (typeof value !== 'string') return [];
-  return value
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '');
+/** A comma-separated list, each entry checked by `parse`; an empty one is no entries. */
+function list(value: string | boolean, parse: (text: string) => string[]): string[] {
+  return typeof value === 'string' ? parse(value) : [];
 }
 
 function positive(what: string, value: string | boolean, least = 1): number {

@@ -98,11 +98,11 @@ describe('main.ts', () => {
     alice.reset();
   });
 
-  it('says why and exits 1 on an allowed origin that is not one', async () => {
+  it('exits 2 with the usage on an allowed origin that is not one', async () => {
     const server = run(['--port', '0', '--web-port', '0'], {
       CHAT_ALLOWED_ORIGINS: 'chat.example.com',
     });
-    expect(await server.exited).toBe(1);
-    expect(server.stderr()).toMatch(/^not an origin: 'chat\.example\.com'/);
+    expect(await server.exited).toBe(2);
+    expect(server.stderr()).toMatch(/^not an origin: 'chat\.example\.com'[\s\S]*usage: pnpm start/);
   });
 });

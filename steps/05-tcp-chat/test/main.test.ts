@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { LineClient } from '@otp-chat/05-tcp-chat';
+import { LineClient, settings } from '@otp-chat/05-tcp-chat';
 import { mainRunner } from '@otp-chat/conformance';
 import { describe, expect, it } from 'vitest';
 
@@ -59,5 +59,16 @@ describe('main.ts', () => {
     const server = run(['--port', 'eighty']);
     expect(await server.exited).toBe(2);
     expect(server.stderr()).toMatch(/not a port: 'eighty'[\s\S]*usage: pnpm start/);
+  });
+
+  it('lists every setting, with its variable, on --help, and exits 0', async () => {
+    const server = run(['--help']);
+    expect(await server.exited).toBe(0);
+    expect(server.stdout()).toMatch(/^usage: pnpm start /);
+    for (const setting of Object.values(settings)) {
+      expect(server.stdout()).toContain(`--${setting.flag} <${setting.unit}>`);
+      expect(server.stdout()).toContain(`env ${setting.env})`);
+    }
+    expect(server.stdout()).toContain('--max-unread <inputs>');
   });
 });

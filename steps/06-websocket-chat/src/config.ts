@@ -1,144 +1,57 @@
 /**
- * The server's settings, with the defaults a person at `nc` gets. Tests shorten the timeouts
- * and lower the limits to reach them quickly; nothing else differs.
+ * The server's settings: step 5's (`chatSettings` in @otp-chat/server) and the web's, one entry
+ * per setting with its flag, environment variable, default and why. `pnpm start 06 --help`
+ * lists them. Tests shorten the timeouts and lower the limits to reach them quickly.
  */
 
-import { addressList, originList } from '@otp-chat/net';
+import { originList } from '@otp-chat/net';
+import {
+  type ConfigOf,
+  chatSettings,
+  defaultsOf,
+  portNumber,
+  positiveInteger,
+  type SettingsTable,
+} from '@otp-chat/server';
 
 // #region config
-export interface ChatConfig {
-  /** Where both listeners accept connections. */
-  readonly host: string;
-  /** The telnet port. 0 picks a free port; `Chat.port` tells which. */
-  readonly port: number;
-  /** The HTTP port: the page at /chat.html and WebSockets at /ws. 0 picks a free port too. */
-  readonly webPort: number;
-  /** The room everyone enters after giving a name. */
-  readonly defaultRoom: string;
-  /** How long a new connection has to give a valid name before it is closed. */
-  readonly nameTimeoutMs: number;
-  /** The longest line accepted, in bytes; a longer one is dropped with an error. */
-  readonly maxLineBytes: number;
-  /** How many lines (or WebSocket frames) a second a client may send, sustained... */
-  readonly linesPerSecond: number;
-  /** ...and how many at once, in a burst. */
-  readonly lineBurst: number;
-  /** How many bytes may wait to be sent to a client that does not read before it is dropped. */
-  readonly maxOutboundBytes: number;
-  /**
-   * How many lines or frames a client has sent may wait unread in its connection's mailbox;
-   * past that, its socket is paused and TCP makes the client wait (flow control, as gen_tcp's
-   * active N).
-   */
-  readonly maxUnreadInputs: number;
-  /** The largest WebSocket frame accepted, in bytes; a larger one closes the connection. */
-  readonly maxFrameBytes: number;
-  /** How often a WebSocket is pinged; one that has not answered by the next ping is dropped. */
-  readonly heartbeatMs: number;
-  /** How long a named user may send nothing before being closed; 0 never closes them. */
-  readonly idleTimeoutMs: number;
-  /** The most connections held at once, telnet, HTTP and WebSocket together. */
-  readonly maxConnections: number;
-  /** The most connections from one IPv4 address or one IPv6 /64. */
-  readonly maxConnectionsPerIp: number;
-  /** Addresses and subnets free of the per-IP cap (a reverse proxy's, say). */
-  readonly ipCapExempt: readonly string[];
-  /** Web origins, besides the page's own, whose pages may open a WebSocket here. */
-  readonly allowedOrigins: readonly string[];
-}
+export const settings = {
+  ...chatSettings,
+  webPort: {
+    flag: 'web-port',
+    env: 'CHAT_WEB_PORT',
+    default: 4000,
+    unit: 'port',
+    parse: portNumber,
+    why: 'the HTTP port: the page at /chat.html and WebSockets at /ws; 0 picks a free one',
+  },
+  maxFrameBytes: {
+    flag: 'max-frame-bytes',
+    env: 'CHAT_MAX_FRAME_BYTES',
+    default: 16 * 1024,
+    unit: 'bytes',
+    parse: positiveInteger,
+    why: 'the largest WebSocket frame accepted; a larger one closes the connection',
+  },
+  heartbeatMs: {
+    flag: 'heartbeat-ms',
+    env: 'CHAT_HEARTBEAT_MS',
+    default: 30_000,
+    unit: 'ms',
+    parse: positiveInteger,
+    why: 'how often a WebSocket is pinged; one that has not answered by the next ping is dropped',
+  },
+  allowedOrigins: {
+    flag: 'allowed-origins',
+    env: 'CHAT_ALLOWED_ORIGINS',
+    default: [] as readonly string[],
+    unit: 'origins',
+    parse: originList,
+    why: "web origins besides the page's own whose pages may open a WebSocket, comma-separated",
+  },
+} as const satisfies SettingsTable;
 
-export const defaultConfig: ChatConfig = {
-  host: '127.0.0.1',
-  port: 8080,
-  webPort: 4000,
-  defaultRoom: 'lobby',
-  nameTimeoutMs: 60_000,
-  maxLineBytes: 4096,
-  linesPerSecond: 20,
-  lineBurst: 40,
-  maxOutboundBytes: 256 * 1024,
-  maxUnreadInputs: 32,
-  maxFrameBytes: 16 * 1024,
-  heartbeatMs: 30_000,
-  idleTimeoutMs: 0,
-  maxConnections: 10_000,
-  maxConnectionsPerIp: 16,
-  ipCapExempt: ['127.0.0.0/8', '::1'],
-  allowedOrigins: [],
-};
+export type ChatConfig = ConfigOf<typeof settings>;
+
+export const defaultConfig: ChatConfig = defaultsOf(settings);
 // #endregion config
-
-/**
- * The host and ports from the command line (`--host`, `--port`, `--web-port`) or else the
- * environment (`CHAT_HOST`, `CHAT_PORT`, `CHAT_WEB_PORT`). Throws a RangeError with a message
- * for the user on a bad port.
- */
-export function listenAddress(
-  flags: { host?: string | undefined; port?: string | undefined; webPort?: string | undefined },
-  env: Record<string, string | undefined>,
-): { host: string; port: number; webPort: number } {
-  const host = flags.host ?? env.CHAT_HOST ?? defaultConfig.host;
-  const port = portOr(flags.port ?? env.CHAT_PORT, defaultConfig.port);
-  const webPort = portOr(flags.webPort ?? env.CHAT_WEB_PORT, defaultConfig.webPort);
-  return { host, port, webPort };
-}
-
-function portOr(text: string | undefined, otherwise: number): number {
-  return text === undefined ? otherwise : parsePort(text);
-}
-
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text.trim()) || port > 65535) {
-    throw new RangeError(`not a port: '${text}' (use 0-65535; 0 picks a free port)`);
-  }
-  return port;
-}
-
-// #region timings
-/**
- * The timings and limits an operator (or a test) may change, from the command line or else the
- * environment: `--name-timeout-ms` (CHAT_NAME_TIMEOUT_MS), `--max-unread` (CHAT_MAX_UNREAD),
- * `--heartbeat-ms` (CHAT_HEARTBEAT_MS), `--idle-timeout-ms` (CHAT_IDLE_TIMEOUT_MS, 0 for
- * never), `--max-connections` (CHAT_MAX_CONNECTIONS), `--max-per-ip` (CHAT_MAX_PER_IP), and
- * the comma-separated lists `--ip-exempt` (CHAT_IP_EXEMPT, empty for none) and
- * `--allowed-origins` (CHAT_ALLOWED_ORIGINS). Only those given are set. Throws a RangeError
- * with a message for the user on a number out of range.
- */
-export function tunedSettings(
-  flags: Record<string, string | boolean | undefined>,
-  env: Record<string, string | undefined>,
-): Partial<ChatConfig> {
-  const settings: { -readonly [K in keyof ChatConfig]?: ChatConfig[K] } = {};
-  const nameTimeout = flags['name-timeout-ms'] ?? env.CHAT_NAME_TIMEOUT_MS;
-  if (nameTimeout !== undefined) settings.nameTimeoutMs = positive('name timeout', nameTimeout);
-  const maxUnread = flags['max-unread'] ?? env.CHAT_MAX_UNREAD;
-  if (maxUnread !== undefined) settings.maxUnreadInputs = positive('max unread', maxUnread);
-  const heartbeat = flags['heartbeat-ms'] ?? env.CHAT_HEARTBEAT_MS;
-  if (heartbeat !== undefined) settings.heartbeatMs = positive('heartbeat', heartbeat);
-  const idle = flags['idle-timeout-ms'] ?? env.CHAT_IDLE_TIMEOUT_MS;
-  if (idle !== undefined) settings.idleTimeoutMs = positive('idle timeout', idle, 0);
-  const total = flags['max-connections'] ?? env.CHAT_MAX_CONNECTIONS;
-  if (total !== undefined) settings.maxConnections = positive('connection cap', total);
-  const perIp = flags['max-per-ip'] ?? env.CHAT_MAX_PER_IP;
-  if (perIp !== undefined) settings.maxConnectionsPerIp = positive('per-IP cap', perIp);
-  const exempt = flags['ip-exempt'] ?? env.CHAT_IP_EXEMPT;
-  if (exempt !== undefined) settings.ipCapExempt = list(exempt, addressList);
-  const origins = flags['allowed-origins'] ?? env.CHAT_ALLOWED_ORIGINS;
-  if (origins !== undefined) settings.allowedOrigins = list(origins, originList);
-  return settings;
-}
-
-/** A comma-separated list, each entry checked by `parse`; an empty one is no entries. */
-function list(value: string | boolean, parse: (text: string) => string[]): string[] {
-  return typeof value === 'string' ? parse(value) : [];
-}
-
-function positive(what: string, value: string | boolean, least = 1): number {
-  const number = Number(value);
-  if (typeof value !== 'string' || !/^\d+$/.test(value.trim()) || number < least) {
-    throw new RangeError(`not a ${what}: '${value}' (use a whole number of ${least} or more)`);
-  }
-  return number;
-}
-// #endregion timings

@@ -1,57 +1,10 @@
 // Step 6: the chat on the web: a WebSocket transport with a typed JSON protocol and a browser
 // client, beside the telnet one, both in the same rooms, on one chat core.
-export {
-  ChatServer,
-  ChatSupervisor,
-  type CreateRoomResult,
-  explainNameProblem,
-  explainTextProblem,
-  type JoinReply,
-  lookupUser,
-  MAX_NAME_LENGTH,
-  MAX_TEXT_LENGTH,
-  Message,
-  type NameProblem,
-  type NewMessageResult,
-  type NewsEncoder,
-  nameKey,
-  nameProblem,
-  newMessage,
-  type PostError,
-  type PostInput,
-  type PrivateMessage,
-  REGISTRY,
-  ROOM_SUPERVISOR,
-  RoomEvent,
-  type RoomMessage,
-  type RoomNews,
-  Session,
-  type SessionEvent,
-  type SessionRequest,
-  type TextProblem,
-  type Transport,
-  textProblem,
-  USERS,
-  userPid,
-  withoutControls,
-} from '@otp-chat/chat';
+
+// The chat core and the telnet transport, whole: what chapter 5 teaches, in packages.
+export * from '@otp-chat/chat';
 export { asProcess, LineClient, type LineMatch } from '@otp-chat/net';
-export {
-  COMMANDS,
-  CONNECTIONS,
-  type Command,
-  connectionSpec,
-  type Decoded as DecodedLine,
-  decodeLine,
-  decodeName,
-  type Endpoint,
-  encodeEvent,
-  LISTENER,
-  Listener,
-  listen,
-  parseCommand,
-  telnetNews,
-} from '@otp-chat/telnet';
+export * from '@otp-chat/telnet';
 export {
   APPLICATION,
   type Chat,
@@ -69,7 +22,7 @@ export {
   type WebSocketClass,
   type WebSocketLike,
 } from './client.ts';
-export { type ChatConfig, defaultConfig, listenAddress } from './config.ts';
+export { type ChatConfig, defaultConfig, settings } from './config.ts';
 export { encodeEvent as encodeJsonEvent, jsonNews, toRequest } from './json_adapter.ts';
 export {
   ClientMessage,

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { ChatClient, LineClient } from '@otp-chat/06-websocket-chat';
+import { ChatClient, LineClient, settings } from '@otp-chat/06-websocket-chat';
 import { mainRunner } from '@otp-chat/conformance';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -103,6 +103,19 @@ describe('main.ts', () => {
       CHAT_ALLOWED_ORIGINS: 'chat.example.com',
     });
     expect(await server.exited).toBe(2);
-    expect(server.stderr()).toMatch(/^not an origin: 'chat\.example\.com'[\s\S]*usage: pnpm start/);
+    expect(server.stderr()).toMatch(
+      /^CHAT_ALLOWED_ORIGINS: not an origin: 'chat\.example\.com'[\s\S]*usage: pnpm start/,
+    );
+  });
+
+  it('lists every setting, with its variable, on --help, and exits 0', async () => {
+    const server = run(['--help']);
+    expect(await server.exited).toBe(0);
+    expect(server.stdout()).toMatch(/^usage: pnpm start /);
+    for (const setting of Object.values(settings)) {
+      expect(server.stdout()).toContain(`--${setting.flag} <${setting.unit}>`);
+      expect(server.stdout()).toContain(`env ${setting.env})`);
+    }
+    expect(server.stdout()).toContain('--heartbeat-ms <ms>');
   });
 });

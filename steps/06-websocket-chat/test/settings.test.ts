@@ -1,57 +1,47 @@
+import { readSettings } from '@otp-chat/server';
 import { describe, expect, it } from 'vitest';
-import { tunedSettings } from '../src/config.ts';
+import { defaultConfig, settings } from '../src/config.ts';
 
-describe('the timings main.ts takes from flags and the environment', () => {
-  it('sets only what is given, a flag before the environment', () => {
-    expect(tunedSettings({}, {})).toEqual({});
-    expect(
-      tunedSettings(
-        { 'name-timeout-ms': '250' },
-        { CHAT_NAME_TIMEOUT_MS: '9', CHAT_MAX_UNREAD: '8' },
-      ),
-    ).toEqual({ nameTimeoutMs: 250, maxUnreadInputs: 8 });
+// How a settings table is read is @otp-chat/server's (its tests); step 5's settings are
+// `chatSettings`. What this step adds: the web's four.
+describe('the web settings', () => {
+  it('are the settings of step 5 and four more, with their defaults', () => {
+    expect(defaultConfig).toMatchObject({
+      webPort: 4000,
+      maxFrameBytes: 16_384,
+      heartbeatMs: 30_000,
+      allowedOrigins: [],
+    });
+    expect(defaultConfig.port).toBe(8080);
   });
 
-  it.each(['0', '-5', '1.5', 'soon', ''])('refuses %j with a message for the user', (value) => {
-    expect(() => tunedSettings({ 'max-unread': value }, {})).toThrow(/not a max unread/);
-  });
-});
-
-describe('the WebSocket heartbeat', () => {
-  it('is a flag and an environment variable too', () => {
-    expect(tunedSettings({}, { CHAT_HEARTBEAT_MS: '100' })).toEqual({ heartbeatMs: 100 });
-    expect(() => tunedSettings({ 'heartbeat-ms': 'x' }, {})).toThrow(/not a heartbeat/);
-  });
-});
-
-describe('the edge: caps, idle timeout, origins', () => {
-  it('takes each from a flag or the environment', () => {
-    expect(
-      tunedSettings(
-        { 'max-connections': '500', 'ip-exempt': '10.0.0.0/8, ::1', 'idle-timeout-ms': '0' },
-        {
-          CHAT_MAX_PER_IP: '4',
-          CHAT_ALLOWED_ORIGINS: 'https://chat.example.com',
-          CHAT_MAX_CONNECTIONS: '9',
-        },
-      ),
-    ).toEqual({
-      maxConnections: 500,
-      maxConnectionsPerIp: 4,
-      ipCapExempt: ['10.0.0.0/8', '::1'],
-      idleTimeoutMs: 0,
-      allowedOrigins: ['https://chat.example.com'],
+  it('each come from a flag or else an environment variable', () => {
+    const env = { CHAT_WEB_PORT: '9001', CHAT_HEARTBEAT_MS: '100', CHAT_MAX_FRAME_BYTES: '512' };
+    expect(readSettings(settings, { 'web-port': '0' }, env)).toEqual({
+      webPort: 0,
+      heartbeatMs: 100,
+      maxFrameBytes: 512,
     });
   });
 
-  it('reads an empty list as none: no address exempt from the per-IP cap', () => {
-    expect(tunedSettings({}, { CHAT_IP_EXEMPT: '' })).toEqual({ ipCapExempt: [] });
+  it.each([
+    ['web-port', '65536', /^--web-port: not a port/],
+    ['heartbeat-ms', 'x', /^--heartbeat-ms: not a whole number above 0/],
+    ['max-frame-bytes', '0', /^--max-frame-bytes: not a whole number above 0/],
+  ])('refuses --%s %j', (flag, value, message) => {
+    expect(() => readSettings(settings, { [flag]: value }, {})).toThrow(message);
   });
+});
 
-  it('refuses a cap of 0, which would let nobody in', () => {
-    expect(() => tunedSettings({ 'max-per-ip': '0' }, {})).toThrow(/not a per-IP cap: '0'/);
-    expect(() => tunedSettings({}, { CHAT_MAX_CONNECTIONS: 'lots' })).toThrow(
-      /not a connection cap/,
+describe('the allowed origins', () => {
+  it('are a comma-separated list, empty for none, each one checked', () => {
+    const env = { CHAT_ALLOWED_ORIGINS: 'https://chat.example.com, http://b.example:8080' };
+    expect(readSettings(settings, {}, env)).toEqual({
+      allowedOrigins: ['https://chat.example.com', 'http://b.example:8080'],
+    });
+    expect(readSettings(settings, { 'allowed-origins': '' }, {})).toEqual({ allowedOrigins: [] });
+    expect(() => readSettings(settings, { 'allowed-origins': 'chat.example.com' }, {})).toThrow(
+      /^--allowed-origins: not an origin: 'chat.example.com'/,
     );
   });
 });

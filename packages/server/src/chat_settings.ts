@@ -1,0 +1,123 @@
+/**
+ * The settings every chat server from step 5 on has: where it listens, and the limits on what
+ * one client may cost it. Step 6 adds its web settings to these; a new limit is one more entry.
+ */
+import { explainNameProblem, nameProblem } from '@otp-chat/chat';
+import { addressList, LOOPBACK } from '@otp-chat/net';
+import { nonEmpty, portNumber, positiveInteger, type Setting, wholeNumber } from './settings.js';
+
+// #region settings
+export const chatSettings = {
+  host: {
+    flag: 'host',
+    env: 'CHAT_HOST',
+    default: '127.0.0.1',
+    unit: 'address',
+    parse: nonEmpty,
+    why: 'the address to listen on',
+  },
+  port: {
+    flag: 'port',
+    env: 'CHAT_PORT',
+    default: 8080,
+    unit: 'port',
+    parse: portNumber,
+    why: 'the telnet port; 0 picks a free one (the ready line says which)',
+  },
+  defaultRoom: {
+    flag: 'default-room',
+    env: 'CHAT_DEFAULT_ROOM',
+    default: 'lobby',
+    unit: 'room',
+    parse: roomName,
+    why: 'the room everyone enters after giving a name',
+  },
+  nameTimeoutMs: {
+    flag: 'name-timeout-ms',
+    env: 'CHAT_NAME_TIMEOUT_MS',
+    default: 60_000,
+    unit: 'ms',
+    parse: positiveInteger,
+    why: 'how long a new telnet client has to give a valid name before it is closed',
+  },
+  maxLineBytes: {
+    flag: 'max-line-bytes',
+    env: 'CHAT_MAX_LINE_BYTES',
+    default: 4096,
+    unit: 'bytes',
+    parse: positiveInteger,
+    why: 'the longest line accepted; a longer one is dropped with an error',
+  },
+  linesPerSecond: {
+    flag: 'lines-per-second',
+    env: 'CHAT_LINES_PER_SECOND',
+    default: 20,
+    unit: 'lines/s',
+    parse: positiveInteger,
+    why: 'the flood rule: how many lines (or frames) a second a client may send, sustained...',
+  },
+  lineBurst: {
+    flag: 'line-burst',
+    env: 'CHAT_LINE_BURST',
+    default: 40,
+    unit: 'lines',
+    parse: positiveInteger,
+    why: '...and how many at once, in a burst',
+  },
+  maxOutboundBytes: {
+    flag: 'max-outbound-bytes',
+    env: 'CHAT_MAX_OUTBOUND_BYTES',
+    default: 256 * 1024,
+    unit: 'bytes',
+    parse: positiveInteger,
+    why: 'how much may wait to be sent to a client that does not read before it is dropped',
+  },
+  maxUnreadInputs: {
+    flag: 'max-unread',
+    env: 'CHAT_MAX_UNREAD',
+    default: 32,
+    unit: 'inputs',
+    parse: positiveInteger,
+    why: 'how many lines or frames of a client may wait unread before its socket is paused',
+  },
+  idleTimeoutMs: {
+    flag: 'idle-timeout-ms',
+    env: 'CHAT_IDLE_TIMEOUT_MS',
+    default: 0,
+    unit: 'ms',
+    parse: wholeNumber,
+    why: 'how long a named user may send nothing before being closed; 0 never closes them',
+  },
+  maxConnections: {
+    flag: 'max-connections',
+    env: 'CHAT_MAX_CONNECTIONS',
+    default: 10_000,
+    unit: 'connections',
+    parse: positiveInteger,
+    why: 'the most connections at once, every listener together; past it a newcomer is told so',
+  },
+  maxConnectionsPerIp: {
+    flag: 'max-per-ip',
+    env: 'CHAT_MAX_PER_IP',
+    default: 16,
+    unit: 'connections',
+    parse: positiveInteger,
+    why: 'the most connections from one IP address (an IPv6 /64 counts as one)',
+  },
+  ipCapExempt: {
+    flag: 'ip-exempt',
+    env: 'CHAT_IP_EXEMPT',
+    default: [...LOOPBACK] as readonly string[],
+    unit: 'addresses',
+    parse: addressList,
+    why: 'addresses and subnets free of the per-IP cap, comma-separated; empty for none',
+  },
+} as const satisfies Record<string, Setting<unknown>>;
+// #endregion settings
+
+function roomName(text: string): string {
+  const problem = nameProblem(text);
+  if (problem !== undefined)
+    throw new RangeError(`not a room name: ${explainNameProblem(problem)}`);
+  return text;
+}

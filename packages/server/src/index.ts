@@ -1,0 +1,24 @@
+/**
+ * @otp-chat/server: what it takes to run a chat server, the same in every step from 5 on: its
+ * settings as one table (flag, environment variable, default, why), and the command line that
+ * reads them, starts the server and stops it cleanly.
+ */
+export { chatSettings } from './chat_settings.js';
+export {
+  type CommandLine,
+  readCommandLine,
+  runServer,
+  type ServerCommand,
+  usage,
+} from './command_line.js';
+export {
+  type ConfigOf,
+  defaultsOf,
+  nonEmpty,
+  portNumber,
+  positiveInteger,
+  readSettings,
+  type Setting,
+  type SettingsTable,
+  wholeNumber,
+} from './settings.js';

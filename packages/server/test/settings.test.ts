@@ -1,0 +1,139 @@
+import {
+  chatSettings,
+  defaultsOf,
+  portNumber,
+  positiveInteger,
+  readCommandLine,
+  readSettings,
+  type SettingsTable,
+  usage,
+} from '@otp-chat/server';
+import { describe, expect, it } from 'vitest';
+
+const table = {
+  port: {
+    flag: 'port',
+    env: 'T_PORT',
+    default: 8080,
+    unit: 'port',
+    parse: portNumber,
+    why: 'where to listen',
+  },
+  maxUnreadInputs: {
+    flag: 'max-unread',
+    env: 'T_MAX_UNREAD',
+    default: 32,
+    unit: 'inputs',
+    parse: positiveInteger,
+    why: 'how many inputs may wait',
+  },
+} satisfies SettingsTable;
+
+describe('a settings table', () => {
+  it('gives the defaults, one field per entry', () => {
+    expect(defaultsOf(table)).toEqual({ port: 8080, maxUnreadInputs: 32 });
+  });
+
+  it('reads only what is given, a flag before the environment', () => {
+    expect(readSettings(table, {}, {})).toEqual({});
+    const env = { T_PORT: '9000', T_MAX_UNREAD: '8' };
+    expect(readSettings(table, { port: '0' }, env)).toEqual({ port: 0, maxUnreadInputs: 8 });
+  });
+
+  it.each(['0', '-5', '1.5', 'soon', '', '1e3'])(
+    'refuses %j, naming the flag or the variable it came from',
+    (value) => {
+      expect(() => readSettings(table, { 'max-unread': value }, {})).toThrow(
+        new RangeError(`--max-unread: not a whole number above 0: '${value}'`),
+      );
+      expect(() => readSettings(table, {}, { T_MAX_UNREAD: value })).toThrow(
+        /^T_MAX_UNREAD: not a whole number above 0/,
+      );
+    },
+  );
+
+  it.each(['http', '-1', '65536', '80.5', ''])('refuses the port %j', (port) => {
+    expect(() => readSettings(table, { port }, {})).toThrow(/^--port: not a port: /);
+  });
+});
+
+describe('the command line', () => {
+  it('takes the flags of the table, after a `--` too, and the environment', () => {
+    expect(readCommandLine(table, ['--', '--port', '0'], { T_MAX_UNREAD: '4' })).toEqual({
+      help: false,
+      settings: { port: 0, maxUnreadInputs: 4 },
+    });
+    expect(readCommandLine(table, ['--help'], {})).toEqual({ help: true });
+    expect(readCommandLine(table, ['-h'], {})).toEqual({ help: true });
+  });
+
+  it('refuses a flag not in the table, and a flag without its value', () => {
+    expect(() => readCommandLine(table, ['--prot', '1'], {})).toThrow(/--prot/);
+    expect(() => readCommandLine(table, ['--port'], {})).toThrow(/--port/);
+  });
+
+  it('lists every setting in --help with its unit, why, default and variable', () => {
+    const help = usage(table).split('\n');
+    expect(help[0]).toMatch(/^usage: pnpm start /);
+    expect(help.slice(1)).toEqual([
+      '  --port <port>          where to listen',
+      '                         (default 8080; env T_PORT)',
+      '  --max-unread <inputs>  how many inputs may wait',
+      '                         (default 32; env T_MAX_UNREAD)',
+    ]);
+  });
+});
+
+describe('the chat settings', () => {
+  it('each have their own flag and variable', () => {
+    const settings = Object.values(chatSettings);
+    expect(new Set(settings.map((s) => s.flag)).size).toBe(settings.length);
+    expect(new Set(settings.map((s) => s.env)).size).toBe(settings.length);
+  });
+
+  it('take a valid room name as the default room, and refuse another', () => {
+    expect(readSettings(chatSettings, { 'default-room': 'hall' }, {})).toEqual({
+      defaultRoom: 'hall',
+    });
+    expect(() => readSettings(chatSettings, {}, { CHAT_DEFAULT_ROOM: 'a b' })).toThrow(
+      /^CHAT_DEFAULT_ROOM: not a room name: /,
+    );
+  });
+
+  it('are the defaults a person at nc gets', () => {
+    expect(defaultsOf(chatSettings)).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      nameTimeoutMs: 60_000,
+      maxUnreadInputs: 32,
+      idleTimeoutMs: 0,
+      maxConnections: 10_000,
+      maxConnectionsPerIp: 16,
+      ipCapExempt: ['127.0.0.0/8', '::1'],
+    });
+  });
+
+  it('read the connection caps and the idle timeout, 0 meaning never', () => {
+    const env = { CHAT_MAX_PER_IP: '4', CHAT_IDLE_TIMEOUT_MS: '0' };
+    const flags = { 'max-connections': '500', 'ip-exempt': '10.0.0.0/8, ::1' };
+    expect(readSettings(chatSettings, flags, env)).toEqual({
+      maxConnections: 500,
+      maxConnectionsPerIp: 4,
+      ipCapExempt: ['10.0.0.0/8', '::1'],
+      idleTimeoutMs: 0,
+    });
+    expect(readSettings(chatSettings, {}, { CHAT_IP_EXEMPT: '' })).toEqual({ ipCapExempt: [] });
+  });
+
+  it('refuse a cap of 0, which would let nobody in, and an exempt entry that is no address', () => {
+    expect(() => readSettings(chatSettings, { 'max-per-ip': '0' }, {})).toThrow(
+      /^--max-per-ip: not a whole number above 0/,
+    );
+    expect(() => readSettings(chatSettings, {}, { CHAT_IP_EXEMPT: 'localhost' })).toThrow(
+      /^CHAT_IP_EXEMPT: not an IP address or subnet: 'localhost'/,
+    );
+    expect(() => readSettings(chatSettings, { 'idle-timeout-ms': 'soon' }, {})).toThrow(
+      /^--idle-timeout-ms: not a whole number: 'soon'/,
+    );
+  });
+});

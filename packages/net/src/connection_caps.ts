@@ -135,6 +135,19 @@ function group(text: string): number[] {
   return [(a << 8) | b, (c << 8) | d];
 }
 
+/**
+ * A comma-separated list of addresses and subnets (`10.0.0.0/8, ::1`; empty for none), as a
+ * setting gives it; throws a RangeError that names a bad entry.
+ */
+export function addressList(text: string): string[] {
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  blockList(entries);
+  return entries;
+}
+
 /** Addresses (`::1`) and subnets (`127.0.0.0/8`) as a BlockList; throws on a bad one. */
 function blockList(entries: readonly string[]): BlockList {
   const list = new BlockList();

@@ -8,6 +8,7 @@ export { type BufferedSocket, sendBounded } from './bounded_send.js';
 export { writeBounded } from './bounded_write.js';
 export {
   addressKey,
+  addressList,
   ConnectionCaps,
   type ConnectionCapsOptions,
   type ConnectionRefusal,
@@ -17,7 +18,7 @@ export {
 export { FloodGate, type FloodVerdict } from './flood_gate.js';
 export { IdleTimer } from './idle_timer.js';
 export { LineClient, type LineClientOptions, type LineMatch } from './line_client.js';
-export { OriginPolicy } from './origin_policy.js';
+export { OriginPolicy, originList } from './origin_policy.js';
 export {
   openLinePort,
   openSocketPort,

@@ -55,6 +55,19 @@ export class OriginPolicy {
   }
 }
 
+/**
+ * A comma-separated list of origins (`https://chat.example.com`; empty for none), as a setting
+ * gives it; throws a RangeError that names a bad entry.
+ */
+export function originList(text: string): string[] {
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of entries) originOf(entry);
+  return entries;
+}
+
 /** An origin as the browser serializes it: lower case, the default port left out. */
 function originOf(text: string): string {
   const url = URL.canParse(text) ? new URL(text) : undefined;

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addressKey, ConnectionCaps, LineClient, refuseSocket } from '../src/index.js';
+import { addressKey, addressList, ConnectionCaps, LineClient, refuseSocket } from '../src/index.js';
 import { serve } from './serve.js';
 
 const clients: Socket[] = [];
@@ -75,6 +75,16 @@ describe('ConnectionCaps', () => {
     expect(
       () => new ConnectionCaps({ maxConnections: 1, maxPerAddress: 1, exempt: ['10.0.0.0/33'] }),
     ).toThrow("not an IP address or subnet: '10.0.0.0/33'");
+  });
+});
+
+describe('addressList', () => {
+  it('reads a setting: comma-separated, spaces and empty entries left out', () => {
+    expect(addressList(' 10.0.0.0/8, ::1 ,')).toEqual(['10.0.0.0/8', '::1']);
+    expect(addressList('')).toEqual([]);
+    expect(() => addressList('10.0.0.1, example.com')).toThrow(
+      "not an IP address or subnet: 'example.com'",
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OriginPolicy } from '../src/index.js';
+import { OriginPolicy, originList } from '../src/index.js';
 
 describe('OriginPolicy', () => {
   it("allows the page's own origins, worked out from the address listened on", () => {
@@ -55,5 +55,16 @@ describe('OriginPolicy', () => {
     expect(wildcard.allows('http://127.0.0.1:4000', 4000)).toBe(true);
     expect(wildcard.allows('http://localhost:4000', 4000)).toBe(true);
     expect(wildcard.allows('http://evil.example:4000', 4000)).toBe(false);
+  });
+});
+
+describe('originList', () => {
+  it('reads a setting: comma-separated, empty for none, a bad entry named', () => {
+    expect(originList('https://a.example, http://b.example:8080')).toEqual([
+      'https://a.example',
+      'http://b.example:8080',
+    ]);
+    expect(originList('')).toEqual([]);
+    expect(() => originList('https://a.example, b.example')).toThrow("not an origin: 'b.example'");
   });
 });

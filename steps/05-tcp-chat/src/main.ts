@@ -20,7 +20,14 @@ const USAGE = `usage: pnpm start [--host <address>] [--port <port>]
   --max-per-ip       the most connections from one IP address (an IPv6 /64)
                      (default 16; env CHAT_MAX_PER_IP)
   --ip-exempt        addresses and subnets free of the per-IP cap, comma-separated, empty for
-                     none (default 127.0.0.0/8,::1; env CHAT_IP_EXEMPT)`;
+                     none (default 127.0.0.0/8,::1; env CHAT_IP_EXEMPT)
+  --room-rate        messages a second one room passes on, all members together
+                     (default 50; env CHAT_ROOM_RATE)
+  --room-burst       ...and at once (default 100; env CHAT_ROOM_BURST)
+  --max-queued       messages that may wait unread for one member before its room drops it
+                     (default 1000; env CHAT_MAX_QUEUED)
+  --max-rooms        rooms one user may be in at once (default 100; env CHAT_MAX_ROOMS)
+  --max-listed-rooms the most rooms one listing shows (default 100; env CHAT_MAX_LISTED_ROOMS)`;
 
 async function main(): Promise<void> {
   let address: { host: string; port: number };
@@ -37,6 +44,11 @@ async function main(): Promise<void> {
         'max-connections': { type: 'string' },
         'max-per-ip': { type: 'string' },
         'ip-exempt': { type: 'string' },
+        'room-rate': { type: 'string' },
+        'room-burst': { type: 'string' },
+        'max-queued': { type: 'string' },
+        'max-rooms': { type: 'string' },
+        'max-listed-rooms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

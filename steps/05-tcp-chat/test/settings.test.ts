@@ -37,3 +37,24 @@ describe('the connection caps and the idle timeout', () => {
     expect(() => tunedSettings({ 'max-per-ip': '0' }, {})).toThrow(/not a per-IP cap: '0'/);
   });
 });
+
+describe('the rooms’ limits', () => {
+  it('takes each from a flag or the environment', () => {
+    expect(
+      tunedSettings(
+        { 'room-rate': '10', 'max-queued': '200', 'max-listed-rooms': '20' },
+        { CHAT_ROOM_BURST: '30', CHAT_MAX_ROOMS: '5', CHAT_ROOM_RATE: '99' },
+      ),
+    ).toEqual({
+      roomMessagesPerSecond: 10,
+      roomMessageBurst: 30,
+      maxQueuedEvents: 200,
+      maxRoomsPerUser: 5,
+      maxListedRooms: 20,
+    });
+  });
+
+  it('refuses a room rate of 0, which would silence every room', () => {
+    expect(() => tunedSettings({ 'room-rate': '0' }, {})).toThrow(/not a room rate: '0'/);
+  });
+});

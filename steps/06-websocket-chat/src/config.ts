@@ -159,6 +159,7 @@ export function tunedSettings(
   if (exempt !== undefined) settings.ipCapExempt = list(exempt);
   const origins = flags['allowed-origins'] ?? env.CHAT_ALLOWED_ORIGINS;
   if (origins !== undefined) settings.allowedOrigins = list(origins);
+  Object.assign(settings, roomSettings(flags, env));
   return settings;
 }
 
@@ -169,6 +170,30 @@ function list(value: string | boolean): string[] {
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
+}
+
+/**
+ * The rooms' limits: `--room-rate` (CHAT_ROOM_RATE) and `--room-burst` (CHAT_ROOM_BURST), the
+ * messages a second a room passes on; `--max-queued` (CHAT_MAX_QUEUED), the messages that may
+ * wait unread for one member; `--max-rooms` (CHAT_MAX_ROOMS), the rooms one user may be in;
+ * `--max-listed-rooms` (CHAT_MAX_LISTED_ROOMS), the most rooms one listing shows.
+ */
+function roomSettings(
+  flags: Record<string, string | boolean | undefined>,
+  env: Record<string, string | undefined>,
+): Partial<ChatConfig> {
+  const settings: { -readonly [K in keyof ChatConfig]?: ChatConfig[K] } = {};
+  const rate = flags['room-rate'] ?? env.CHAT_ROOM_RATE;
+  if (rate !== undefined) settings.roomMessagesPerSecond = positive('room rate', rate);
+  const burst = flags['room-burst'] ?? env.CHAT_ROOM_BURST;
+  if (burst !== undefined) settings.roomMessageBurst = positive('room burst', burst);
+  const queued = flags['max-queued'] ?? env.CHAT_MAX_QUEUED;
+  if (queued !== undefined) settings.maxQueuedEvents = positive('max queued', queued);
+  const rooms = flags['max-rooms'] ?? env.CHAT_MAX_ROOMS;
+  if (rooms !== undefined) settings.maxRoomsPerUser = positive('max rooms', rooms);
+  const listed = flags['max-listed-rooms'] ?? env.CHAT_MAX_LISTED_ROOMS;
+  if (listed !== undefined) settings.maxListedRooms = positive('max listed rooms', listed);
+  return settings;
 }
 
 function positive(what: string, value: string | boolean, least = 1): number {

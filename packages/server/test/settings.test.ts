@@ -129,4 +129,25 @@ describe('the chat settings', () => {
       /^--max-per-ip: not a whole number above 0: '0'/,
     );
   });
+  it("read the rooms' limits", () => {
+    expect(
+      readSettings(
+        chatSettings,
+        { 'room-rate': '10', 'max-queued': '200', 'max-listed-rooms': '20' },
+        { CHAT_ROOM_BURST: '30', CHAT_MAX_ROOMS: '5', CHAT_ROOM_RATE: '99' },
+      ),
+    ).toEqual({
+      roomMessagesPerSecond: 10,
+      roomMessageBurst: 30,
+      maxQueuedEvents: 200,
+      maxRoomsPerUser: 5,
+      maxListedRooms: 20,
+    });
+  });
+
+  it('refuse a room rate of 0, which would silence every room', () => {
+    expect(() => readSettings(chatSettings, { 'room-rate': '0' }, {})).toThrow(
+      /^--room-rate: not a whole number above 0: '0'/,
+    );
+  });
 });

@@ -17,6 +17,16 @@ export interface ConformanceConfig {
   readonly heartbeatMs: number;
   /** Inputs that may wait unread in a connection's mailbox before its socket is paused. */
   readonly maxUnreadInputs: number;
+  /** How long a named user may send nothing before being closed; 0 never. */
+  readonly idleTimeoutMs: number;
+  /** The most connections at once, every listener together. */
+  readonly maxConnections: number;
+  /** The most connections from one IP address. */
+  readonly maxConnectionsPerIp: number;
+  /** Addresses and subnets free of the per-IP cap; loopback by default. */
+  readonly ipCapExempt: readonly string[];
+  /** Origins, besides the page's own, whose pages may open a WebSocket. */
+  readonly allowedOrigins: readonly string[];
 }
 
 /** A running server, as `startChat` resolves it. */

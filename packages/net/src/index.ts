@@ -6,8 +6,18 @@
 export { asProcess } from './as_process.js';
 export { type BufferedSocket, sendBounded } from './bounded_send.js';
 export { writeBounded } from './bounded_write.js';
+export {
+  addressKey,
+  ConnectionCaps,
+  type ConnectionCapsOptions,
+  type ConnectionRefusal,
+  LOOPBACK,
+  refuseSocket,
+} from './connection_caps.js';
 export { FloodGate, type FloodVerdict } from './flood_gate.js';
+export { IdleTimer } from './idle_timer.js';
 export { LineClient, type LineClientOptions, type LineMatch } from './line_client.js';
+export { OriginPolicy } from './origin_policy.js';
 export {
   openLinePort,
   openSocketPort,

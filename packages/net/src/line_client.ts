@@ -10,6 +10,8 @@ export type LineMatch = string | RegExp | ((line: string) => boolean);
 
 export interface LineClientOptions {
   readonly host?: string;
+  /** The address to connect from (`127.0.0.2`: another client's address, on loopback). */
+  readonly localAddress?: string;
   /** How long `expect` and `next` wait by default, in ms. */
   readonly timeoutMs?: number;
 }
@@ -54,7 +56,8 @@ export class LineClient {
   /** Connects to `port` (on 127.0.0.1 unless told otherwise). */
   static connect(port: number, options: LineClientOptions = {}): Promise<LineClient> {
     // No Nagle delay: a line typed is a line sent, as with telnet.
-    const socket = connect({ port, host: options.host ?? '127.0.0.1', noDelay: true });
+    const { host = '127.0.0.1', localAddress } = options;
+    const socket = connect({ port, host, noDelay: true, ...(localAddress && { localAddress }) });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
       socket.once('connect', () => {

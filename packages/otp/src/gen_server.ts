@@ -31,6 +31,7 @@ import {
   demonitorIn,
   type ExitMessage,
   HOLE,
+  holdsMonitor,
   isDown,
   isExit,
   monitorProc,
@@ -608,7 +609,8 @@ export function reply(from: From, value: unknown): void {
 
 function replyTo(from: From, value: unknown): void {
   const caller = procOf(from.pid);
-  if (caller?.monitors?.has(from.ref)) deliver(caller, new Reply(from.ref, value));
+  if (caller !== null && holdsMonitor(caller, from.ref))
+    deliver(caller, new Reply(from.ref, value));
 }
 
 /** Stops a server with `reason` after its `terminate` has run; waits until it has exited. */

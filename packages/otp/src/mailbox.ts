@@ -1,62 +1,105 @@
 /**
  * A process's mailbox: messages in arrival order, with selective removal.
  *
+ * The queue is a chain of segments, small arrays that never grow: a push writes into the last
+ * one, or links a new one (twice as large as the last, up to SEGMENT_MAX), and a segment whose
+ * messages are all taken is unlinked. One growing array would copy itself at every growth and,
+ * once large, live in the old generation, where every young message written into it is
+ * remembered by the garbage collector: a server with a long queue (a burst of casts) paid for
+ * both, several times what the messages themselves cost.
+ *
  * Taking the oldest message is O(1). Taking one from the middle (a selective receive) leaves a
- * hole that later scans skip; the array is compacted once holes or consumed slots dominate, so
- * the cost stays amortised O(1) per message. `mark()` returns a position that later scans may
- * start from: a call waiting for its reply need not look at messages that arrived before the
- * request went out (Erlang's receive-marker optimisation).
+ * hole that later scans skip; a segment that is three quarters holes is copied down to its
+ * messages, so memory stays within a small factor of the messages queued. `mark()` returns a position that later
+ * scans may start from: a call waiting for its reply need not look at messages that arrived
+ * before the request went out (Erlang's receive-marker optimisation).
  */
 const HOLE: unique symbol = Symbol('hole');
 
+/** The first segment's size; each next one doubles, up to SEGMENT_MAX. */
+const SEGMENT_MIN = 8;
+const SEGMENT_MAX = 1024;
+/** An emptied mailbox keeps its last segment for the next messages only up to this size. */
+const SEGMENT_KEPT = 64;
+
+/** A run of consecutive positions: `items[i]` holds the message at position `start + i`. */
+class Segment {
+  items: unknown[];
+  start: number;
+  /** The first slot not yet consumed. */
+  head = 0;
+  /** One past the last slot written. */
+  end = 0;
+  /** Taken slots (HOLE) between head and end. */
+  holes = 0;
+  next: Segment | null = null;
+
+  constructor(capacity: number, start: number) {
+    this.items = new Array(capacity);
+    this.start = start;
+  }
+
+  get live(): number {
+    return this.end - this.head - this.holes;
+  }
+}
+
 export class Mailbox {
-  private items: unknown[] = [];
-  private head = 0;
-  private holes = 0;
-  /** How many slots compaction has dropped: keeps marks valid across compactions. */
-  private dropped = 0;
+  private first: Segment | null = null;
+  private last: Segment | null = null;
+  private count = 0;
+  /** Positions handed out so far: the next message's position, and what `mark()` returns. */
+  private pushed = 0;
 
   get size(): number {
-    return this.items.length - this.head - this.holes;
+    return this.count;
   }
 
   push(message: unknown): void {
-    this.items.push(message);
+    let last = this.last;
+    if (last === null || last.end === last.items.length) last = this.grow(last);
+    last.items[last.end++] = message;
+    this.count++;
+    this.pushed++;
   }
 
   mark(): number {
-    return this.dropped + this.items.length;
+    return this.pushed;
   }
 
   /** Removes and returns the oldest message, or HOLE when empty. */
   shift(): unknown {
-    const items = this.items;
-    while (this.head < items.length) {
-      const message = items[this.head++];
-      if (message !== HOLE) {
-        this.afterTake();
-        return message;
+    if (this.count === 0) return HOLE;
+    let segment = this.first as Segment;
+    for (;;) {
+      const items = segment.items;
+      while (segment.head < segment.end) {
+        const message = items[segment.head];
+        items[segment.head++] = undefined;
+        if (message !== HOLE) {
+          this.taken(null, segment);
+          return message;
+        }
+        segment.holes--;
       }
-      this.holes--;
+      // count > 0, so a later segment holds the message.
+      segment = this.first = segment.next as Segment;
     }
-    return HOLE;
   }
 
   /** Removes and returns the oldest message that matches, scanning from `from` (a mark). */
   take(match: (message: unknown) => boolean, from = 0): unknown {
-    const items = this.items;
-    const start = Math.max(this.head, from - this.dropped);
-    for (let i = start; i < items.length; i++) {
-      const message = items[i];
-      if (message === HOLE || !match(message)) continue;
-      if (i === this.head) {
-        this.head++;
-      } else {
-        items[i] = HOLE;
-        this.holes++;
+    if (this.count === 0) return HOLE;
+    let previous: Segment | null = null;
+    for (let segment = this.first; segment !== null; segment = segment.next) {
+      const items = segment.items;
+      for (let i = Math.max(segment.head, from - segment.start); i < segment.end; i++) {
+        const message = items[i];
+        if (message === HOLE || !match(message)) continue;
+        this.removeAt(previous, segment, i);
+        return message;
       }
-      this.afterTake();
-      return message;
+      previous = segment;
     }
     return HOLE;
   }
@@ -74,73 +117,139 @@ export class Mailbox {
    * a port given to another owner takes its messages along.
    */
   takeAll(match: (message: unknown) => boolean, from = 0): unknown[] {
-    const items = this.items;
     const taken: unknown[] = [];
-    for (let i = Math.max(this.head, from - this.dropped); i < items.length; i++) {
-      const message = items[i];
-      if (message === HOLE || !match(message)) continue;
-      items[i] = HOLE;
-      this.holes++;
-      taken.push(message);
+    let previous: Segment | null = null;
+    let segment = this.first;
+    while (segment !== null) {
+      const next = segment.next;
+      const items = segment.items;
+      let i = Math.max(segment.head, from - segment.start);
+      // Stop at the first removal that unlinks or copies the segment, and rescan it from there.
+      let changed = false;
+      for (; i < segment.end && !changed; i++) {
+        const message = items[i];
+        if (message === HOLE || !match(message)) continue;
+        taken.push(message);
+        changed = this.removeAt(previous, segment, i);
+      }
+      if (changed) {
+        if (this.count === 0) break;
+        // The segment was unlinked (go on after it) or replaced by its copy (scan the copy).
+        segment = previous === null ? this.first : previous.next;
+        if (segment !== next) continue;
+      } else {
+        previous = segment;
+      }
+      segment = next;
     }
-    if (taken.length > 0) this.compactIfSparse();
     return taken;
   }
 
   /** Every message, oldest first, leaving the mailbox empty. */
   drain(): unknown[] {
-    const rest = this.items.slice(this.head).filter((m) => m !== HOLE);
+    const rest: unknown[] = [];
+    for (let segment = this.first; segment !== null; segment = segment.next) {
+      for (let i = segment.head; i < segment.end; i++) {
+        const message = segment.items[i];
+        if (message !== HOLE) rest.push(message);
+      }
+    }
     this.clear();
     return rest;
   }
 
   clear(): void {
-    this.dropped += this.items.length;
-    this.items = [];
-    this.head = 0;
-    this.holes = 0;
+    this.first = null;
+    this.last = null;
+    this.count = 0;
+  }
+
+  /** Links a new segment after `last` (null: the mailbox has none). */
+  private grow(last: Segment | null): Segment {
+    const capacity = last === null ? SEGMENT_MIN : Math.min(last.items.length * 2, SEGMENT_MAX);
+    const segment = new Segment(capacity, this.pushed);
+    if (last === null) this.first = segment;
+    else last.next = segment;
+    this.last = segment;
+    return segment;
   }
 
   /**
-   * Once the last message is taken the array starts over (it keeps its identity, so this costs
-   * no allocation); short queues, the common case, never reach a compaction. Only after a few
-   * messages, so that a one-in-one-out exchange does not free and regrow the backing store.
+   * Takes the message at `items[i]` of `segment` (`previous` links to it). True when the
+   * segment was unlinked or replaced by a copy, so a scan must not go on in it.
    */
-  private afterTake(): void {
-    const items = this.items;
-    if (this.head === items.length && this.head >= 16) {
-      this.dropped += this.head;
-      items.length = 0;
-      this.head = 0;
+  private removeAt(previous: Segment | null, segment: Segment, i: number): boolean {
+    if (i === segment.head) {
+      segment.items[i] = undefined;
+      segment.head++;
     } else {
-      this.compactIfSparse();
+      segment.items[i] = HOLE;
+      segment.holes++;
     }
+    return this.taken(previous, segment);
   }
 
-  private compactIfSparse(): void {
-    const dead = this.head + this.holes;
-    if (dead < 1024 || dead * 2 < this.items.length) return;
-    if (this.head === this.items.length) {
-      this.clear();
+  /** A message of `segment` was just taken: drop or shrink what is left of it. */
+  private taken(previous: Segment | null, segment: Segment): boolean {
+    if (--this.count === 0) {
+      this.emptied();
+      return true;
+    }
+    if (segment === this.last) return false;
+    if (segment.live === 0) {
+      this.unlink(previous, segment);
+      return true;
+    }
+    // Holes only: slots taken in order from the head are freed when the head segment goes.
+    const capacity = segment.items.length;
+    if (capacity < 16 || segment.holes * 4 < capacity * 3) return false;
+    this.replace(previous, segment, squeezed(segment));
+    return true;
+  }
+
+  private unlink(previous: Segment | null, segment: Segment): void {
+    if (previous === null) this.first = segment.next;
+    else previous.next = segment.next;
+  }
+
+  private replace(previous: Segment | null, segment: Segment, copy: Segment): void {
+    copy.next = segment.next;
+    if (previous === null) this.first = copy;
+    else previous.next = copy;
+  }
+
+  /**
+   * Nothing is queued: a small last segment is kept for the next messages (a process that gets
+   * one message at a time allocates nothing), a large one is let go.
+   */
+  private emptied(): void {
+    const last = this.last as Segment;
+    if (last.items.length > SEGMENT_KEPT) {
+      this.first = this.last = null;
       return;
     }
-    // Marks stay valid only if no live slot moves before a mark, so compact the consumed prefix
-    // only; holes further in are dropped when the scan position passes them.
-    this.dropped += this.head;
-    this.items = this.items.slice(this.head);
-    this.head = 0;
-    if (this.holes * 2 > this.items.length) this.squeezeHoles();
+    last.start = this.pushed;
+    last.head = last.end = last.holes = 0;
+    last.next = null;
+    this.first = last;
   }
+}
 
-  private squeezeHoles(): void {
-    // Dropping holes moves later messages left. Counting the removed holes in `dropped` moves
-    // every message's absolute position right or leaves it; a mark therefore still covers every
-    // message that came after it, and at worst a few older ones get scanned again.
-    const live = this.items.filter((m) => m !== HOLE);
-    this.dropped += this.items.length - live.length;
-    this.items = live;
-    this.holes = 0;
+/**
+ * A copy of a full segment holding only its messages. They keep their order and take the last
+ * positions of the segment's range, so a message's position only ever grows: a mark still
+ * covers every message that came after it, and at worst a scan from it sees a few older ones.
+ */
+function squeezed(segment: Segment): Segment {
+  const live = segment.live;
+  const copy = new Segment(live, segment.start + segment.end - live);
+  let j = 0;
+  for (let i = segment.head; i < segment.end; i++) {
+    const message = segment.items[i];
+    if (message !== HOLE) copy.items[j++] = message;
   }
+  copy.end = live;
+  return copy;
 }
 
 export { HOLE };

@@ -8,6 +8,7 @@
  * - spawn.ts: starting a process and how its body's end becomes its exit;
  * - messages.ts: `send`, `receive` and `flush`;
  * - signals.ts: exit signals, links, monitors, and `terminate`, where every exit goes through;
+ * - monitor_ref.ts: how monitors are kept (a monitor is its ref, in two lists);
  * - registered.ts: registered names;
  * - timers.ts: `sendAfter` and `cancelTimer`;
  * - inspection.ts: `Process.info`, `Process.count` and `Process.onExit`.
@@ -26,6 +27,7 @@ export {
   type Timeout,
   takeNow,
 } from './kernel/messages.js';
+export { holds as holdsMonitor } from './kernel/monitor_ref.js';
 export {
   actingProc,
   currentProc,

@@ -13,8 +13,11 @@
  * and a client calling in a loop empties and refills its lane at every call).
  *
  * A lane with no live wait keeps its (unreferenced) timer, so that the next call of the same
- * duration finds it armed; only the IDLE_LANES most recently emptied lanes are kept that way,
- * so waits of ever-changing durations (a deadline counted down) cannot pile up lanes.
+ * duration finds it armed; only IDLE_LANES such lanes are kept, so waits of ever-changing
+ * durations (a deadline counted down) cannot pile up lanes. The lanes kept are found lazily,
+ * when one more empties: a wait that starts in a lane does not take it out of the set of idle
+ * lanes (a Set that goes from one entry to none and back at every call has V8 reallocate its
+ * table each time), it marks the lane used, and a used lane gets a second chance.
  */
 
 const MAX_DELAY = 2 ** 31 - 1;
@@ -37,6 +40,10 @@ interface Lane<T> {
   referenced: boolean;
   /** Whether the lane is in `emptied`, waiting for `unrefIdle`. */
   emptied: boolean;
+  /** Whether the lane is in `idle` (where it may stay while it has live waits again). */
+  idle: boolean;
+  /** A wait started since the lane was last looked at in `idle`: it is not the one to drop. */
+  used: boolean;
 }
 
 export class Timeouts<T> {
@@ -46,7 +53,7 @@ export class Timeouts<T> {
     return this.lanes.size;
   }
 
-  /** Lanes with no live wait, oldest emptied first. */
+  /** Lanes that had no live wait when last seen, oldest first: see `keepIdle`. */
   private readonly idle = new Set<Lane<T>>();
 
   /** Lanes emptied during this turn of the event loop, for `unrefIdle` to look at. */
@@ -59,7 +66,8 @@ export class Timeouts<T> {
     const lane = this.laneFor(ms);
     const deadline: Deadline<T> = { owner, at: performance.now() + ms, lane };
     lane.entries.push(deadline);
-    if (lane.live++ === 0) this.idle.delete(lane);
+    lane.live++;
+    lane.used = true;
     // A later deadline never needs an earlier timer: one armed for an older entry fires first.
     if (lane.timer === null) this.arm(lane, ms);
     else if (!lane.referenced) {
@@ -101,19 +109,45 @@ export class Timeouts<T> {
     }
   };
 
+  /**
+   * `lane` has no live wait: it joins the idle lanes, and when they are too many, one with no
+   * live wait that was not used since it was last looked at is dropped. The others are looked
+   * at in order: a lane with live waits leaves the set, a used one goes to the back unused.
+   */
   private keepIdle(lane: Lane<T>): void {
+    if (lane.idle) return;
+    lane.idle = true;
     this.idle.add(lane);
-    if (this.idle.size <= IDLE_LANES) return;
-    const oldest = this.idle.values().next().value as Lane<T>;
-    this.idle.delete(oldest);
-    if (oldest.timer !== null) clearTimeout(oldest.timer);
-    this.lanes.delete(oldest.ms);
+    while (this.idle.size > IDLE_LANES) {
+      const oldest = this.idle.values().next().value as Lane<T>;
+      this.idle.delete(oldest);
+      if (oldest.live > 0) {
+        oldest.idle = false;
+      } else if (oldest.used) {
+        oldest.used = false;
+        this.idle.add(oldest);
+      } else {
+        oldest.idle = false;
+        if (oldest.timer !== null) clearTimeout(oldest.timer);
+        this.lanes.delete(oldest.ms);
+      }
+    }
   }
 
   private laneFor(ms: number): Lane<T> {
     let lane = this.lanes.get(ms);
     if (lane === undefined) {
-      lane = { ms, entries: [], head: 0, live: 0, timer: null, referenced: false, emptied: false };
+      lane = {
+        ms,
+        entries: [],
+        head: 0,
+        live: 0,
+        timer: null,
+        referenced: false,
+        emptied: false,
+        idle: false,
+        used: false,
+      };
       this.lanes.set(ms, lane);
     }
     return lane;
@@ -150,6 +184,7 @@ export class Timeouts<T> {
     if (lane.live > 0 && next != null) this.arm(lane, Math.max(1, Math.ceil(next.at - now)));
     else if (lane.live === 0) {
       this.idle.delete(lane);
+      lane.idle = false;
       this.lanes.delete(lane.ms);
     }
   }

@@ -3,7 +3,14 @@
  * one client may cost it. Step 6 adds its web settings to these; a new limit is one more entry.
  */
 import { explainNameProblem, nameProblem } from '@otp-chat/chat';
-import { nonEmpty, portNumber, positiveInteger, type Setting } from './settings.js';
+import {
+  commaList,
+  nonEmpty,
+  portNumber,
+  positiveInteger,
+  type Setting,
+  wholeNumber,
+} from './settings.js';
 
 // #region settings
 export const chatSettings = {
@@ -78,6 +85,38 @@ export const chatSettings = {
     unit: 'inputs',
     parse: positiveInteger,
     why: 'how many lines or frames of a client may wait unread before its socket is paused',
+  },
+  idleTimeoutMs: {
+    flag: 'idle-timeout-ms',
+    env: 'CHAT_IDLE_TIMEOUT_MS',
+    default: 0,
+    unit: 'ms',
+    parse: wholeNumber,
+    why: 'how long a named user may send nothing before being closed; 0 for never',
+  },
+  maxConnections: {
+    flag: 'max-connections',
+    env: 'CHAT_MAX_CONNECTIONS',
+    default: 10_000,
+    unit: 'connections',
+    parse: positiveInteger,
+    why: 'the most connections held at once, of every transport together',
+  },
+  maxConnectionsPerIp: {
+    flag: 'max-per-ip',
+    env: 'CHAT_MAX_PER_IP',
+    default: 16,
+    unit: 'connections',
+    parse: positiveInteger,
+    why: 'the most connections from one IPv4 address or one IPv6 /64',
+  },
+  ipCapExempt: {
+    flag: 'ip-exempt',
+    env: 'CHAT_IP_EXEMPT',
+    default: ['127.0.0.0/8', '::1'] as readonly string[],
+    unit: 'list',
+    parse: commaList,
+    why: 'addresses and subnets free of the per-IP cap (a reverse proxy), comma-separated',
   },
 } as const satisfies Record<string, Setting<unknown>>;
 // #endregion settings

@@ -40,9 +40,15 @@ export function usage(table: SettingsTable, command = 'pnpm start'): string {
   const width = Math.max(...settings.map((setting) => flagHelp(setting).length));
   for (const setting of settings) {
     lines.push(`  ${flagHelp(setting).padEnd(width)}  ${setting.why}`);
-    lines.push(`  ${' '.repeat(width)}  (default ${setting.default}; env ${setting.env})`);
+    lines.push(`  ${' '.repeat(width)}  (default ${shown(setting.default)}; env ${setting.env})`);
   }
   return lines.join('\n');
+}
+
+/** A default as `--help` shows it: a list comma-separated, as it is given; none if empty. */
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(',');
+  return String(value);
 }
 
 function flagHelp(setting: Setting<unknown>): string {

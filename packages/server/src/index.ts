@@ -13,6 +13,7 @@ export {
 } from './command_line.js';
 export {
   type ConfigOf,
+  commaList,
   defaultsOf,
   nonEmpty,
   portNumber,
@@ -20,4 +21,5 @@ export {
   readSettings,
   type Setting,
   type SettingsTable,
+  wholeNumber,
 } from './settings.js';

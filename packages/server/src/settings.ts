@@ -72,6 +72,23 @@ export function positiveInteger(text: string): number {
   return number;
 }
 
+/** A whole number, 0 included: a duration where 0 means never, say. */
+export function wholeNumber(text: string): number {
+  const number = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(number)) {
+    throw new RangeError(`not a whole number: '${text}'`);
+  }
+  return number;
+}
+
+/** A comma-separated list; an empty text is an empty list. */
+export function commaList(text: string): readonly string[] {
+  return text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
 /** A TCP port; 0 lets the system pick a free one. */
 export function portNumber(text: string): number {
   const port = Number(text);

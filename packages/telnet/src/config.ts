@@ -19,6 +19,8 @@ export interface TelnetConfig {
   readonly maxOutboundBytes: number;
   /** How many lines a client has sent may wait unread in its connection's mailbox. */
   readonly maxUnreadInputs: number;
+  /** How long a named user may type nothing before being closed; 0 or none: never. */
+  readonly idleTimeoutMs?: number;
   /**
    * The longest message, in characters. Step 5 leaves it out: there a message is as long as a
    * line may be (maxLineBytes). Step 6 brings the web page, and with it the chat's

@@ -22,7 +22,13 @@ import {
   type SessionEvent,
   type SessionRequest,
 } from '@otp-chat/chat';
-import { openSocketPort, type TelnetLine, telnetLines, writeBounded } from '@otp-chat/net';
+import {
+  IdleTimer,
+  openSocketPort,
+  type TelnetLine,
+  telnetLines,
+  writeBounded,
+} from '@otp-chat/net';
 import {
   type DynamicChildSpec,
   type ExitMessage,
@@ -80,8 +86,13 @@ function lineCodec(config: TelnetConfig) {
 }
 // #endregion start
 
+/** What the idle timer sends the connection process. */
+const IDLE = 'idle';
+
 class Connection {
   private readonly session: Session;
+  /** How long since the user last typed a line. */
+  private readonly idle: IdleTimer;
 
   constructor(
     private readonly socket: Socket,
@@ -94,6 +105,7 @@ class Connection {
       // Unless the step sets one, the chat's own limit (see TelnetConfig).
       maxTextLength: config.maxTextLength ?? MAX_TEXT_LENGTH,
     });
+    this.idle = new IdleTimer(config.idleTimeoutMs ?? 0, IDLE);
   }
 
   // #region run
@@ -104,6 +116,7 @@ class Connection {
     this.send('Welcome to otp-chat!');
     await this.login();
     await this.session.handle({ type: 'join', room: this.config.defaultRoom });
+    this.idle.start();
     for (;;) await this.handle(await receive());
   }
   // #endregion run
@@ -130,6 +143,9 @@ class Connection {
   /** One message from the mailbox, once the user has a name. */
   private async handle(message: unknown): Promise<void> {
     if (await this.session.handleInfo(message)) return;
+    if (message === IDLE && this.idle.expired()) {
+      this.goodbye(`Nothing typed in ${this.idle.idleMs / 1000} s. Bye!`);
+    }
     const line = this.lineOf(message);
     if (line !== undefined) await this.request(decodeLine(line));
   }
@@ -172,7 +188,10 @@ class Connection {
   }
 
   private input(input: Input): string | undefined {
-    if (input[0] === 'line') return input[1];
+    if (input[0] === 'line') {
+      this.idle.touch();
+      return input[1];
+    }
     if (isFloodNotice(input)) this.flooded(input[1]);
     else
       this.send(

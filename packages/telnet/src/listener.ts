@@ -8,7 +8,7 @@
  * on untouched.
  */
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
-import { asProcess } from '@otp-chat/net';
+import { asProcess, type ConnectionCaps, refuseSocket } from '@otp-chat/net';
 import { DynamicSupervisor, type GenServerModule, Process, self, send } from '@otp-chat/otp';
 import type { TelnetConfig } from './config.js';
 import { connectionSpec } from './connection.js';
@@ -35,11 +35,18 @@ interface ListenerState {
 type Accepted = readonly ['accepted', Socket];
 type ListenError = readonly ['listen_error', Error];
 
+export interface ListenerArgs {
+  readonly endpoint: Endpoint;
+  readonly config: TelnetConfig;
+  /** The server's connection caps, shared with any other listener of the server. */
+  readonly caps: ConnectionCaps;
+}
+
 // #region listener
 export const Listener = {
   name: 'ChatListener',
 
-  async init({ endpoint, config }: { endpoint: Endpoint; config: TelnetConfig }) {
+  async init({ endpoint, config, caps }: ListenerArgs) {
     const me = self();
     // Paused: nothing is read from a socket before its connection process asks for lines.
     // Half-open: a client that closes its side still gets the answers to what it sent.
@@ -52,6 +59,9 @@ export const Listener = {
     server.on(
       'connection',
       asProcess(me, (socket: Socket) => {
+        // Judged at once, before a process or a buffer is spent on the socket.
+        const refusal = caps.admit(socket);
+        if (refusal !== undefined) return refuseSocket(socket, `error: ${caps.explain(refusal)}.`);
         pending.add(socket);
         send(me, ['accepted', socket] satisfies Accepted);
       }),
@@ -81,7 +91,7 @@ export const Listener = {
     }
     return ['noreply', state] as const;
   },
-} satisfies GenServerModule<ListenerState, { endpoint: Endpoint; config: TelnetConfig }>;
+} satisfies GenServerModule<ListenerState, ListenerArgs>;
 // #endregion listener
 
 /** Starts `server` listening at `endpoint`; rejects if it cannot (the port is taken, say). */

@@ -16,6 +16,7 @@
  */
 
 import { ChatSupervisor, USERS } from '@otp-chat/chat';
+import { ConnectionCaps } from '@otp-chat/net';
 import {
   DynamicSupervisor,
   type ExitReason,
@@ -32,10 +33,12 @@ import { type ChatConfig, defaultConfig } from './config.ts';
 export const APPLICATION = 'Chat.Application';
 export const TCP_SUPERVISOR = 'Chat.Tcp';
 
-/** What the network side needs: the settings, and where to listen. */
+/** What the network side needs: the settings, where to listen, and the connection caps. */
 interface TcpArgs {
   readonly config: ChatConfig;
   readonly endpoint: Endpoint;
+  /** Kept across the listener's restarts: the caps are the server's. */
+  readonly caps: ConnectionCaps;
 }
 
 // #region tcp
@@ -48,14 +51,14 @@ interface TcpArgs {
 export const TcpSupervisor = {
   name: TCP_SUPERVISOR,
 
-  init({ config, endpoint }: TcpArgs): readonly ['ok', SupervisorInit] {
+  init({ config, endpoint, caps }: TcpArgs): readonly ['ok', SupervisorInit] {
     const users = { id: USERS, start: () => Registry.startLink({ keys: 'unique', name: USERS }) };
     // Here a message is as long as a line may be (maxLineBytes); step 6 brings the web page,
     // and with it the 2,000-character rule of every transport.
     const telnet = { ...config, maxTextLength: Number.POSITIVE_INFINITY };
     const listener = Supervisor.childSpec(
       Listener,
-      { config: telnet, endpoint },
+      { config: telnet, endpoint, caps },
       { id: LISTENER, name: LISTENER },
     );
     return Supervisor.init([users, DynamicSupervisor.childSpec({ name: CONNECTIONS }), listener], {
@@ -71,7 +74,7 @@ export const TcpSupervisor = {
  * Rooms come and go on their own (a connection rejoins a room that went down), and connections
  * are nothing to the rooms but monitored pids.
  */
-function children(config: ChatConfig, endpoint: Endpoint) {
+function children(tcp: TcpArgs) {
   return [
     {
       id: 'ChatServer.Supervisor',
@@ -80,8 +83,7 @@ function children(config: ChatConfig, endpoint: Endpoint) {
     },
     {
       id: TCP_SUPERVISOR,
-      start: () =>
-        Supervisor.startLink(TcpSupervisor, { config, endpoint }, { name: TCP_SUPERVISOR }),
+      start: () => Supervisor.startLink(TcpSupervisor, tcp, { name: TCP_SUPERVISOR }),
       type: 'supervisor' as const,
     },
   ];
@@ -106,7 +108,12 @@ export interface Chat {
 export async function startChat(options: Partial<ChatConfig> = {}): Promise<Chat> {
   const config = { ...defaultConfig, ...options };
   const endpoint: Endpoint = { host: config.host, port: config.port };
-  const started = await Supervisor.start(children(config, endpoint), {
+  const caps = new ConnectionCaps({
+    maxConnections: config.maxConnections,
+    maxPerAddress: config.maxConnectionsPerIp,
+    exempt: config.ipCapExempt,
+  });
+  const started = await Supervisor.start(children({ config, endpoint, caps }), {
     strategy: 'one_for_one',
     name: APPLICATION,
   });

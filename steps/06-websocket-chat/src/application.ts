@@ -18,6 +18,7 @@
  */
 
 import { ChatSupervisor, USERS } from '@otp-chat/chat';
+import { ConnectionCaps, OriginPolicy } from '@otp-chat/net';
 import {
   DynamicSupervisor,
   type ExitReason,
@@ -42,10 +43,14 @@ interface Endpoints {
   readonly web: Endpoint;
 }
 
-/** What the network side needs: the settings, and where to listen. */
+/** What the network side needs: the settings, where to listen, and the connection caps. */
 interface NetworkArgs {
   readonly config: ChatConfig;
   readonly endpoints: Endpoints;
+  /** One count for both listeners, kept across their restarts: the caps are the server's. */
+  readonly caps: ConnectionCaps;
+  /** Which web pages may open a WebSocket. */
+  readonly origins: OriginPolicy;
 }
 
 // #region sessions
@@ -59,12 +64,11 @@ interface NetworkArgs {
 export const SessionsSupervisor = {
   name: SESSIONS,
 
-  init({ config, endpoints }: NetworkArgs): readonly ['ok', SupervisorInit] {
+  init(network: NetworkArgs): readonly ['ok', SupervisorInit] {
     const users = { id: USERS, start: () => Registry.startLink({ keys: 'unique', name: USERS }) };
     const listeners = {
       id: LISTENERS,
-      start: () =>
-        Supervisor.startLink(ListenersSupervisor, { config, endpoints }, { name: LISTENERS }),
+      start: () => Supervisor.startLink(ListenersSupervisor, network, { name: LISTENERS }),
       type: 'supervisor' as const,
     };
     return Supervisor.init([users, DynamicSupervisor.childSpec({ name: CONNECTIONS }), listeners], {
@@ -77,18 +81,18 @@ export const SessionsSupervisor = {
 export const ListenersSupervisor = {
   name: LISTENERS,
 
-  init({ config, endpoints }: NetworkArgs): readonly ['ok', SupervisorInit] {
+  init({ config, endpoints, caps, origins }: NetworkArgs): readonly ['ok', SupervisorInit] {
     return Supervisor.init(
       [
         Supervisor.childSpec(
           Listener,
           // Telnet connections are labelled so in the tree, beside the WebSocket ones.
-          { config: { ...config, label: 'telnet' }, endpoint: endpoints.telnet },
+          { config: { ...config, label: 'telnet' }, caps, endpoint: endpoints.telnet },
           { id: LISTENER, name: LISTENER },
         ),
         Supervisor.childSpec(
           WebListener,
-          { config, endpoint: endpoints.web },
+          { config, caps, origins, endpoint: endpoints.web },
           { id: WEB_LISTENER, name: WEB_LISTENER },
         ),
       ],
@@ -104,7 +108,7 @@ export const ListenersSupervisor = {
  * Rooms come and go on their own (a connection rejoins a room that went down), and connections
  * are nothing to the rooms but monitored pids.
  */
-function children(config: ChatConfig, endpoints: Endpoints) {
+function children(network: NetworkArgs) {
   return [
     {
       id: 'ChatServer.Supervisor',
@@ -113,8 +117,7 @@ function children(config: ChatConfig, endpoints: Endpoints) {
     },
     {
       id: SESSIONS,
-      start: () =>
-        Supervisor.startLink(SessionsSupervisor, { config, endpoints }, { name: SESSIONS }),
+      start: () => Supervisor.startLink(SessionsSupervisor, network, { name: SESSIONS }),
       type: 'supervisor' as const,
     },
   ];
@@ -146,7 +149,14 @@ export async function startChat(options: Partial<ChatConfig> = {}): Promise<Chat
     telnet: { host: config.host, port: config.port },
     web: { host: config.host, port: config.webPort },
   };
-  const started = await Supervisor.start(children(config, endpoints), {
+  const caps = new ConnectionCaps({
+    maxConnections: config.maxConnections,
+    maxPerAddress: config.maxConnectionsPerIp,
+    exempt: config.ipCapExempt,
+  });
+  // A bad address or origin in the settings throws here, before anything starts.
+  const origins = new OriginPolicy(config.host, config.allowedOrigins);
+  const started = await Supervisor.start(children({ config, endpoints, caps, origins }), {
     strategy: 'one_for_one',
     name: APPLICATION,
   });

@@ -6,6 +6,7 @@
 import {
   type ConfigOf,
   chatSettings,
+  commaList,
   defaultsOf,
   portNumber,
   positiveInteger,
@@ -38,6 +39,14 @@ export const settings = {
     unit: 'ms',
     parse: positiveInteger,
     why: 'how often a WebSocket is pinged; one that has not answered by the next ping is dropped',
+  },
+  allowedOrigins: {
+    flag: 'allowed-origins',
+    env: 'CHAT_ALLOWED_ORIGINS',
+    default: [] as readonly string[],
+    unit: 'list',
+    parse: commaList,
+    why: "web origins besides the page's own whose pages may open a WebSocket, comma-separated",
   },
 } as const satisfies SettingsTable;
 

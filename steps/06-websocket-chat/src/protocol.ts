@@ -62,6 +62,7 @@ export const ERROR_CODES = [
   'INVALID_JSON', // a frame that is not JSON text (a binary frame is not either)
   'RATE_LIMITED', // too many frames a second
   'SERVER_SHUTDOWN', // the server is stopping; the connection closes next
+  'TIMED_OUT', // no join within the name timeout, or idle past the idle timeout; closes next
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

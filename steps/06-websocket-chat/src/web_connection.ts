@@ -12,7 +12,7 @@
  * connections that died without closing.
  */
 import { type FloodNotice, floodJudged, Session, type SessionEvent } from '@otp-chat/chat';
-import { openWebSocketPort, sendBounded, type WebSocketEvent } from '@otp-chat/net';
+import { IdleTimer, openWebSocketPort, sendBounded, type WebSocketEvent } from '@otp-chat/net';
 import {
   cancelTimer,
   type DynamicChildSpec,
@@ -38,6 +38,9 @@ import { decodeClientFrame, type ErrorCode, errorMessage, type ServerMessage } f
 
 /** What the heartbeat timer sends the connection process. */
 const HEARTBEAT = 'heartbeat';
+/** What the connection's other timers send it: time to have a name; maybe idle for too long. */
+const NAME_TIMEOUT = 'name_timeout';
+const IDLE = 'idle';
 
 /** Close codes (RFC 6455): the server is going away; the client broke a rule. */
 const GOING_AWAY = 1001;
@@ -84,6 +87,8 @@ class WebConnection {
   /** The timer that sends us the next heartbeat, and whether the last ping was answered. */
   private heartbeatTimer: Ref | undefined;
   private answered = true;
+  /** How long since the user last sent a frame (pongs do not count). */
+  private readonly idle: IdleTimer;
 
   constructor(
     private readonly ws: WebSocket,
@@ -91,6 +96,7 @@ class WebConnection {
     private readonly config: ChatConfig,
   ) {
     this.session = new Session({ transport: 'websocket', emit: (event) => this.show(event) });
+    this.idle = new IdleTimer(config.idleTimeoutMs, IDLE);
   }
 
   // #region run
@@ -99,12 +105,16 @@ class WebConnection {
     trapExit(true);
     Port.setActive(this.port, this.config.maxUnreadInputs);
     this.heartbeatTimer = sendAfter(self(), HEARTBEAT, this.config.heartbeatMs);
+    // A WebSocket that never joins gets the time a telnet client has to give a name.
+    sendAfter(self(), NAME_TIMEOUT, this.config.nameTimeoutMs);
     for (;;) await this.handle(await receive());
   }
 
   private async handle(message: unknown): Promise<void> {
     if (await this.session.handleInfo(message)) return;
     if (message === HEARTBEAT) this.heartbeat();
+    else if (message === NAME_TIMEOUT) this.nameTimeout();
+    else if (message === IDLE) this.idleTimeout();
     else if (Port.isMessage<Input>(message, this.port)) await this.fromPort(message);
     else if (isExit(message)) {
       // Our supervisor shuts us down (the server is stopping), or the users registry died.
@@ -140,9 +150,12 @@ class WebConnection {
         this.error('INVALID_JSON', 'binary frames are not read: send text');
         return;
       case 'text': {
+        this.idle.touch();
         const [status, decoded] = decodeClientFrame(input[1]);
         if (status === 'error') this.reply(decoded);
         else await this.session.handle(toRequest(decoded));
+        // The idle clock starts with the name: before it, the name timeout applies.
+        if (this.session.name !== undefined) this.idle.start();
       }
     }
   }
@@ -184,6 +197,20 @@ class WebConnection {
     this.answered = false;
     this.ws.ping();
     this.heartbeatTimer = sendAfter(self(), HEARTBEAT, this.config.heartbeatMs);
+  }
+
+  /** No name (no successful join) within `nameTimeoutMs`: as a telnet client, it is closed. */
+  private nameTimeout(): void {
+    if (this.session.name !== undefined) return;
+    const seconds = this.config.nameTimeoutMs / 1000;
+    this.goodbye('TIMED_OUT', `no join in ${seconds} s; disconnecting`);
+  }
+
+  /** A named user who has sent nothing for `idleTimeoutMs` (when set) is closed. */
+  private idleTimeout(): void {
+    if (!this.idle.expired()) return;
+    const seconds = this.config.idleTimeoutMs / 1000;
+    this.goodbye('TIMED_OUT', `nothing sent in ${seconds} s; disconnecting`);
   }
 
   /**

@@ -8,10 +8,10 @@
  * carry on (ws tracks no clients here, so closing its server touches none of them).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, STATUS_CODES } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { asProcess } from '@otp-chat/net';
+import { asProcess, type ConnectionCaps, type OriginPolicy } from '@otp-chat/net';
 import { DynamicSupervisor, type GenServerModule, Process, self, send } from '@otp-chat/otp';
 import { CONNECTIONS, type Endpoint, listen } from '@otp-chat/telnet';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -24,6 +24,10 @@ export const WEB_LISTENER = 'Chat.WebListener';
 export const WS_PATH = '/ws';
 /** How long a closing handshake may take before ws cuts the connection. */
 const CLOSE_TIMEOUT_MS = 2000;
+/** How long a refused connection has to send its request and take the answer. */
+const REFUSAL_LINGER_MS = 1000;
+/** The WebSocket close code for "try again later" (RFC 6455, IANA registry). */
+const TRY_AGAIN_LATER = 1013;
 
 interface WebListenerState {
   readonly config: ChatConfig;
@@ -35,11 +39,18 @@ interface WebListenerState {
 type Upgraded = readonly ['upgraded', WebSocket, address: string | undefined];
 type ListenError = readonly ['listen_error', Error];
 
+interface WebListenerArgs {
+  readonly endpoint: Endpoint;
+  readonly config: ChatConfig;
+  readonly caps: ConnectionCaps;
+  readonly origins: OriginPolicy;
+}
+
 // #region listener
 export const WebListener = {
   name: 'ChatWebListener',
 
-  async init({ endpoint, config }: { endpoint: Endpoint; config: ChatConfig }) {
+  async init({ endpoint, config, caps, origins }: WebListenerArgs) {
     const me = self();
     const assets = await webAssets();
     const options = {
@@ -51,17 +62,27 @@ export const WebListener = {
       closeTimeout: CLOSE_TIMEOUT_MS,
     };
     const sockets = new WebSocketServer(options);
-    const server = createServer((request, response) => serveFile(assets, request, response));
+    const server = createServer((request, response) => {
+      const refusal = refusals.get(request.socket);
+      if (refusal === undefined) serveFile(assets, request, response);
+      else refuseRequest(response, refusal);
+    });
     const pending = new Set<WebSocket>();
     Process.onExit(me, () => {
       server.close();
       for (const ws of pending) ws.terminate();
     });
+    server.on('connection', (socket: Socket) => admit(caps, socket));
     server.on(
       'upgrade',
       asProcess(me, (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-        if (pathOf(request) !== WS_PATH) return refuseUpgrade(socket);
+        if (pathOf(request) !== WS_PATH) return refuseUpgrade(socket, 404, 'not found');
+        if (!origins.allows(request.headers.origin, endpoint.port)) {
+          return refuseUpgrade(socket, 403, 'this page may not open a WebSocket here');
+        }
+        const refusal = refusals.get(request.socket);
         sockets.handleUpgrade(request, socket, head, (ws) => {
+          if (refusal !== undefined) return ws.close(TRY_AGAIN_LATER, refusal);
           // Paused: no frame is read before its connection process asks for frames.
           ws.pause();
           ws.on('error', ignore);
@@ -95,7 +116,7 @@ export const WebListener = {
     }
     return ['noreply', state] as const;
   },
-} satisfies GenServerModule<WebListenerState, { endpoint: Endpoint; config: ChatConfig }>;
+} satisfies GenServerModule<WebListenerState, WebListenerArgs>;
 // #endregion listener
 
 // #region http
@@ -118,8 +139,9 @@ function serveFile(
       'Content-Length': asset.body.length,
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
-      // The page runs its own script and talks to its own server, and nothing else.
-      'Content-Security-Policy': "default-src 'self'",
+      // The page runs its own script and talks to its own server, and nothing else; and no
+      // other site may frame it (to trick a user into clicking in it).
+      'Content-Security-Policy': "default-src 'self'; frame-ancestors 'none'",
     });
     response.end(request.method === 'HEAD' ? undefined : asset.body);
   } else {
@@ -139,10 +161,39 @@ function pathOf(request: IncomingMessage): string {
   }
 }
 
-/** An upgrade to anything but WS_PATH: answered in plain HTTP, then the socket is closed. */
-function refuseUpgrade(socket: Duplex): void {
+// #region caps
+/** Why each refused connection was refused, until it closes. */
+const refusals = new WeakMap<Socket, string>();
+
+/**
+ * Every HTTP connection counts against the caps from the moment it is accepted, idle or not:
+ * 20,000 idle sockets would otherwise use up the file descriptors. One refused is kept just
+ * long enough to answer its first request: with 503, or a WebSocket closed with 1013, which a
+ * browser's script can see (it sees no HTTP status when a handshake fails).
+ */
+function admit(caps: ConnectionCaps, socket: Socket): void {
+  const refusal = caps.admit(socket);
+  if (refusal === undefined) return;
+  refusals.set(socket, caps.explain(refusal));
+  socket.setTimeout(REFUSAL_LINGER_MS, () => socket.destroy());
+}
+
+function refuseRequest(response: ServerResponse, refusal: string): void {
+  response.shouldKeepAlive = false;
+  response
+    .writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '10' })
+    .end(`${refusal}\n`);
+}
+// #endregion caps
+
+/** An upgrade refused in plain HTTP, before any WebSocket exists; then the socket is closed. */
+function refuseUpgrade(socket: Duplex, status: 403 | 404, text: string): void {
+  const body = `${text}\n`;
   socket.on('error', ignore);
-  socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n` +
+      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 function ignore(): void {}

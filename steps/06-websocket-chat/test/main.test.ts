@@ -97,4 +97,23 @@ describe('main.ts', () => {
     }
     expect(server.stdout()).toContain('--heartbeat-ms <ms>');
   });
+
+  it('caps connections as --max-connections says, and tells the one refused why', async () => {
+    const server = run(['--port', '0', '--web-port', '0', '--max-connections', '1']);
+    const [, port] = LISTENING.exec(await server.output(LISTENING))!;
+    const alice = await LineClient.connect(Number(port));
+    await alice.expect('What is your name?');
+    const bob = await LineClient.connect(Number(port));
+    expect(await bob.next()).toBe('error: the server is full (1 connection); try again later.');
+    await bob.closed;
+    alice.reset();
+  });
+
+  it('says why and exits 1 on an allowed origin that is not one', async () => {
+    const server = run(['--port', '0', '--web-port', '0'], {
+      CHAT_ALLOWED_ORIGINS: 'chat.example.com',
+    });
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toMatch(/^not an origin: 'chat\.example\.com'/);
+  });
 });

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, settings } from '../src/config.ts';
 
 // How a settings table is read is @otp-chat/server's (its tests); step 5's settings are
-// `chatSettings`. What this step adds: the web's three.
+// `chatSettings`. What this step adds: the web's four.
 describe('the web settings', () => {
-  it('are the settings of step 5 and three more, with their defaults', () => {
+  it('are the settings of step 5 and those of the web, with their defaults', () => {
     expect(defaultConfig).toMatchObject({
       webPort: 4000,
       maxFrameBytes: 16_384,
@@ -29,5 +29,15 @@ describe('the web settings', () => {
     ['max-frame-bytes', '0', /^--max-frame-bytes: not a whole number above 0/],
   ])('refuses --%s %j', (flag, value, message) => {
     expect(() => readSettings(settings, { [flag]: value }, {})).toThrow(message);
+  });
+});
+
+describe('the allowed origins', () => {
+  it('are none by default, and a comma-separated list from a flag or the environment', () => {
+    expect(defaultConfig.allowedOrigins).toEqual([]);
+    const env = { CHAT_ALLOWED_ORIGINS: 'https://chat.example.com, https://b.example' };
+    expect(readSettings(settings, {}, env)).toEqual({
+      allowedOrigins: ['https://chat.example.com', 'https://b.example'],
+    });
   });
 });

@@ -1,6 +1,8 @@
 import type { StepUnderTest } from '../step.ts';
 import { availability } from './availability.ts';
 import { commandParsing } from './command_parsing.ts';
+import { connectionCaps } from './connection_caps.ts';
+import { idleTimeout } from './idle_timeout.ts';
 import { load } from './load.ts';
 import { messageLength } from './message_length.ts';
 import { mixedTransports } from './mixed_transports.ts';
@@ -9,9 +11,12 @@ import { telnetChat } from './telnet_chat.ts';
 import { telnetCommands } from './telnet_commands.ts';
 import { telnetLimits } from './telnet_limits.ts';
 import { webAvailability } from './web_availability.ts';
+import { webConnectionCaps } from './web_connection_caps.ts';
+import { webOrigin } from './web_origin.ts';
 import { webPage } from './web_page.ts';
 import { websocketLimits } from './websocket_limits.ts';
 import { websocketProtocol } from './websocket_protocol.ts';
+import { websocketTimeouts } from './websocket_timeouts.ts';
 
 // Every feature the suite knows, by the name a step's package.json uses for it. A feature is a
 // function that registers its describe blocks against the step it is given.
@@ -29,6 +34,11 @@ export const FEATURES = {
   'websocket-limits': websocketLimits,
   'mixed-transports': mixedTransports,
   'web-page': webPage,
+  'connection-caps': connectionCaps,
+  'idle-timeout': idleTimeout,
+  'web-connection-caps': webConnectionCaps,
+  'web-origin': webOrigin,
+  'websocket-timeouts': websocketTimeouts,
 } satisfies Record<string, (step: StepUnderTest) => void>;
 
 export type FeatureName = keyof typeof FEATURES;

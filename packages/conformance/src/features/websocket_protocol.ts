@@ -466,6 +466,7 @@ export function websocketProtocol(stepUnderTest: StepUnderTest): void {
         'NOT_IN_ROOM',
         'RATE_LIMITED',
         'SERVER_SHUTDOWN',
+        'TIMED_OUT',
         'UNKNOWN_MESSAGE',
         'UNKNOWN_USER',
       ]);

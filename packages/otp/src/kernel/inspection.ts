@@ -6,6 +6,7 @@
 import { reportCrash } from '../crash.js';
 import type { ExitReason } from '../errors.js';
 import type { Pid } from '../pid.js';
+import { monitorsHeldBy, monitorsOn } from './monitor_ref.js';
 import { destProc, live, type Proc, type Status } from './proc.js';
 import { onExit } from './signals.js';
 
@@ -32,8 +33,8 @@ function info(pid: Pid): ProcessInfo | undefined {
     status: proc.status as ProcessInfo['status'],
     messageQueueLength: proc.mailbox.size,
     links: pids(proc.links ?? undefined),
-    monitors: pids(proc.monitors?.values()),
-    monitoredBy: pids(proc.monitoredBy?.values()),
+    monitors: pids(monitorsHeldBy(proc).map((ref) => ref.target as Proc)),
+    monitoredBy: pids(monitorsOn(proc).map((ref) => ref.holder as Proc)),
     registeredName: proc.name,
     trapExit: proc.trapExit,
     behaviour: proc.meta?.behaviour,

@@ -14,6 +14,7 @@ import { BadArgError, type ExitReason, formatReason, ProcessExitedError } from '
 import { Mailbox } from '../mailbox.js';
 import { Pid, type Ref } from '../pid.js';
 import type { Deadline } from '../timeouts.js';
+import type { MonitorRef } from './monitor_ref.js';
 
 export type Status = 'running' | 'waiting' | 'exited';
 export type Match = (message: unknown) => boolean;
@@ -29,10 +30,10 @@ export class Proc {
   name: string | undefined = undefined;
   exitReason: ExitReason = undefined;
   links: Set<Proc> | null = null;
-  /** Monitors this process holds, by reference, with their target. */
-  monitors: Map<Ref, Proc> | null = null;
-  /** Monitors held on this process, by reference, with their holder. */
-  monitoredBy: Map<Ref, Proc> | null = null;
+  /** The first of the monitors this process holds (a list through the refs: monitor_ref.ts). */
+  monitors: MonitorRef | null = null;
+  /** The first of the monitors held on this process. */
+  monitoredBy: MonitorRef | null = null;
   /** Set while blocked in `receive`. */
   waitMatch: Match | null = null;
   waitResolve: ((message: unknown) => void) | null = null;

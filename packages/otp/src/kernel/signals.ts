@@ -8,6 +8,7 @@ import { reportCrash } from '../crash.js';
 import { BadArgError, ExitError, type ExitReason, ProcessExitedError } from '../errors.js';
 import { Pid, Ref } from '../pid.js';
 import { type Dest, deliver, stopWaiting } from './messages.js';
+import { dropMonitor, holds, MonitorRef, monitorsHeldBy, monitorsOn } from './monitor_ref.js';
 import { actingProc, described, destProc, live, type Proc, replaceShell, shell } from './proc.js';
 import { registered } from './registered.js';
 import { markIdle } from './scheduler.js';
@@ -155,10 +156,7 @@ export function monitor(target: Dest): Ref {
 
 /** @internal */
 export function monitorProc(holder: Proc, target: Proc): Ref {
-  const ref = new Ref();
-  (holder.monitors ??= new Map()).set(ref, target);
-  (target.monitoredBy ??= new Map()).set(ref, holder);
-  return ref;
+  return new MonitorRef(holder, target);
 }
 
 /**
@@ -172,11 +170,10 @@ export function demonitor(ref: Ref, options: { flush?: boolean } = {}): boolean 
 
 /** @internal */
 export function demonitorIn(holder: Proc, ref: Ref, flushDown: boolean): boolean {
-  const target = holder.monitors?.get(ref);
-  holder.monitors?.delete(ref);
-  target?.monitoredBy?.delete(ref);
+  const active = holds(holder, ref);
+  if (active) dropMonitor(ref);
   if (flushDown) holder.mailbox.removeAll((m) => isDown(m) && m.ref === ref);
-  return target !== undefined;
+  return active;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -233,10 +230,11 @@ export function terminate(proc: Proc, reason: ExitReason): void {
 
 function propagate(proc: Proc): void {
   const { pid, exitReason: reason } = proc;
-  if (proc.monitors) for (const [ref, target] of proc.monitors) target.monitoredBy?.delete(ref);
-  if (proc.monitoredBy) {
-    for (const [ref, holder] of proc.monitoredBy) {
-      holder.monitors?.delete(ref);
+  if (proc.monitors !== null) for (const ref of monitorsHeldBy(proc)) dropMonitor(ref);
+  if (proc.monitoredBy !== null) {
+    for (const ref of monitorsOn(proc)) {
+      const holder = ref.holder as Proc;
+      dropMonitor(ref);
       deliver(holder, { type: 'DOWN', ref, pid, reason } satisfies DownMessage);
     }
   }

@@ -52,6 +52,45 @@ describe('monitors', () => {
     expect(got.reasons).toEqual(['killed', 'killed']);
   });
 
+  it('keep every other monitor when one in the middle is dropped, on both sides', async () => {
+    const got = await inProcess(async () => {
+      const me = self();
+      const target = idle();
+      const other = idle();
+      // Monitors on `target` from this process and from a helper, interleaved.
+      const refs = [monitor(target), monitor(other), monitor(target)];
+      const helper = spawn(async () => {
+        send(me, monitor(target));
+        await receive('never');
+      });
+      await receive((m) => m instanceof Ref);
+      refs.push(monitor(target));
+      const dropped = [demonitor(refs[2]!), demonitor(refs[2]!)];
+      const before = { mine: Process.info(me)?.monitors, on: Process.info(target)?.monitoredBy };
+      exit(target, 'kill');
+      const downs = (await mailboxContents()) as DownMessage[];
+      return {
+        refs,
+        me,
+        target,
+        other,
+        helper,
+        dropped,
+        before,
+        downRefs: downs.map((d) => d.ref),
+        after: Process.info(me)?.monitors,
+        targetsWatchers: Process.info(other)?.monitoredBy,
+      };
+    });
+    expect(got.dropped).toEqual([true, false]);
+    expect(got.before.mine).toEqual([got.target, got.other, got.target]);
+    expect(got.before.on).toEqual([got.me, got.helper, got.me]);
+    // Exactly one DOWN for each monitor still active, oldest first; none for the dropped one.
+    expect(got.downRefs).toEqual([got.refs[0], got.refs[3]]);
+    expect(got.after).toHaveLength(1); // the monitor on `other` only
+    expect(got.targetsWatchers).toHaveLength(1);
+  });
+
   it('monitoring a dead pid delivers DOWN with noproc at once', async () => {
     const dead = spawn(() => {});
     await exitReason(dead);

@@ -151,3 +151,37 @@ describe('the chat settings', () => {
     );
   });
 });
+
+describe('the connection caps and the idle timeout', () => {
+  it('take each from a flag or the environment', () => {
+    expect(
+      readSettings(
+        chatSettings,
+        { 'max-connections': '500', 'ip-exempt': '10.0.0.0/8, ::1' },
+        { CHAT_MAX_PER_IP: '4', CHAT_IDLE_TIMEOUT_MS: '0' },
+      ),
+    ).toEqual({
+      maxConnections: 500,
+      maxConnectionsPerIp: 4,
+      ipCapExempt: ['10.0.0.0/8', '::1'],
+      idleTimeoutMs: 0,
+    });
+  });
+
+  it('read an empty list as none: no address exempt from the per-IP cap', () => {
+    expect(readSettings(chatSettings, {}, { CHAT_IP_EXEMPT: '' })).toEqual({ ipCapExempt: [] });
+    expect(usage(chatSettings)).toContain('(default 127.0.0.0/8,::1; env CHAT_IP_EXEMPT)');
+  });
+
+  it('refuse a cap of 0, which would let nobody in', () => {
+    expect(() => readSettings(chatSettings, { 'max-per-ip': '0' }, {})).toThrow(
+      /^--max-per-ip: not a whole number above 0: '0'/,
+    );
+    expect(() => readSettings(chatSettings, {}, { CHAT_MAX_CONNECTIONS: 'lots' })).toThrow(
+      /^CHAT_MAX_CONNECTIONS: not a whole number above 0/,
+    );
+    expect(() => readSettings(chatSettings, {}, { CHAT_IDLE_TIMEOUT_MS: '-1' })).toThrow(
+      /^CHAT_IDLE_TIMEOUT_MS: not a whole number: '-1'/,
+    );
+  });
+});

@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
 import { FEATURES, type FeatureName } from './features/index.ts';
 import { implementationEntry } from './server_process.ts';

@@ -4,15 +4,15 @@
 // Every stage runs even when an earlier one fails, so one run shows everything that is wrong;
 // the last line is a plain "passed, failed" summary that CI reads.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, 'node_modules', '.cache', 'otp-chat');
 const vitestJson = join(resultsDir, 'vitest.json');
+rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
-rmSync(vitestJson, { force: true });
 
 const rootScripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts;
 const stages = [
@@ -22,7 +22,11 @@ const stages = [
     name: 'tests',
     cmd: 'vitest',
     args: ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
+    report: vitestJson,
+    // The features that measure latency under load run in the next stages, alone.
+    env: { OTP_CHAT_DEFER_ALONE: '1' },
   },
+  ...aloneStages(),
 ];
 if (rootScripts['docs:check']) stages.push({ name: 'docs', cmd: 'pnpm', args: ['docs:check'] });
 // The newcomer check (a fresh clone, the Quick start, every command the docs show) runs the
@@ -35,7 +39,8 @@ console.log(`npm test on node ${process.version} (${process.execPath})`);
 const failedStages = [];
 for (const stage of stages) {
   console.log(`\n== ${stage.name}: ${stage.cmd} ${stage.args.join(' ')}`);
-  const { status, error } = spawnSync(stage.cmd, stage.args, { cwd: root, stdio: 'inherit' });
+  const env = { ...process.env, ...stage.env };
+  const { status, error } = spawnSync(stage.cmd, stage.args, { cwd: root, stdio: 'inherit', env });
   if (error || status !== 0) failedStages.push(stage.name);
 }
 
@@ -45,19 +50,58 @@ if (rootScripts.newcomer && !newcomer) {
 
 let passed = 0;
 let failed = 0;
-if (existsSync(vitestJson)) {
-  const report = JSON.parse(readFileSync(vitestJson, 'utf8'));
-  passed = report.numPassedTests;
-  failed = report.numFailedTests;
+for (const stage of stages.filter((s) => s.report)) {
+  if (!existsSync(stage.report)) continue;
+  const report = JSON.parse(readFileSync(stage.report, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
 }
 // A stage other than the tests counts as one failed check.
-const otherFailures = failedStages.filter((s) => s !== 'tests').length;
-if (failedStages.includes('tests') && failed === 0) failed = 1;
+const testStages = stages.filter((s) => s.report).map((s) => s.name);
+const otherFailures = failedStages.filter((s) => !testStages.includes(s)).length;
+if (failedStages.some((s) => testStages.includes(s)) && failed === 0) failed = 1;
 console.log(
   `\nchecks: ${stages.length - failedStages.length} of ${stages.length} stages green on node ${process.version}`,
 );
 if (failedStages.length) console.log(`failing stages: ${failedStages.join(', ')}`);
+const otherStages = stages.length - testStages.length;
 console.log(
-  `tests: ${passed + (stages.length - 1 - otherFailures)} passed, ${failed + otherFailures} failed`,
+  `tests: ${passed + (otherStages - otherFailures)} passed, ${failed + otherFailures} failed`,
 );
 process.exit(failedStages.length ? 1 : 0);
+
+/**
+ * One stage per step and feature that must run alone (packages/conformance's `runAlone`): the
+ * step's conformance tests, that feature only, with no other test file beside it.
+ */
+function aloneStages() {
+  const conformance = JSON.parse(
+    readFileSync(join(root, 'packages', 'conformance', 'package.json'), 'utf8'),
+  );
+  const alone = conformance.otpChat?.runAlone ?? [];
+  const found = [];
+  for (const dir of readdirSync(join(root, 'steps')).sort()) {
+    const manifest = join(root, 'steps', dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const step = JSON.parse(readFileSync(manifest, 'utf8'));
+    for (const feature of alone.filter((f) => step.otpChat?.features?.includes(f))) {
+      const report = join(resultsDir, `alone-${dir}-${feature}.json`);
+      found.push({
+        name: `alone: ${feature} on ${dir}`,
+        cmd: 'vitest',
+        args: [
+          'run',
+          '--project',
+          step.name,
+          'test/conformance.test.ts',
+          '--reporter=default',
+          '--reporter=json',
+          `--outputFile.json=${report}`,
+        ],
+        report,
+        env: { OTP_CHAT_FEATURES: feature },
+      });
+    }
+  }
+  return found;
+}

@@ -16,11 +16,28 @@ import type { FeatureContext, StepUnderTest } from './step.ts';
 /** Environment variable: a comma-separated list of features to run, the others left out. */
 export const FEATURES_ENV = 'OTP_CHAT_FEATURES';
 
+/**
+ * Environment variable: when set (npm test sets it for its main run), the features that must run
+ * alone are left to the later stage that runs them one at a time (scripts/test-all.mjs).
+ */
+export const DEFER_ALONE_ENV = 'OTP_CHAT_DEFER_ALONE';
+
+/**
+ * The features that measure latency under load (`runAlone` in this package's package.json):
+ * other test files running beside them on the same cores would be measured too.
+ */
+export function runAloneFeatures(): readonly string[] {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return manifest.otpChat.runAlone;
+}
+
 /** Registers the tests of every feature the step's package.json declares. */
 export function runConformance(step: StepUnderTest, manifest: URL | string): void {
   const declared = declaredFeatures(manifest);
   const where: FeatureContext = { entry: implementationEntry(manifest) };
+  const later = process.env[DEFER_ALONE_ENV] ? runAloneFeatures() : [];
   for (const name of selected(declared, process.env[FEATURES_ENV])) {
+    if (later.includes(name)) continue;
     describe(`feature ${name}`, () => registerFeature(name, step, where));
   }
 }

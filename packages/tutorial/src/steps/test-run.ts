@@ -78,14 +78,14 @@ function vitestCli(): string {
 }
 
 // The child must not believe it is a worker of a vitest that happens to be running us, and must
-// not inherit an OTP_CHAT_IMPL or OTP_CHAT_FEATURES meant for someone else.
+// not inherit an OTP_CHAT_IMPL, OTP_CHAT_FEATURES or OTP_CHAT_DEFER_ALONE meant for someone else.
 function childEnv(
   impl: string | undefined,
   features: readonly string[] | undefined,
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   for (const key of Object.keys(env)) {
-    if (key.startsWith('VITEST') || key === 'OTP_CHAT_IMPL' || key === 'OTP_CHAT_FEATURES') {
+    if (key.startsWith('VITEST') || key.startsWith('OTP_CHAT_')) {
       delete env[key];
     }
   }

@@ -33,7 +33,7 @@ export function floodJudged<In, Out>(
 ): PortCodec<In, Out | FloodNotice> {
   const gate = new FloodGate({ ratePerSecond: rule.ratePerSecond, burst: rule.burst });
   let cutOff = false;
-  return Port.judged<In, Out, Out | FloodNotice>(codec, (item, out) => {
+  const judgedCodec = Port.judged<In, Out, Out | FloodNotice>(codec, (item, out) => {
     if (cutOff) return;
     if (!counts(item)) {
       out.push(item);
@@ -47,6 +47,23 @@ export function floodJudged<In, Out>(
     cutOff = verdict === 'disconnect';
     out.push(['flood', verdict]);
   });
+  // While flow control pauses the socket (the connection is behind, its room busy), the client's
+  // input waits in the kernel and arrives at once on resume: the gate counts that wait for the
+  // client, or an honest client queued behind a stall would be cut off as a flooder.
+  return (out) => {
+    const decoder = judgedCodec(out);
+    return {
+      ...decoder,
+      paused: () => {
+        decoder.paused?.();
+        gate.pause();
+      },
+      resumed: () => {
+        decoder.resumed?.();
+        gate.resume();
+      },
+    };
+  };
 }
 
 export function isFloodNotice(item: unknown): item is FloodNotice {

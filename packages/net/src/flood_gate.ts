@@ -35,4 +35,19 @@ export class FloodGate {
     this.warned = true;
     return 'warn';
   }
+
+  /**
+   * The server stopped reading the client at `now` (flow control: its connection is behind).
+   * What the client sends meanwhile waits, then arrives at once on `resume`: the time waited
+   * counts for the client in full, not only up to the burst (see TokenBucket). An honest client
+   * queued behind a stall is not a flooder; one that sent more than the rate allows still is.
+   */
+  pause(now = performance.now()): void {
+    this.bucket.pause(now);
+  }
+
+  /** The server reads the client again at `now`. */
+  resume(now = performance.now()): void {
+    this.bucket.resume(now);
+  }
 }

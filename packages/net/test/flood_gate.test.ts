@@ -30,6 +30,22 @@ describe('FloodGate', () => {
     expect(verdicts(calm, 4, 300)).toEqual(['ok', 'ok', 'ok', 'warn']);
   });
 
+  it('does not take a client the server stopped reading for a flooder, but still a flooder', () => {
+    // 19 lines a second, under the rate of 20, while the server did not read for 10 s: the
+    // 190 lines waiting arrive at once when it reads again.
+    const honest = new FloodGate({ ratePerSecond: 20, burst: 40 }, 0);
+    honest.pause(0);
+    honest.resume(10_000);
+    expect(verdicts(honest, 190, 10_000).filter((v) => v !== 'ok')).toEqual([]);
+    // 600 lines in the same 10 s is three times the rate: cut off past rate x time + burst.
+    const flooder = new FloodGate({ ratePerSecond: 20, burst: 40 }, 0);
+    flooder.pause(0);
+    flooder.resume(10_000);
+    const judged = verdicts(flooder, 600, 10_000);
+    expect(judged.indexOf('warn')).toBe(240);
+    expect(judged[241]).toBe('disconnect');
+  });
+
   it('tells its rate, for the warning text', () => {
     expect(new FloodGate({ ratePerSecond: 20, burst: 40 }).ratePerSecond).toBe(20);
   });

@@ -42,6 +42,33 @@ describe('TokenBucket', () => {
     expect(bucket.isFull(400)).toBe(true);
   });
 
+  it('counts the time its source was paused in full, beyond the burst, for the backlog', () => {
+    const bucket = new TokenBucket({ ratePerSecond: 20, burst: 40 }, 0);
+    bucket.pause(1000);
+    bucket.resume(11_000);
+    // 10 s paused: 200 tokens earned, on top of a full burst of 40.
+    expect(allowed(bucket, 300, 11_000)).toBe(240);
+  });
+
+  it('keeps what a pause earned beyond the burst only while its backlog is read', () => {
+    const bucket = new TokenBucket({ ratePerSecond: 20, burst: 40 }, 0);
+    bucket.pause(0);
+    bucket.resume(10_000);
+    expect(allowed(bucket, 100, 10_500)).toBe(100);
+    // 2 s later, the rest of the 240 is gone: back to a full burst.
+    expect(allowed(bucket, 300, 12_000)).toBe(40);
+    // Only a pause lifts the cap: a rest does not.
+    expect(allowed(bucket, 300, 100_000)).toBe(40);
+  });
+
+  it('earns the rate during a pause from what was left before it', () => {
+    const bucket = new TokenBucket({ ratePerSecond: 10, burst: 5 }, 0);
+    allowed(bucket, 5, 0);
+    bucket.pause(0);
+    bucket.resume(3000);
+    expect(allowed(bucket, 100, 3000)).toBe(30);
+  });
+
   it('rejects settings that would never let anything through', () => {
     expect(() => new TokenBucket({ ratePerSecond: 0, burst: 5 })).toThrow(RangeError);
     expect(() => new TokenBucket({ ratePerSecond: 5, burst: 0 })).toThrow(RangeError);

@@ -43,6 +43,7 @@ export {
   Port,
   type PortActive,
   type PortCodec,
+  type PortDecoder,
   type PortInfo,
   type PortMessage,
   type PortOptions,

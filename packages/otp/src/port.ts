@@ -49,10 +49,20 @@ export interface SourceEvents<In> {
  * handlers for what arrives: `data` may push any number of items (each one data message) or
  * close the port; `end` may push what is left (a last line without its line end).
  */
-export type PortCodec<In, Out> = (out: PortOutput<Out>) => {
+export type PortCodec<In, Out> = (out: PortOutput<Out>) => PortDecoder<In>;
+
+/** A codec's handlers, for one port. */
+export interface PortDecoder<In> {
   data(chunk: In): void;
   end?(): void;
-};
+  /**
+   * The port paused its source (flow control), then resumed it. Meanwhile the peer went on
+   * sending into the kernel's buffers, and that arrives at once on resume: a rule judged on
+   * arrival (a flood rule) must not blame the peer for the time the port did not read.
+   */
+  paused?(): void;
+  resumed?(): void;
+}
 
 /** Where a codec puts what it decoded. */
 export interface PortOutput<Out> {
@@ -137,7 +147,7 @@ export class Port<T = unknown> {
   /** @internal */
   source: PortSource<unknown> | null = null;
   /** @internal The codec's handlers, or null to pass chunks on as they are. */
-  decoder: { data(chunk: unknown): void; end?(): void } | null = null;
+  decoder: PortDecoder<unknown> | null = null;
   /** @internal Closes the port when its owner exits. */
   readonly ownerExited = (): void => closeSource(this);
 
@@ -341,11 +351,13 @@ function pauseSource(port: Port): void {
   if (port.paused || port.state !== 'open') return;
   port.paused = true;
   port.source?.pause();
+  port.decoder?.paused?.();
 }
 
 function resumeSource(port: Port): void {
   if (!port.paused || port.state !== 'open') return;
   port.paused = false;
+  port.decoder?.resumed?.();
   port.source?.resume();
 }
 

@@ -303,6 +303,31 @@ describe('Port: codecs judge on arrival', () => {
     expect(got.rest).toEqual(['data:2', 'data:3', 'closed:too_many']);
     expect(got.calls).toEqual(['pause', 'close']);
   });
+
+  it('a codec is told when flow control pauses and resumes its source, through Port.judged too', async () => {
+    const source = new ScriptedSource();
+    const told: string[] = [];
+    const watching: PortCodec<string, string> = (out) => ({
+      data: (chunk) => out.push(chunk),
+      paused: () => told.push(`paused (source paused: ${source.paused})`),
+      resumed: () => told.push(`resumed (source paused: ${source.paused})`),
+    });
+    const codec = Port.judged(watching, (item, out) => out.push(item));
+    await inProcess(async () => {
+      const port = Port.open(source, { active: 2, codec });
+      source.emit('a', 'b', 'c'); // paused after b
+      await inbox();
+      Port.setActive(port, 2);
+      source.emit('c', 'd'); // paused after d
+      await inbox();
+    });
+    // Told after the source paused, and before it resumes: nothing arrives unannounced.
+    expect(told).toEqual([
+      'paused (source paused: true)',
+      'resumed (source paused: true)',
+      'paused (source paused: true)',
+    ]);
+  });
 });
 
 describe('Port: a codec that throws', () => {

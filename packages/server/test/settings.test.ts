@@ -108,27 +108,7 @@ describe('the chat settings', () => {
       maxUnreadInputs: 32,
     });
   });
-  it('read the connection caps, the exempt list and the idle timeout', () => {
-    expect(
-      readSettings(
-        chatSettings,
-        { 'max-connections': '500', 'ip-exempt': '10.0.0.0/8, ::1' },
-        { CHAT_MAX_PER_IP: '4', CHAT_IDLE_TIMEOUT_MS: '0' },
-      ),
-    ).toEqual({
-      maxConnections: 500,
-      maxConnectionsPerIp: 4,
-      ipCapExempt: ['10.0.0.0/8', '::1'],
-      idleTimeoutMs: 0,
-    });
-    expect(readSettings(chatSettings, {}, { CHAT_IP_EXEMPT: '' })).toEqual({ ipCapExempt: [] });
-  });
 
-  it('refuse a cap of 0, which would let nobody in', () => {
-    expect(() => readSettings(chatSettings, { 'max-per-ip': '0' }, {})).toThrow(
-      /^--max-per-ip: not a whole number above 0: '0'/,
-    );
-  });
   it("read the rooms' limits", () => {
     expect(
       readSettings(

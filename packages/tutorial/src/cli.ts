@@ -101,8 +101,13 @@ async function verifyCommand(args: string[], { tutorial, out }: Context): Promis
     await verify().catch((error: unknown) => out(String(error)));
   });
   // Ctrl-C is how a learner leaves watch mode: a clean stop, exit status 0, not a failure.
+  // The handler stays for good: Ctrl-C reaches us twice (from the terminal, and relayed by tsx),
+  // and a second one with no handler left would end the process with status 130.
   return new Promise<number>((resolve) => {
-    process.once('SIGINT', () => {
+    let stopped = false;
+    process.on('SIGINT', () => {
+      if (stopped) return;
+      stopped = true;
       watch.close();
       out('Stopped watching.');
       resolve(0);

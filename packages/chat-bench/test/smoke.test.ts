@@ -136,7 +136,6 @@ describe('pnpm bench chat --smoke', () => {
       'workerCpu',
       'workerCpuMax',
       'loadCpuPerDeliveryUs',
-      'machineCpu',
     ]) {
       expectPositive(window[figure], `${run} ${figure}`);
     }
@@ -151,8 +150,12 @@ describe('pnpm bench chat --smoke', () => {
       expect(lag.p99!, `${run} ${figure}`).toBeLessThanOrEqual(lag.max!);
     }
     expect(window.otherCpu, `${run} otherCpu`).toBeGreaterThanOrEqual(0);
-    // Read from /proc/stat, which counts in 10 ms ticks: a smoke step of the bare net server can
-    // leave its CPU without one whole tick, so the figure may be 0 there, never missing.
+    // The machine's figures are read from /proc/stat, which counts in 10 ms ticks and, in a
+    // sandbox, may be a view the kernel refreshes seldom: a smoke step can see no tick pass (CI
+    // once read machineCpu 0 beside a busy server). So they may be 0, never missing or negative;
+    // the process figures above come from each process's own clock.
+    expect(window.machineCpu, `${run} machineCpu`).toBeGreaterThanOrEqual(0);
+    expect(Number.isFinite(window.machineCpu), `${run} machineCpu`).toBe(true);
     expect(window.serverCpusBusy, `${run} serverCpusBusy`).toBeGreaterThanOrEqual(0);
     expect(Number.isFinite(window.serverCpusBusy), `${run} serverCpusBusy`).toBe(true);
     const memory = window.memory as Record<string, number>;

@@ -329,8 +329,13 @@ export const HistoryKeeper = {
 export class HistoryWriter {
   private constructor(
     readonly room: string,
-    private lastId: number,
+    private issued: number,
   ) {}
+
+  /** The id of the room's last message. */
+  get lastId(): number {
+    return this.issued;
+  }
 
   /** Attaches the calling room process to the history of `room`. */
   static async attach(room: string): Promise<readonly ['ok', HistoryWriter] | BadRequest> {
@@ -339,7 +344,7 @@ export class HistoryWriter {
   }
 
   append(said: Said): HistoryMessage {
-    const message = newHistoryMessage(said, ++this.lastId, Date.now());
+    const message = newHistoryMessage(said, ++this.issued, Date.now());
     GenServer.cast(HISTORY_KEEPER, ['append', this.room, message]);
     return message;
   }

@@ -127,6 +127,7 @@ const callbacks = {
     return ['noreply', state];
   },
 
+  // A room went down, or a history's time is up. Anything else is dropped.
   handleInfo(message: unknown, state: State): NoReplyResult<State> {
     if (isDown(message)) roomDown(state, message);
     else if (isExpire(message)) expire(state, message);

@@ -137,6 +137,19 @@ describe('HistoryKeeper', () => {
     expect(await HistoryKeeper.since('b', 0)).toEqual(['gap', 1, [b.said[1]]]);
   });
 
+  it('drops the history of a room with no process whole past the budget: its ids start again', async () => {
+    const one = messageBytes({ id: 1, timestamp: 0, from: 'ann', text: 'x' });
+    await startKeeper({ maxBytes: 2 * one });
+    const gone = new FakeRoom('gone');
+    await gone.say('x');
+    exit(gone.pid, 'kill');
+    await whenIdle();
+    const live = new FakeRoom('live');
+    await live.say('x', 'x'); // the third message: the oldest written, gone's, goes
+    expect(await HistoryKeeper.usage()).toEqual({ bytes: 2 * one, rooms: ['live'] });
+    expect(await new FakeRoom('gone').attached).toBe(0);
+  });
+
   it('drops the history of a room with no process after keepEmptyMs', async () => {
     await startKeeper({ keepEmptyMs: 30 });
     const lobby = new FakeRoom('lobby');

@@ -6,6 +6,28 @@
  */
 export { FloodGate, type FloodVerdict } from '@otp-chat/net';
 export { type FloodNotice, type FloodRule, floodJudged, isFloodNotice } from './flood.js';
+// History: a room's last messages, and the keeper that owns them so that a room crash keeps them.
+export {
+  DEFAULT_HISTORY_LENGTH,
+  type HistoryError,
+  type HistoryMessage,
+  type HistoryResult,
+  messageBytes,
+  RoomHistory,
+  type RoomHistoryOptions,
+  type Said,
+} from './history.js';
+export {
+  type AttachReply,
+  type BadRequest,
+  DEFAULT_HISTORY_OPTIONS,
+  HISTORY_KEEPER,
+  HistoryKeeper,
+  type HistoryOptions,
+  type HistoryReply,
+  type HistoryUsage,
+  HistoryWriter,
+} from './history_keeper.js';
 export { type NewsEncoder, RoomEvent, type RoomNews } from './room_event.js';
 export {
   ChatServer,

@@ -31,6 +31,8 @@ export interface ServerProcess {
   /** The telnet port (and the web one, for a step with a web transport). */
   readonly port: number;
   readonly webPort: number | undefined;
+  /** Where a WebSocket client connects, for a step with a web transport. */
+  readonly wsUrl: string | undefined;
   /** The server process's own `process.memoryUsage()`, now. */
   memory(): Promise<NodeJS.MemoryUsage>;
 }
@@ -42,7 +44,7 @@ const chat = await step.startChat(JSON.parse(process.env.OTP_CHAT_CONFIG));
 process.on('message', (message) => {
   if (message === 'memory') process.send({ memory: process.memoryUsage() });
 });
-process.send({ port: chat.port, webPort: chat.webPort });
+process.send({ port: chat.port, webPort: chat.webPort, wsUrl: chat.wsUrl });
 `;
 
 /**
@@ -77,11 +79,12 @@ export function serverProcesses(entry: string) {
       once(child, 'exit').then(() => {
         throw new Error(`the server process exited before it listened:\n${stderr}`);
       }),
-    ])) as [{ port: number; webPort?: number }];
+    ])) as [{ port: number; webPort?: number; wsUrl?: string }];
     return {
       child,
       port: ready.port,
       webPort: ready.webPort,
+      wsUrl: ready.wsUrl,
       async memory() {
         child.send('memory');
         for (;;) {

@@ -78,6 +78,8 @@ export interface StepUnderTest {
   readonly CONNECTIONS: string;
   /** The registered name of the supervisor of rooms. */
   readonly ROOM_SUPERVISOR: string;
+  /** The registered name of the rooms' registry (room-limits puts a room of its own there). */
+  readonly REGISTRY: string;
   /** The process serving the user called `name`, while they are connected. */
   userPid(name: string): Pid | undefined;
   readonly ChatServer: {

@@ -115,7 +115,8 @@ export const chatSettings = {
     default: DEFAULT_ROOM_LIMITS.maxQueuedEvents,
     unit: 'messages',
     parse: positiveInteger,
-    why: "how many messages may wait unread in a member's mailbox; past it the member is dropped",
+    why: "how many messages may wait in a member's mailbox (above --max-unread) before it is dropped",
+    fitsWith: queuedAboveUnread,
   },
   maxRoomsPerUser: {
     flag: 'max-rooms',
@@ -173,6 +174,26 @@ function roomName(text: string): string {
   if (problem !== undefined)
     throw new RangeError(`not a room name: ${explainNameProblem(problem)}`);
   return text;
+}
+
+/**
+ * A room judges a member slow by the length of its mailbox, and that mailbox holds the member's
+ * own input too: up to maxUnreadInputs lines or frames its port delivered and it has not taken
+ * yet (the port pauses the socket there). A bound on queued events at or below that one would
+ * drop a member who reads everything but typed fast, with no room event waiting for it at all.
+ */
+function queuedAboveUnread(config: Readonly<Record<string, unknown>>): void {
+  const { maxQueuedEvents, maxUnreadInputs } = config as {
+    maxQueuedEvents: number;
+    maxUnreadInputs: number;
+  };
+  if (maxQueuedEvents > maxUnreadInputs) return;
+  const { maxQueuedEvents: queued, maxUnreadInputs: unread } = chatSettings;
+  throw new RangeError(
+    `--${queued.flag} (${maxQueuedEvents}) must be above --${unread.flag} (${maxUnreadInputs}): ` +
+      "a member's unread input waits in the same mailbox as its room events, " +
+      'so at or below it a member who reads everything could be dropped as too slow',
+  );
 }
 
 /** The rooms' limits in a chat server's config, as ChatSupervisor takes them. */

@@ -18,6 +18,11 @@ export interface Setting<T> {
   readonly parse: (text: string) => T;
   /** One line for `--help`: what the setting limits or changes. */
   readonly why: string;
+  /**
+   * A rule this setting keeps with others, when a value makes sense only beside theirs: given
+   * the whole config (defaults filled in), throws a RangeError that names the flags.
+   */
+  readonly fitsWith?: (config: Readonly<Record<string, unknown>>) => void;
 }
 
 /** A table of settings, keyed by the config field each one sets. */
@@ -39,7 +44,7 @@ export function defaultsOf<Table extends SettingsTable>(table: Table): ConfigOf<
 /**
  * The settings given, from the flags (parsed, keyed by flag name) or else the environment; the
  * others are left out, for the defaults to fill. A bad value throws a RangeError that names the
- * flag or variable it came from.
+ * flag or variable it came from; so does a value that does not fit with another (`fitsWith`).
  */
 export function readSettings<Table extends SettingsTable>(
   table: Table,
@@ -59,6 +64,9 @@ export function readSettings<Table extends SettingsTable>(
       throw new RangeError(`${source}: ${(error as Error).message}`);
     }
   }
+  // Each value is valid alone; now those that depend on another, against the defaults too.
+  const config = { ...defaultsOf(table), ...given };
+  for (const setting of Object.values(table)) setting.fitsWith?.(config);
   return given as Partial<ConfigOf<Table>>;
 }
 

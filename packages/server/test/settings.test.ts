@@ -125,6 +125,30 @@ describe('the chat settings', () => {
     });
   });
 
+  it('refuse a bound on queued events not above the unread inputs, naming both flags', () => {
+    const refused = (queued: string, unread: string) =>
+      new RangeError(
+        `--max-queued (${queued}) must be above --max-unread (${unread}): a member's unread ` +
+          'input waits in the same mailbox as its room events, so at or below it a member who ' +
+          'reads everything could be dropped as too slow',
+      );
+    // Against the other's default (unread 32, queued 1000), from a flag or the environment.
+    expect(() => readSettings(chatSettings, { 'max-queued': '32' }, {})).toThrow(
+      refused('32', '32'),
+    );
+    expect(() => readSettings(chatSettings, {}, { CHAT_MAX_UNREAD: '1000' })).toThrow(
+      refused('1000', '1000'),
+    );
+    expect(() => readSettings(chatSettings, { 'max-queued': '5', 'max-unread': '8' }, {})).toThrow(
+      refused('5', '8'),
+    );
+    expect(readSettings(chatSettings, { 'max-queued': '33' }, {})).toEqual({ maxQueuedEvents: 33 });
+    expect(readSettings(chatSettings, { 'max-queued': '5', 'max-unread': '4' }, {})).toEqual({
+      maxQueuedEvents: 5,
+      maxUnreadInputs: 4,
+    });
+  });
+
   it('refuse a room rate of 0, which would silence every room', () => {
     expect(() => readSettings(chatSettings, { 'room-rate': '0' }, {})).toThrow(
       /^--room-rate: not a whole number above 0: '0'/,

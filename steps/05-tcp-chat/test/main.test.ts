@@ -61,6 +61,14 @@ describe('main.ts', () => {
     expect(server.stderr()).toMatch(/not a port: 'eighty'[\s\S]*usage: pnpm start/);
   });
 
+  it('exits 2 with the usage when --max-queued is not above --max-unread', async () => {
+    const server = run(['--port', '0', '--max-unread', '64', '--max-queued', '64']);
+    expect(await server.exited).toBe(2);
+    expect(server.stderr()).toMatch(
+      /^--max-queued \(64\) must be above --max-unread \(64\): .*\nusage: pnpm start/,
+    );
+  });
+
   it('lists every setting, with its variable, on --help, and exits 0', async () => {
     const server = run(['--help']);
     expect(await server.exited).toBe(0);

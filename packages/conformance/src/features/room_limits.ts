@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { aliceAndBob, chatFixture, sleep } from '../fixture.ts';
-import type { StepUnderTest } from '../step.ts';
+import { heldRoom } from '../held_room.ts';
+import { type StepUnderTest, UNLIMITED_ROOM_RATE } from '../step.ts';
 
 // What a room and a user may take on, seen from telnet: a room's message rate (all its members
-// together), the rooms one user may be in, and how many rooms one /rooms shows.
+// together), the messages that may wait for one member, the rooms one user may be in, and how
+// many rooms one /rooms shows.
 export function roomLimits(step: StepUnderTest): void {
   const chat = chatFixture(step);
 
@@ -36,6 +38,45 @@ export function roomLimits(step: StepUnderTest): void {
       expect(await alice.next()).toBe('bob: two');
       alice.send('three');
       expect(await alice.next()).toMatch(/^error: lobby is busy/);
+    });
+  });
+
+  describe('a member that falls behind', () => {
+    it('is dropped once maxQueuedEvents wait for it, and told why, while the others get every line in order', async () => {
+      const { alice, bob } = await aliceAndBob(chat, {
+        maxUnreadInputs: 4,
+        maxQueuedEvents: 20,
+        ...UNLIMITED_ROOM_RATE,
+      });
+      const slow = await chat.login('slow');
+      await alice.expect('* slow joined lobby');
+      const held = await heldRoom(step.REGISTRY, 'held');
+      try {
+        // slow's connection now waits for the held room, and reads nothing from its mailbox.
+        slow.send('/join held');
+        await held.joining;
+        // One line at a time, each read by alice before the next: only slow falls behind.
+        for (let i = 0; i < 30; i++) {
+          bob.send(`line ${i}`);
+          await alice.expect(`bob: line ${i}`);
+        }
+        const fromBob = alice.received.filter((line) => line.startsWith('bob: '));
+        expect(fromBob).toEqual(Array.from({ length: 30 }, (_, i) => `bob: line ${i}`));
+        expect(alice.received).toContain('* slow left lobby');
+        held.release();
+        expect(await slow.expect(/^error: you fell behind/)).toBe(
+          'error: you fell behind in lobby (20 messages waiting unread); disconnecting.',
+        );
+        await slow.closed;
+        // What waited for slow, and no more: the room stopped sending at the bound.
+        const toSlow = slow.received.filter((line) => /bob: line \d+$/.test(line));
+        expect(toSlow).toEqual(Array.from({ length: 20 }, (_, i) => `[lobby] bob: line ${i}`));
+      } finally {
+        await held.stop();
+      }
+      // The room goes on without slow.
+      alice.send('/users');
+      expect(await alice.expect(/^In lobby/)).toBe('In lobby: alice, bob');
     });
   });
 

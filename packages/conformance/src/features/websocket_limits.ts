@@ -1,13 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { chatFixture } from '../fixture.ts';
-import { type StepUnderTest, UNLIMITED_ROOM_RATE, webStep } from '../step.ts';
-import type { WebClient } from '../web_client.ts';
+import { chatFixture, sleep } from '../fixture.ts';
+import { type ServerProcess, serverProcesses } from '../server_process.ts';
+import { type FeatureContext, type StepUnderTest, UNLIMITED_ROOM_RATE, webStep } from '../step.ts';
+import type { ServerMessage, WebClient } from '../web_client.ts';
 
 // The limits a WebSocket client meets: the heartbeat, the largest frame, the flood rule and
 // the outbound bound. Each test lowers one limit to reach it quickly.
-export function websocketLimits(stepUnderTest: StepUnderTest): void {
-  const chat = chatFixture(webStep(stepUnderTest));
+export function websocketLimits(stepUnderTest: StepUnderTest, where: FeatureContext): void {
+  const step = webStep(stepUnderTest);
+  const chat = chatFixture(step);
+  const startServer = serverProcesses(where.entry);
+
+  /** A WebSocket client of `server`, joined to the lobby as `name`. */
+  async function webLoginTo(server: ServerProcess, name: string): Promise<WebClient> {
+    if (server.wsUrl === undefined) throw new Error('the server process has no WebSocket URL');
+    const WebSocket = chat.checkedWebSocket();
+    const client = (await step.ChatClient.connect(server.wsUrl, { WebSocket })) as WebClient;
+    client.join('lobby', name);
+    await client.expect('joined');
+    return client;
+  }
 
   /** A client whose WebSocket does not answer pings, as one on a dead network would not. */
   function deafWebSocket() {
@@ -204,6 +217,59 @@ export function websocketLimits(stepUnderTest: StepUnderTest): void {
       expect((await slow.closed).code).toBe(1006);
     });
   });
+
+  describe('a stalled server (issue 12), in a process of its own', () => {
+    it('does not take users queued behind a 5 s stall of the server (SIGSTOP) for flooders', async () => {
+      const server = await startServer();
+      const names = ['grace', 'ada', 'linus'];
+      const users: WebClient[] = [];
+      for (const name of names) users.push(await webLoginTo(server, name));
+      await users[0]!.expect('user_joined', (message) => message.username === 'linus');
+      // A message every 250 ms each, 4 a second, well within the rate of 20: during the stall,
+      // 20 frames wait in the kernel for each user, which arrive at once when the server resumes.
+      const count = 32;
+      const talking = users.map(async (user, u) => {
+        for (let i = 0; i < count; i++) {
+          user.say('lobby', `${names[u]} ${i}`);
+          await sleep(250);
+        }
+      });
+      await sleep(1500);
+      server.child.kill('SIGSTOP');
+      await sleep(5000);
+      server.child.kill('SIGCONT');
+      await Promise.all(talking);
+      // Everyone hears every message, their own too, each sender's in order; nobody is warned
+      // or dropped (a user_left would say so), and all are still connected.
+      for (const user of users) {
+        const heard = await messagesUntil(user, names.length * count);
+        expect(heard.others.filter((message) => message.type !== 'user_joined')).toEqual([]);
+        for (const name of names) {
+          const from = heard.texts.filter((text) => text.startsWith(`${name} `));
+          expect(from).toEqual(Array.from({ length: count }, (_, i) => `${name} ${i}`));
+        }
+        expect(user.isOpen).toBe(true);
+      }
+    }, 30_000);
+  });
+}
+
+/**
+ * The next `count` chat messages `client` gets, as texts, and whatever else came meanwhile (an
+ * error, say): a client that was cut off fails the wait instead.
+ */
+async function messagesUntil(
+  client: WebClient,
+  count: number,
+): Promise<{ texts: string[]; others: ServerMessage[] }> {
+  const texts: string[] = [];
+  const others: ServerMessage[] = [];
+  while (texts.length < count) {
+    const message = await client.next();
+    if (message.type === 'message') texts.push(message.text);
+    else others.push(message);
+  }
+  return { texts, others };
 }
 
 /** The ws WebSocket under a client, for what the typed client does not do. */

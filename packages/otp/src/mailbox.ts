@@ -87,6 +87,29 @@ export class Mailbox {
     }
   }
 
+  /**
+   * Moves the oldest messages to the end of `into` until it holds `max`, oldest first: what
+   * `shift` would give, one after another, in a single pass (for `receiveMany`).
+   */
+  shiftInto(into: unknown[], max: number): void {
+    if (this.count === 0) return;
+    const before = into.length;
+    for (let segment = this.first as Segment; ; segment = this.first = segment.next as Segment) {
+      const items = segment.items;
+      let head = segment.head;
+      for (; head < segment.end && into.length < max; head++) {
+        const message = items[head];
+        items[head] = undefined;
+        if (message === HOLE) segment.holes--;
+        else into.push(message);
+      }
+      segment.head = head;
+      if (head < segment.end || segment === this.last) break;
+    }
+    this.count -= into.length - before;
+    if (this.count === 0) this.emptied();
+  }
+
   /** Removes and returns the oldest message that matches, scanning from `from` (a mark). */
   take(match: (message: unknown) => boolean, from = 0): unknown {
     if (this.count === 0) return HOLE;

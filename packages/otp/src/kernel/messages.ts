@@ -143,7 +143,7 @@ export function receiveMany<T = unknown>(max = 1000): Promise<T[]> {
  * delivers the batch counts once against the budget; each message past the first counts too.
  */
 function takeBatch(proc: Proc, batch: unknown[], max: number): unknown[] {
-  while (batch.length < max && proc.mailbox.size > 0) batch.push(proc.mailbox.shift());
+  proc.mailbox.shiftInto(batch, max);
   spend(batch.length - 1);
   return batch;
 }

@@ -71,6 +71,15 @@ export class Mailbox {
   shift(): unknown {
     if (this.count === 0) return HOLE;
     let segment = this.first as Segment;
+    // The common case: the oldest slot of the first segment holds a message, and more follow.
+    const head = segment.head;
+    const oldest = segment.items[head];
+    if (oldest !== HOLE && this.count > 1 && head + 1 < segment.end) {
+      segment.items[head] = undefined;
+      segment.head = head + 1;
+      this.count--;
+      return oldest;
+    }
     for (;;) {
       const items = segment.items;
       while (segment.head < segment.end) {

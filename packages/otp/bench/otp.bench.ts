@@ -23,6 +23,8 @@
  * and takes the median the same way. Shape by shape:
  *   send one-way     a sender process sends `messages` integers to a receiver process, which
  *                    acks every `batch`; the sender waits for the ack before the next batch.
+ *   one-way, receiveMany  the same, with the receiver taking its queue with receiveMany; the
+ *                    BEAM has no such primitive, so its column is its plain one-way loop.
  *   send ping-pong   one process sends its pid, the other answers `pong`, `roundtrips` times.
  *   GenServer.call   a counter gen_server (started unlinked, stopped after: both timed, as here)
  *                    and one client process making `calls` gen_server:call(get) in a row.
@@ -56,6 +58,7 @@ import {
   dispatchFixture,
   idle,
   oneWay,
+  oneWayMany,
   pingPong,
   spawnLinkExit,
 } from './runtime.ts';
@@ -120,8 +123,10 @@ for (const key of Object.keys(sizes) as Array<keyof typeof sizes>) {
 /** One line of the result: the runtime's figure, the bare loop's, the BEAM's, and the ratios. */
 interface Figure {
   name: string;
-  /** The figure's key, as --only and beam.escript name it. */
+  /** The figure's key, as --only names it. */
   key: string;
+  /** The BEAM figure it is compared with, as beam.escript names it (its key, mostly). */
+  beamKey: string;
   value: number;
   unit: string;
   /** The bare loop, outside any process: the ceiling on this machine. */
@@ -164,6 +169,8 @@ interface Spec {
   readonly name: string;
   readonly unit: string;
   readonly bare?: BareKey;
+  /** The BEAM figure to compare with, when not the one named `key`. */
+  readonly beamKey?: string;
   readonly runtime: () => Promise<number>;
 }
 
@@ -209,6 +216,14 @@ const specs: Spec[] = [
     unit: 'msgs/s',
     bare: 'oneWay',
     runtime: () => rate(oneWay(sizes.batch), runOptions(sizes.messages)),
+  },
+  {
+    key: 'one-way-many',
+    name: 'one-way, receiveMany',
+    unit: 'msgs/s',
+    bare: 'oneWay',
+    beamKey: 'one-way',
+    runtime: () => rate(oneWayMany(sizes.batch), runOptions(sizes.messages)),
   },
   {
     key: 'ping-pong',
@@ -286,6 +301,7 @@ async function measure(selected: Spec[]): Promise<Figure[]> {
     return {
       name: spec.name,
       key: spec.key,
+      beamKey: spec.beamKey ?? spec.key,
       value,
       unit: spec.unit,
       baseline,
@@ -304,11 +320,11 @@ function ratioOf(value: number, base: number | null): number | null {
 /** The same figures on the BEAM, with the same sizes, runs, warm-ups and clock. */
 async function measureOnBeam(figures: Figure[]): Promise<BeamReport | BeamMissing> {
   const { runs, warmups, ...workloadSizes } = sizes;
-  const keys = figures.map((f) => f.key);
+  const keys = [...new Set(figures.map((f) => f.beamKey))];
   const beam = await measureBeam({ keys, runs, warmups, clock, sizes: workloadSizes });
   if (!beam.available) return beam;
   for (const figure of figures) {
-    figure.beam = beam.figures[figure.key] ?? null;
+    figure.beam = beam.figures[figure.beamKey] ?? null;
     figure.ratioToBeam = ratioOf(figure.value, figure.beam);
   }
   return beam;

@@ -8,6 +8,7 @@ import {
   type GenServerModule,
   type Pid,
   receive,
+  receiveMany,
   self,
   send,
   spawn,
@@ -35,16 +36,41 @@ export function oneWay(batch: number): Workload {
       }
       send(shell, DONE);
     });
-    spawn(async () => {
-      send(receiver, self());
-      for (let sent = 0; sent < size; ) {
-        const end = Math.min(size, sent + batch);
-        for (; sent < end; sent++) send(receiver, sent);
-        if (sent % batch === 0 && sent < size) await receive();
-      }
-    });
+    spawn(() => sendInBatches(receiver, size, batch));
     await waitDone();
   };
+}
+
+/**
+ * The same shape as `oneWay`, but the receiver takes its queue with `receiveMany`: one await
+ * per batch of queued messages instead of one per message.
+ */
+export function oneWayMany(batch: number): Workload {
+  return async (size) => {
+    const shell = self();
+    const receiver = spawn(async () => {
+      const sender = (await receive()) as Pid;
+      for (let i = 1; i <= size; ) {
+        for (const _message of await receiveMany()) {
+          if (i % batch === 0) send(sender, 'ack');
+          i++;
+        }
+      }
+      send(shell, DONE);
+    });
+    spawn(() => sendInBatches(receiver, size, batch));
+    await waitDone();
+  };
+}
+
+/** The sender of the one-way shapes: `batch` messages, then it waits for the receiver's ack. */
+async function sendInBatches(receiver: Pid, size: number, batch: number): Promise<void> {
+  send(receiver, self());
+  for (let sent = 0; sent < size; ) {
+    const end = Math.min(size, sent + batch);
+    for (; sent < end; sent++) send(receiver, sent);
+    if (sent % batch === 0 && sent < size) await receive();
+  }
 }
 
 /** Two processes passing one message back and forth. */

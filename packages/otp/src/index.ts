@@ -67,6 +67,7 @@ export {
   type ProcessBody,
   type ProcessInfo,
   receive,
+  receiveMany,
   register,
   registeredNames,
   self,

@@ -21,6 +21,7 @@ export {
   flush,
   receive,
   receiveIn,
+  receiveMany,
   receiveThen,
   send,
   TIMEOUT,

@@ -20,6 +20,7 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 const figures = [
   'send one-way',
+  'one-way, receiveMany',
   'send ping-pong',
   'GenServer.call',
   'GenServer.cast',

@@ -93,6 +93,33 @@ describe('Mailbox', () => {
     expect(box.drain()).toEqual([1, 2, 4, 5, 7, 8]);
   });
 
+  it('shiftInto moves the oldest messages up to max, across segments and past holes', () => {
+    const box = new Mailbox();
+    for (let n = 0; n < 40; n++) box.push(n); // segments of 8, 16 and 32 slots
+    for (const n of [3, 7, 8, 20]) box.take((m) => m === n);
+    const batch: unknown[] = ['first'];
+    box.shiftInto(batch, 11);
+    expect(batch).toEqual(['first', 0, 1, 2, 4, 5, 6, 9, 10, 11, 12]);
+    expect(box.size).toBe(40 - 4 - 10);
+    const rest: unknown[] = [];
+    box.shiftInto(rest, 1000);
+    expect(rest).toEqual([
+      13,
+      14,
+      15,
+      16,
+      17,
+      18,
+      19,
+      ...Array.from({ length: 19 }, (_, i) => i + 21),
+    ]);
+    expect(box.size).toBe(0);
+    box.shiftInto(rest, 1000);
+    expect(rest).toHaveLength(26);
+    box.push('again');
+    expect(box.shift()).toBe('again');
+  });
+
   it('agrees with a reference model under random operations (seeded)', () => {
     for (const seed of [1, 2, 3, 42, 2024]) {
       const stats = runRandom(seed, 60_000);
@@ -136,10 +163,11 @@ function check(ok: boolean, seed: number, step: number, what: string, detail?: u
   }
 }
 
-type Op = 'push' | 'shift' | 'take' | 'takeOne' | 'mark' | 'removeAll' | 'drain';
+type Op = 'push' | 'shift' | 'shiftInto' | 'take' | 'takeOne' | 'mark' | 'removeAll' | 'drain';
 const FILLING: Array<[Op, number]> = [
   ['push', 0.7],
   ['shift', 0.08],
+  ['shiftInto', 0.0005],
   ['take', 0.09],
   ['takeOne', 0.08],
   ['mark', 0.04],
@@ -149,6 +177,7 @@ const FILLING: Array<[Op, number]> = [
 const TAKING: Array<[Op, number]> = [
   ['push', 0.25],
   ['shift', 0.25],
+  ['shiftInto', 0.002],
   ['take', 0.25],
   ['takeOne', 0.2],
   ['mark', 0.04],
@@ -188,6 +217,13 @@ function runRandom(seed: number, steps: number): RunStats {
       const want = model.entries[0];
       check(got === (want === undefined ? HOLE : want.value), seed, step, 'shift', { got, want });
       if (want) model.remove(want.seq);
+    } else if (op === 'shiftInto') {
+      const max = 1 + Math.floor(random() * 200);
+      const got: unknown[] = [];
+      box.shiftInto(got, max);
+      const want = model.entries.slice(0, max);
+      check(got.join() === want.map((e) => e.value).join(), seed, step, 'shiftInto', max);
+      model.entries = model.entries.slice(max);
     } else if (op === 'take') {
       // A selective take: values in one residue class, from the start or from a mark.
       const k = 2 + Math.floor(random() * 5);

@@ -7,11 +7,11 @@ import { inspect } from 'node:util';
 import { BadArgError, ProcessExitedError } from '../errors.js';
 import { HOLE } from '../mailbox.js';
 import { type Pattern, toPredicate } from '../pattern.js';
-import type { Pid } from '../pid.js';
+import { Pid } from '../pid.js';
 import { Timeouts } from '../timeouts.js';
 import { actingProc, destProc, type Match, never, type Proc, shell } from './proc.js';
 import { registered } from './registered.js';
-import { markBusy, markIdle, mayRunNow, ready, resume, whenIdle } from './scheduler.js';
+import { markBusy, markIdle, mayRunNow, ready, resume, spend, whenIdle } from './scheduler.js';
 
 /** What `receive` returns when its timeout passes with no matching message. */
 export const TIMEOUT: unique symbol = Symbol('timeout');
@@ -26,7 +26,13 @@ export type Dest = Pid | string;
  */
 export function send<M>(dest: Dest, message: M): M {
   if (actingProc('send to', dest) === null) return message;
-  const target = typeof dest === 'string' ? registered.get(dest) : destProc(dest);
+  // The common case first: a pid (one property read) rather than a name (a Map lookup).
+  const target =
+    dest instanceof Pid
+      ? (dest.proc as Proc | null)
+      : typeof dest === 'string'
+        ? registered.get(dest)
+        : destProc(dest);
   if (target === undefined) throw new BadArgError(`send: no process is registered as '${dest}'`);
   if (target !== null) deliver(target, message);
   return message;
@@ -35,28 +41,38 @@ export function send<M>(dest: Dest, message: M): M {
 /** @internal Puts a message in a live process's mailbox, or hands it to its waiting receive. */
 export function deliver(proc: Proc, message: unknown): void {
   const resolve = proc.waitResolve;
-  if (resolve !== null) {
-    const match = proc.waitMatch;
-    let matched = true;
-    if (match !== null) {
-      try {
-        matched = match(message);
-      } catch (error) {
-        // A pattern that throws fails the receiving process, never the sender.
-        const reject = proc.waitReject as (error: unknown) => void;
-        wakeUp(proc);
-        proc.mailbox.push(message);
-        resume(proc, reject as (value: unknown) => void, error);
-        return;
-      }
-    }
-    if (matched) {
-      wakeUp(proc);
-      resume(proc, resolve, message);
-      return;
-    }
+  if (resolve === null) {
+    proc.mailbox.push(message);
+    return;
   }
-  proc.mailbox.push(message);
+  // A receive without a pattern takes anything: hand the message over, no test to run.
+  if (proc.waitMatch === null) {
+    wakeUp(proc);
+    resume(proc, resolve, message);
+    return;
+  }
+  deliverToPattern(proc, resolve, message);
+}
+
+/** `proc` waits in a selective receive: the message wakes it only if its pattern matches. */
+function deliverToPattern(proc: Proc, resolve: (message: unknown) => void, message: unknown) {
+  let matched: boolean;
+  try {
+    matched = (proc.waitMatch as Match)(message);
+  } catch (error) {
+    // A pattern that throws fails the receiving process, never the sender.
+    const reject = proc.waitReject as (error: unknown) => void;
+    wakeUp(proc);
+    proc.mailbox.push(message);
+    resume(proc, reject, error);
+    return;
+  }
+  if (!matched) {
+    proc.mailbox.push(message);
+    return;
+  }
+  wakeUp(proc);
+  resume(proc, resolve, message);
 }
 
 /** A blocked process becomes busy again; the caller resumes it. */
@@ -93,7 +109,43 @@ export function receive<T = unknown>(match?: Pattern, timeoutMs?: number): Promi
 export function receive(match?: Pattern, timeoutMs = Number.POSITIVE_INFINITY): Promise<unknown> {
   const proc = actingProc('receive');
   if (proc === null) return never();
+  // The common case, a receive of anything with messages queued: take the oldest at once.
+  // (A process already waiting, or a bad timeout, goes the long way to its error.)
+  if (match === undefined && proc.mailbox.size > 0 && proc.waitResolve === null && timeoutMs >= 0)
+    return ready(proc, proc.mailbox.shift());
   return receiveIn(proc, match === undefined ? null : toPredicate(match), timeoutMs, 0);
+}
+
+/**
+ * Waits for messages and takes every one queued, up to `max`, oldest first, in one await: a
+ * loop of `receive()` without a pattern, batched. With messages queued it returns at once;
+ * with none it waits for the next one, then takes whatever else has arrived by the time the
+ * process runs. It never returns an empty array.
+ *
+ * A batch counts against the fairness budget as that many receives would, so a process that
+ * takes its messages a thousand at a time still gives the event loop its turn.
+ */
+export function receiveMany<T = unknown>(max = 1000): Promise<T[]> {
+  const proc = actingProc('receiveMany');
+  if (proc === null) return never();
+  if (!(Number.isInteger(max) && max >= 1))
+    throw new BadArgError(`receiveMany: max must be a positive integer, got ${max}`);
+  if (proc.mailbox.size === 0 || proc.waitResolve !== null) {
+    // Nothing queued: wait as receive() does (it also refuses a second wait), then batch.
+    const first = receiveIn(proc, null, Number.POSITIVE_INFINITY, 0);
+    return first.then((message) => takeBatch(proc, [message], max) as T[]);
+  }
+  return ready(proc, takeBatch(proc, [], max)) as Promise<T[]>;
+}
+
+/**
+ * Moves the oldest queued messages into `batch` until it holds `max`. The wake-up that
+ * delivers the batch counts once against the budget; each message past the first counts too.
+ */
+function takeBatch(proc: Proc, batch: unknown[], max: number): unknown[] {
+  proc.mailbox.shiftInto(batch, max);
+  spend(batch.length - 1);
+  return batch;
 }
 
 function checkCanWait(proc: Proc, timeoutMs: number): void {

@@ -71,6 +71,15 @@ export function mayRunNow(): boolean {
   return false;
 }
 
+/**
+ * @internal Counts `wakeUps` more against the budget without checking the clock: a batch of
+ * messages taken in one wake-up (receiveMany) costs what as many receives would, and the next
+ * `mayRunNow` looks at the clock if the budget is spent.
+ */
+export function spend(wakeUps: number): void {
+  budget -= wakeUps;
+}
+
 /** @internal Resumes a process with `value`: as a microtask within the slice, else after I/O. */
 export function resume(proc: Proc, resolve: (value: unknown) => void, value: unknown): void {
   if (mayRunNow()) resolve(value);

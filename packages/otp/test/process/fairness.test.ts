@@ -1,7 +1,16 @@
 import { readFile } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { exit, GenServer, type Pid, receive, self, send, spawn } from '../../src/index.ts';
+import {
+  exit,
+  GenServer,
+  type Pid,
+  receive,
+  receiveMany,
+  self,
+  send,
+  spawn,
+} from '../../src/index.ts';
 import { deferred } from '../helpers.ts';
 
 /** When each callback ran, counted in messages the flood had handled by then. */
@@ -68,6 +77,28 @@ describe('fairness', () => {
     // Run before the mailbox was drained: the drainer yielded to the event loop on the way.
     expect(seen.immediate).toBeLessThan(backlog);
     expect(seen.immediate).toBeGreaterThan(0);
+  });
+
+  it('a process draining a long mailbox with receiveMany lets the event loop run in between', async () => {
+    // A batch counts as that many receives: taking a thousand at a time must not skip the slice.
+    const backlog = 200_000;
+    const seen: Seen = {};
+    let handled = 0;
+    const done = deferred<number>();
+    const drainer = spawn(async () => {
+      for (;;) {
+        for (const _message of await receiveMany()) {
+          if (++handled === backlog) return done.resolve(handled);
+        }
+        // Watch from the first batch on: the slice the sends spent may defer that very batch.
+        if (handled === 1000) watchEventLoop(seen, () => handled);
+      }
+    });
+    for (let i = 0; i < backlog; i++) send(drainer, i);
+    await done.promise;
+    // Run before the mailbox was drained: the drainer yielded to the event loop on the way.
+    expect(seen.immediate).toBeLessThan(backlog);
+    expect(seen.immediate).toBeGreaterThanOrEqual(1000);
   });
 
   it('a GenServer working through a backlog of casts lets the event loop run in between', async () => {

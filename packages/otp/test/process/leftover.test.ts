@@ -23,6 +23,7 @@ import {
   Process,
   Registry,
   receive,
+  receiveMany,
   register,
   self,
   send,
@@ -103,11 +104,12 @@ describe('leftover callbacks of a dead process', () => {
     await GenServer.stop(server);
   });
 
-  it('wait for ever: receive, call and stop never settle, and never throw', async () => {
+  it('wait for ever: receive, receiveMany, call and stop never settle, and never throw', async () => {
     const crashes = captureCrashReports();
     const [, server] = (await GenServer.start(Echo, null)) as ['ok', Pid];
     const { result } = await afterDeath(() => [
       receive(),
+      receiveMany(),
       GenServer.call(server, 'seen'),
       GenServer.stop(server),
       GenServer.start(Echo, null),

@@ -109,6 +109,24 @@ describe('receive', () => {
     expect(error).toBeInstanceOf(BadArgError);
   });
 
+  it('with messages queued still refuses a bad timeout or a second wait', async () => {
+    // A receive of anything with mail queued takes a short path: it keeps the same checks.
+    const error = await inProcess(async () => {
+      send(self(), 'queued');
+      expect(() => receive(undefined, -1)).toThrow(BadArgError);
+      expect(() => receive(undefined, Number.NaN)).toThrow(BadArgError);
+      const first = receive('a');
+      try {
+        receive();
+      } catch (e) {
+        send(self(), 'a');
+        await first;
+        return e;
+      }
+    });
+    expect(error).toBeInstanceOf(BadArgError);
+  });
+
   it('a pattern that throws fails the receiver, not the sender, and keeps the message', async () => {
     const got = await inProcess(async () => {
       const receiver = self();

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { sleep } from './fixture.ts';
 import type { ConformanceConfig } from './step.ts';
 
 /**
@@ -94,4 +95,29 @@ export function serverProcesses(entry: string) {
       },
     };
   };
+}
+
+/**
+ * Each of `speakers` says `count` messages 250 ms apart (4 a second, well within the flood
+ * rule's 20) while `server` is stopped for 5 s (SIGSTOP) 1.5 s in: during the stall about 20
+ * messages per speaker wait in the kernel, and all arrive at once when the server resumes.
+ * Resolves when every message is sent. Issue 12: judging the rate on arrival must not take
+ * such users for flooders.
+ */
+export async function talkThroughStall(
+  server: ServerProcess,
+  speakers: readonly ((i: number) => void)[],
+  count: number,
+): Promise<void> {
+  const talking = speakers.map(async (say) => {
+    for (let i = 0; i < count; i++) {
+      say(i);
+      await sleep(250);
+    }
+  });
+  await sleep(1500);
+  server.child.kill('SIGSTOP');
+  await sleep(5000);
+  server.child.kill('SIGCONT');
+  await Promise.all(talking);
 }

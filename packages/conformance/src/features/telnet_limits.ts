@@ -1,7 +1,7 @@
 import { LineClient } from '@otp-chat/net';
 import { describe, expect, it } from 'vitest';
 import { aliceAndBob, chatFixture, sleep } from '../fixture.ts';
-import { type ServerProcess, serverProcesses } from '../server_process.ts';
+import { type ServerProcess, serverProcesses, talkThroughStall } from '../server_process.ts';
 import { type FeatureContext, type StepUnderTest, UNLIMITED_ROOM_RATE } from '../step.ts';
 
 const IAC = 0xff;
@@ -227,20 +227,12 @@ export function telnetLimits(step: StepUnderTest, where: FeatureContext): void {
       const names = ['alice', 'bob', 'carol'];
       const users = await Promise.all(names.map((name) => loginTo(server, name)));
       await users[0]!.expect('* carol joined lobby');
-      // A line every 250 ms each, 4 a second, well within the rate of 20: during the stall, 20
-      // lines wait in the kernel for each user, which arrive at once when the server resumes.
       const count = 32;
-      const talking = users.map(async (user, u) => {
-        for (let i = 0; i < count; i++) {
-          user.send(`${names[u]} ${i}`);
-          await sleep(250);
-        }
-      });
-      await sleep(1500);
-      server.child.kill('SIGSTOP');
-      await sleep(5000);
-      server.child.kill('SIGCONT');
-      await Promise.all(talking);
+      await talkThroughStall(
+        server,
+        users.map((user, u) => (i) => user.send(`${names[u]} ${i}`)),
+        count,
+      );
       for (const [u, user] of users.entries()) {
         for (const [o, other] of names.entries()) {
           if (o !== u) await user.expect(`${other}: ${other} ${count - 1}`, 10_000);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { chatFixture, sleep } from '../fixture.ts';
-import { type ServerProcess, serverProcesses } from '../server_process.ts';
+import { chatFixture } from '../fixture.ts';
+import { type ServerProcess, serverProcesses, talkThroughStall } from '../server_process.ts';
 import { type FeatureContext, type StepUnderTest, UNLIMITED_ROOM_RATE, webStep } from '../step.ts';
 import type { ServerMessage, WebClient } from '../web_client.ts';
 
@@ -225,20 +225,12 @@ export function websocketLimits(stepUnderTest: StepUnderTest, where: FeatureCont
       const users: WebClient[] = [];
       for (const name of names) users.push(await webLoginTo(server, name));
       await users[0]!.expect('user_joined', (message) => message.username === 'linus');
-      // A message every 250 ms each, 4 a second, well within the rate of 20: during the stall,
-      // 20 frames wait in the kernel for each user, which arrive at once when the server resumes.
       const count = 32;
-      const talking = users.map(async (user, u) => {
-        for (let i = 0; i < count; i++) {
-          user.say('lobby', `${names[u]} ${i}`);
-          await sleep(250);
-        }
-      });
-      await sleep(1500);
-      server.child.kill('SIGSTOP');
-      await sleep(5000);
-      server.child.kill('SIGCONT');
-      await Promise.all(talking);
+      await talkThroughStall(
+        server,
+        users.map((user, u) => (i) => user.say('lobby', `${names[u]} ${i}`)),
+        count,
+      );
       // Everyone hears every message, their own too, each sender's in order; nobody is warned
       // or dropped (a user_left would say so), and all are still connected.
       for (const user of users) {

@@ -122,6 +122,9 @@ export function receive(match?: Pattern, timeoutMs = Number.POSITIVE_INFINITY): 
  * with none it waits for the next one, then takes whatever else has arrived by the time the
  * process runs. It never returns an empty array.
  *
+ * The whole batch leaves the mailbox at once: a selective receive made while the batch is
+ * handled does not see the messages still in it, where a loop of receive() would have.
+ *
  * A batch counts against the fairness budget as that many receives would, so a process that
  * takes its messages a thousand at a time still gives the event loop its turn.
  */

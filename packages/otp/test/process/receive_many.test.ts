@@ -9,12 +9,14 @@ import {
   GenServer,
   type GenServerModule,
   type Pid,
+  Process,
   receive,
   receiveMany,
   self,
   send,
   sendAfter,
   spawn,
+  TIMEOUT,
 } from '../../src/index.ts';
 import { exitReason, inProcess, mailboxContents, tick } from '../helpers.ts';
 
@@ -82,6 +84,18 @@ describe('receiveMany', () => {
     });
     expect(got).toEqual({ reply: 'ping', batch: [1, 2, 3, 4] });
     await GenServer.stop(server);
+  });
+
+  it('a batch is out of the mailbox while it is handled, where a loop of receive leaves the rest', async () => {
+    // Erlang (and a loop of receive()) would take the first message and leave the ack queued for
+    // the selective receive; a batch has already taken it: the README's difference.
+    const got = await inProcess(async () => {
+      for (const m of [{ req: 1 }, { ack: 1 }, { req: 2 }]) send(self(), m);
+      const batch = await receiveMany();
+      const ack = await receive({ ack: 1 }, 0);
+      return { batch, ack, queued: Process.messageQueueLength(self()) };
+    });
+    expect(got).toEqual({ batch: [{ req: 1 }, { ack: 1 }, { req: 2 }], ack: TIMEOUT, queued: 0 });
   });
 
   it('a process killed while it waits never resumes', async () => {

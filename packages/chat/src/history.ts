@@ -155,6 +155,7 @@ export class RoomHistory {
   before(epoch: number, id: number, k: number): HistoryResult {
     if (!this.isLimit(k)) return ['error', 'bad_limit'];
     if (!isWhole(epoch)) return ['error', 'bad_epoch'];
+    if (!isWhole(id) || id < 1) return ['error', 'unknown_id'];
     if (epoch !== this.epoch) return ['gap', 'all', []];
     if (!this.wasIssued(id)) return ['error', 'unknown_id'];
     return this.range(id - k, id - 1);
@@ -168,8 +169,10 @@ export class RoomHistory {
    */
   since(epoch: number, id: number): HistoryResult {
     if (!isWhole(epoch)) return ['error', 'bad_epoch'];
-    if (id !== 0 && epoch !== this.epoch) return ['gap', 'all', this.keptMessages()];
-    if (!(id === 0 || this.wasIssued(id))) return ['error', 'unknown_id'];
+    if (!isWhole(id) || id < 0) return ['error', 'unknown_id'];
+    if (id === 0) return this.range(1, this.issued);
+    if (epoch !== this.epoch) return ['gap', 'all', this.keptMessages()];
+    if (!this.wasIssued(id)) return ['error', 'unknown_id'];
     return this.range(id + 1, this.issued);
   }
 

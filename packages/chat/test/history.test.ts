@@ -170,7 +170,7 @@ describe('RoomHistory', () => {
     expect(renewed.since(old.epoch, 0)).toEqual(renewed.since(renewed.epoch, 0));
   });
 
-  it('refuses an epoch that is not a whole number, and stores no message of another epoch', () => {
+  it('refuses a bad epoch or id in any epoch, and stores no message of another epoch', () => {
     const history = historyWith(3, 5);
     for (const epoch of [1.5, Number.NaN, '7' as unknown as number]) {
       expect(history.since(epoch, 1)).toEqual(['error', 'bad_epoch']);
@@ -180,5 +180,10 @@ describe('RoomHistory', () => {
     const fourth = { ...stranger, id: 4 };
     expect(history.store(fourth)).toBe(false);
     expect(history.lastId).toBe(3);
+    // An id that no numbering issues is refused whatever the epoch.
+    for (const id of [-1, 1.5]) {
+      expect(history.since(EPOCH + 1, id)).toEqual(['error', 'unknown_id']);
+      expect(history.before(EPOCH + 1, id, 1)).toEqual(['error', 'unknown_id']);
+    }
   });
 });

@@ -15,7 +15,13 @@
  *   kept to its last N by `slice` on every push, the cost the ring is there to avoid.
  */
 import { parseArgs } from 'node:util';
-import { messageBytes, newHistoryMessage, RoomHistory, type Said } from '../src/history.ts';
+import {
+  messageBytes,
+  newEpoch,
+  newHistoryMessage,
+  RoomHistory,
+  type Said,
+} from '../src/history.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const stored = values.quick ? 2_000 : 100_000;
@@ -24,6 +30,9 @@ const appends = values.quick ? 20_000 : 1_000_000;
 const SMALL = 100;
 const LARGE = values.quick ? 2_000 : 100_000;
 const TEXT_LENGTH = 100;
+
+/** One epoch, as a history's messages share one (a random 53-bit number, boxed like theirs). */
+const EPOCH = newEpoch();
 
 const NAMES = Array.from({ length: 50 }, (_, i) => `user${i}`);
 
@@ -71,7 +80,7 @@ function ringAppend(max: number, said: Said[]): number {
 
 /** Nanoseconds per append to an array kept to its last `max` messages by slice. */
 function sliceAppend(max: number, said: Said[]): number {
-  const message = (n: number) => newHistoryMessage(said[n % said.length]!, n, n);
+  const message = (n: number) => newHistoryMessage(said[n % said.length]!, EPOCH, n, n);
   // Filled at once: filled by its own pushes, it would cost the square of max.
   let kept = Array.from({ length: max }, (_, n) => message(n));
   // Each append copies max messages: fewer of them at 100,000, or the run takes minutes.
@@ -104,7 +113,7 @@ console.log(
   `  two-byte   measured ${twoByte.measured.toFixed(0)} B, estimated ${twoByte.estimated.toFixed(0)} B`,
 );
 // The estimate is what the budget counts: the sample message's figure, for the README.
-const sample = { id: 1, timestamp: 0, from: 'user1', text: text(1, 'e') };
+const sample = { epoch: EPOCH, id: 1, timestamp: 0, from: 'user1', text: text(1, 'e') };
 console.log(`  (messageBytes of one Latin-1 message: ${messageBytes(sample)} B)`);
 
 const said = saidList(1_000, 'e');

@@ -9,6 +9,13 @@
  * learns the last id issued, so ids go on where they were; the keeper monitors it, and when it
  * goes down keeps its history for `keepEmptyMs` in case the room comes back.
  *
+ * A history the keeper drops whole (its room gone for `keepEmptyMs`, or gone and over the
+ * budget) leaves nothing behind: no memory per dead room. The room's next history starts again
+ * at id 1, but in a new epoch (see history.ts), which `attach` answers with the last id and
+ * every message carries; a client that asks for what came after a message of the old epoch is
+ * told the whole earlier history is gone, never handed the new numbering's messages. A keeper
+ * that crashes loses every history, and its successor draws new epochs too: the same answer.
+ *
  * Writes are casts: the room numbers each message itself (a HistoryWriter, made from the
  * position `attach` answered) and never waits for the keeper before broadcasting. Reads are
  * calls. Memory is bounded for the whole server, not only per room: past `maxBytes` (estimated
@@ -65,7 +72,7 @@ export const DEFAULT_HISTORY_OPTIONS: HistoryOptions = {
 
 /** What a request the keeper cannot read answers (a wrong room name, a wrong shape). */
 export type BadRequest = readonly ['error', 'bad_request'];
-export type AttachReply = readonly ['ok', lastId: number] | BadRequest;
+export type AttachReply = readonly ['ok', epoch: number, lastId: number] | BadRequest;
 export type HistoryReply = HistoryResult | BadRequest;
 
 /** What the keeper holds: the total, and the rooms in the order they would be dropped. */
@@ -113,7 +120,8 @@ const callbacks = {
     const key = roomKey(room);
     if (key === undefined) return ['reply', BAD_REQUEST, state];
     if (tag === 'attach' && args.length === 0) {
-      return ['reply', ['ok', attach(state, key, from.pid)], state];
+      const { epoch, lastId } = attach(state, key, from.pid);
+      return ['reply', ['ok', epoch, lastId], state];
     }
     return ['reply', query(historyOf(state, key), tag, args), state];
   },
@@ -139,8 +147,11 @@ const callbacks = {
 const BAD_REQUEST: BadRequest = ['error', 'bad_request'];
 
 // #region attach
-/** A room's process attaches: the keeper watches it, and answers the last id it issued. */
-function attach(state: State, key: string, pid: Pid): number {
+/**
+ * A room's process attaches: the keeper watches it, and answers where its numbering is: the
+ * epoch, and the last id issued in it. A room with no history kept gets a new one (a new epoch).
+ */
+function attach(state: State, key: string, pid: Pid): RoomHistory {
   let kept = state.histories.get(key);
   if (kept === undefined) {
     const history = new RoomHistory({ max: state.options.historyLength });
@@ -153,7 +164,7 @@ function attach(state: State, key: string, pid: Pid): number {
   const ref = monitor(pid);
   kept.owner = { pid, ref };
   state.owners.set(ref, key);
-  return kept.history.lastId;
+  return kept.history;
 }
 
 /** The room's process is gone: its history stays, for `keepEmptyMs` unless it comes back. */
@@ -228,14 +239,17 @@ function drop(state: State, key: string, kept: Kept): void {
 
 // #region queries
 function query(history: RoomHistory, tag: unknown, args: unknown[]): HistoryReply {
-  const [a, b] = args as [number, number];
+  const [a, b, c] = args as [number, number, number];
   if (tag === 'last' && args.length === 1) return history.last(a);
-  if (tag === 'before' && args.length === 2) return history.before(a, b);
-  if (tag === 'since' && args.length === 1) return history.since(a);
+  if (tag === 'before' && args.length === 3) return history.before(a, b, c);
+  if (tag === 'since' && args.length === 2) return history.since(a, b);
   return BAD_REQUEST;
 }
 
-/** A room's history; one the keeper does not hold reads as a room where nothing was said. */
+/**
+ * A room's history; one the keeper does not hold reads as a room where nothing was said, in an
+ * epoch of its own: any message a client names there is of an epoch now gone.
+ */
 function historyOf(state: State, key: string): RoomHistory {
   return state.histories.get(key)?.history ?? new RoomHistory({ max: state.options.historyLength });
 }
@@ -254,7 +268,8 @@ function roomKey(room: unknown): string | undefined {
 function isHistoryMessage(message: unknown): message is HistoryMessage {
   const m = message as Partial<HistoryMessage> | null;
   return (
-    typeof m?.id === 'number' &&
+    typeof m?.epoch === 'number' &&
+    typeof m.id === 'number' &&
     typeof m.timestamp === 'number' &&
     typeof m.from === 'string' &&
     typeof m.text === 'string'
@@ -293,7 +308,7 @@ export const HistoryKeeper = {
     return { id: HISTORY_KEEPER, start: () => HistoryKeeper.startLink(options) };
   },
 
-  /** The calling room process attaches to its history: the answer is the last id issued. */
+  /** The calling room process attaches to its history: the answer is its epoch and last id. */
   attach(room: string): Promise<AttachReply> {
     return GenServer.call(HISTORY_KEEPER, ['attach', room]);
   },
@@ -303,14 +318,14 @@ export const HistoryKeeper = {
     return GenServer.call(HISTORY_KEEPER, ['last', room, k]);
   },
 
-  /** The `k` messages of `room` before message `id`. */
-  before(room: string, id: number, k: number): Promise<HistoryReply> {
-    return GenServer.call(HISTORY_KEEPER, ['before', room, id, k]);
+  /** The `k` messages of `room` before message `id` of `epoch`. */
+  before(room: string, epoch: number, id: number, k: number): Promise<HistoryReply> {
+    return GenServer.call(HISTORY_KEEPER, ['before', room, epoch, id, k]);
   },
 
-  /** The messages of `room` after message `id` (0: all of those kept). */
-  since(room: string, id: number): Promise<HistoryReply> {
-    return GenServer.call(HISTORY_KEEPER, ['since', room, id]);
+  /** The messages of `room` after message `id` of `epoch` (id 0: all of those kept). */
+  since(room: string, epoch: number, id: number): Promise<HistoryReply> {
+    return GenServer.call(HISTORY_KEEPER, ['since', room, epoch, id]);
   },
 
   /** The total bytes kept, and the rooms with messages kept, least recently written first. */
@@ -323,13 +338,16 @@ export const HistoryKeeper = {
 // #region writer
 /**
  * The room's side of its history, kept in the room's state: it numbers each message (the
- * next id after the one `attach` answered), stamps it with the server's time, and casts it to
+ * next id after the one `attach` answered, in the epoch it answered), stamps it with the
+ * server's time, and casts it to
  * the keeper. The room broadcasts the message it returns, id and timestamp included, after
  * the append: the keeper has it before any member can ask for it.
  */
 export class HistoryWriter {
   private constructor(
     readonly room: string,
+    /** The epoch of the history the room attached to: every message it numbers carries it. */
+    readonly epoch: number,
     private issued: number,
   ) {}
 
@@ -341,11 +359,11 @@ export class HistoryWriter {
   /** Attaches the calling room process to the history of `room`. */
   static async attach(room: string): Promise<readonly ['ok', HistoryWriter] | BadRequest> {
     const reply = await HistoryKeeper.attach(room);
-    return reply[0] === 'ok' ? ['ok', new HistoryWriter(room, reply[1])] : reply;
+    return reply[0] === 'ok' ? ['ok', new HistoryWriter(room, reply[1], reply[2])] : reply;
   }
 
   append(said: Said): HistoryMessage {
-    const message = newHistoryMessage(said, ++this.issued, Date.now());
+    const message = newHistoryMessage(said, this.epoch, ++this.issued, Date.now());
     GenServer.cast(HISTORY_KEEPER, ['append', this.room, message]);
     return message;
   }

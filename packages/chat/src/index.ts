@@ -5,6 +5,12 @@
  * WebSocket protocol in step 6) only decode and encode.
  */
 export { FloodGate, type FloodVerdict } from '@otp-chat/net';
+export {
+  ChatConnection,
+  type ConnectionConfig,
+  connectionChild,
+  type Farewell,
+} from './connection.js';
 export { type FloodNotice, type FloodRule, floodJudged, isFloodNotice } from './flood.js';
 export { type NewsEncoder, RoomEvent, type RoomNews } from './room_event.js';
 export {

@@ -31,12 +31,6 @@ export function connectionSpec(socket: Socket, config: TelnetConfig): DynamicChi
   );
 }
 
-function connectionLabel(socket: Socket, label: string | undefined): string {
-  const address = socket.remoteAddress;
-  if (label === undefined) return address ?? 'connection';
-  return address === undefined ? label : `${label} ${address}`;
-}
-
 /**
  * Lines, each judged against the flood rule as it arrives. A line dropped (too long, not UTF-8)
  * counts like any other: each one is answered with an error line.
@@ -46,6 +40,12 @@ function lineCodec(config: TelnetConfig) {
   return floodJudged(telnetLines({ maxLineBytes: config.maxLineBytes }), rule);
 }
 // #endregion start
+
+function connectionLabel(socket: Socket, label: string | undefined): string {
+  const address = socket.remoteAddress;
+  if (label === undefined) return address ?? 'connection';
+  return address === undefined ? label : `${label} ${address}`;
+}
 
 class TelnetConnection extends ChatConnection<TelnetLine> {
   constructor(

@@ -242,6 +242,8 @@ function broadcast(state: State, news: RoomNews, sender?: Pid): void {
   if (behind !== undefined) for (const pid of behind) dropBehind(state, pid);
 }
 
+// #endregion members
+
 /**
  * Drops a member that is behind, and tells it why (after what it has not read yet: the
  * connection then says goodbye to its client). The others see it leave.
@@ -273,7 +275,6 @@ function listing(id: string, userCount: number): RoomListing {
 function memberNames(state: State): string[] {
   return Array.from(state.members.values(), (member) => member.name);
 }
-// #endregion members
 
 // #region names
 /** A room's name as a server name: its key in the registry, which ignores case. */

@@ -47,7 +47,6 @@ export type SessionRequest =
   | { readonly type: 'quit' };
 // #endregion requests
 
-// #region events
 /** The codes of the errors a session reports: the WebSocket protocol's error codes. */
 export type SessionErrorCode =
   | 'INVALID_USERNAME'
@@ -72,6 +71,7 @@ export type NameRefusal =
   | 'renamed' // this session has another name already (`subject` is that name)
   | 'unnamed'; // the request needs a name and the user has none yet
 
+// #region events
 /** What a session tells its client, encoded by its transport adapter. */
 export type SessionEvent =
   | { readonly type: 'named'; readonly name: string }

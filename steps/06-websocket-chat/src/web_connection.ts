@@ -36,7 +36,6 @@ const HEARTBEAT = 'heartbeat';
 const GOING_AWAY = 1001;
 const POLICY_VIOLATION = 1008;
 
-// #region start
 /** How the connection supervisor starts a WebSocket's process: like a telnet connection's. */
 export function webConnectionSpec(
   ws: WebSocket,
@@ -50,6 +49,7 @@ export function webConnectionSpec(
   );
 }
 
+// #region start
 /**
  * Frames, each judged against the flood rule as it arrives. Every frame counts, control frames
  * too: ws answers a ping with a pong on its own, so a stream of pings costs as much as a stream

@@ -159,6 +159,16 @@ export abstract class ChatConnection<Input> {
   }
   // #endregion port
 
+  /** No name yet, when time is up for one: goodbye. */
+  private nameTimeout(): void {
+    if (this.session.name !== undefined) return;
+    this.goodbye({ why: 'no_name', seconds: this.options.nameTimeoutMs / 1000 });
+  }
+
+  private idleTimeout(): void {
+    if (this.idle.expired()) this.goodbye({ why: 'idle', seconds: this.idle.idleMs / 1000 });
+  }
+
   // #region limits
   /**
    * The flood rule, judged by the port as the inputs arrived. Inputs over the rate are
@@ -168,15 +178,6 @@ export abstract class ChatConnection<Input> {
   private flooded(verdict: FloodNotice[1]): void {
     if (verdict === 'disconnect') this.goodbye({ why: 'flood' });
     this.slowDown();
-  }
-
-  private nameTimeout(): void {
-    if (this.session.name !== undefined) return;
-    this.goodbye({ why: 'no_name', seconds: this.options.nameTimeoutMs / 1000 });
-  }
-
-  private idleTimeout(): void {
-    if (this.idle.expired()) this.goodbye({ why: 'idle', seconds: this.idle.idleMs / 1000 });
   }
 
   /**

@@ -352,7 +352,6 @@ export const ChatServer = {
     return GenServer.call(room, 'members');
   },
 
-  // #region listing
   /**
    * The rooms that are running, each with how many people are in it, sorted by name: one read
    * of the registry, where each room keeps its listing up to date.
@@ -362,6 +361,7 @@ export const ChatServer = {
     return rooms.sort((a, b) => byName.compare(a.id, b.id));
   },
 
+  // #region listing
   /**
    * The first `limit` rooms whose names sort after `after` (all of them without it), and how
    * many more there are: one pass over the registry that keeps only the page sorted, so a page

@@ -176,7 +176,6 @@ export class Session {
     return this.joined.map((room) => room.name);
   }
 
-  // #region handle
   /** Acts on one request; what comes of it is emitted. */
   async handle(request: SessionRequest): Promise<void> {
     switch (request.type) {
@@ -205,6 +204,7 @@ export class Session {
     }
   }
 
+  // #region handle
   /**
    * A message from the mailbox that is the session's business: a room's news, a private line,
    * a room that went down. False for anything else (the transport's own messages).

@@ -5,6 +5,12 @@
  * WebSocket protocol in step 6) only decode and encode.
  */
 export { FloodGate, type FloodVerdict } from '@otp-chat/net';
+export {
+  ChatConnection,
+  type ConnectionConfig,
+  connectionChild,
+  type Farewell,
+} from './connection.js';
 export { type FloodNotice, type FloodRule, floodJudged, isFloodNotice } from './flood.js';
 // History: a room's last messages, and the keeper that owns them so that a room crash keeps them.
 export {

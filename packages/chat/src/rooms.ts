@@ -242,6 +242,8 @@ function broadcast(state: State, news: RoomNews, sender?: Pid): void {
   if (behind !== undefined) for (const pid of behind) dropBehind(state, pid);
 }
 
+// #endregion members
+
 /**
  * Drops a member that is behind, and tells it why (after what it has not read yet: the
  * connection then says goodbye to its client). The others see it leave.
@@ -273,7 +275,6 @@ function listing(id: string, userCount: number): RoomListing {
 function memberNames(state: State): string[] {
   return Array.from(state.members.values(), (member) => member.name);
 }
-// #endregion members
 
 // #region names
 /** A room's name as a server name: its key in the registry, which ignores case. */
@@ -351,7 +352,6 @@ export const ChatServer = {
     return GenServer.call(room, 'members');
   },
 
-  // #region listing
   /**
    * The rooms that are running, each with how many people are in it, sorted by name: one read
    * of the registry, where each room keeps its listing up to date.
@@ -361,6 +361,7 @@ export const ChatServer = {
     return rooms.sort((a, b) => byName.compare(a.id, b.id));
   },
 
+  // #region listing
   /**
    * The first `limit` rooms whose names sort after `after` (all of them without it), and how
    * many more there are: one pass over the registry that keeps only the page sorted, so a page

@@ -47,7 +47,6 @@ export type SessionRequest =
   | { readonly type: 'quit' };
 // #endregion requests
 
-// #region events
 /** The codes of the errors a session reports: the WebSocket protocol's error codes. */
 export type SessionErrorCode =
   | 'INVALID_USERNAME'
@@ -72,6 +71,7 @@ export type NameRefusal =
   | 'renamed' // this session has another name already (`subject` is that name)
   | 'unnamed'; // the request needs a name and the user has none yet
 
+// #region events
 /** What a session tells its client, encoded by its transport adapter. */
 export type SessionEvent =
   | { readonly type: 'named'; readonly name: string }
@@ -176,7 +176,6 @@ export class Session {
     return this.joined.map((room) => room.name);
   }
 
-  // #region handle
   /** Acts on one request; what comes of it is emitted. */
   async handle(request: SessionRequest): Promise<void> {
     switch (request.type) {
@@ -205,6 +204,7 @@ export class Session {
     }
   }
 
+  // #region handle
   /**
    * A message from the mailbox that is the session's business: a room's news, a private line,
    * a room that went down. False for anything else (the transport's own messages).

@@ -16,6 +16,14 @@ export {
   refuseSocket,
 } from './connection_caps.js';
 export { FloodGate, type FloodVerdict } from './flood_gate.js';
+export {
+  refuseBusy,
+  refuseUpgrade,
+  replyText,
+  requestPath,
+  serveFile,
+  type WebFile,
+} from './http_replies.js';
 export { IdleTimer } from './idle_timer.js';
 export { LineClient, type LineClientOptions, type LineMatch } from './line_client.js';
 export { OriginPolicy, originList } from './origin_policy.js';

@@ -23,3 +23,4 @@ export {
   type SettingsTable,
   wholeNumber,
 } from './settings.js';
+export { webSettings } from './web_settings.js';

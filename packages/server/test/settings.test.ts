@@ -7,6 +7,7 @@ import {
   readSettings,
   type SettingsTable,
   usage,
+  webSettings,
 } from '@otp-chat/server';
 import { describe, expect, it } from 'vitest';
 
@@ -186,6 +187,30 @@ describe('the connection caps and the idle timeout', () => {
     );
     expect(() => readSettings(chatSettings, {}, { CHAT_IDLE_TIMEOUT_MS: '-1' })).toThrow(
       /^CHAT_IDLE_TIMEOUT_MS: not a whole number: '-1'/,
+    );
+  });
+});
+
+describe('webSettings', () => {
+  it('adds the web side to chatSettings, with their defaults', () => {
+    expect(defaultsOf(webSettings)).toEqual({
+      webPort: 4000,
+      maxFrameBytes: 16 * 1024,
+      heartbeatMs: 30_000,
+      allowedOrigins: [],
+    });
+    for (const key of Object.keys(webSettings)) expect(chatSettings).not.toHaveProperty(key);
+  });
+
+  it('reads each from its flag or its variable, and refuses a bad value', () => {
+    const flags = { 'web-port': '0', 'allowed-origins': 'https://a.example,https://b.example' };
+    expect(readSettings(webSettings, flags, { CHAT_HEARTBEAT_MS: '500' })).toEqual({
+      webPort: 0,
+      heartbeatMs: 500,
+      allowedOrigins: ['https://a.example', 'https://b.example'],
+    });
+    expect(() => readSettings(webSettings, { 'max-frame-bytes': '0' }, {})).toThrow(
+      /--max-frame-bytes/,
     );
   });
 });

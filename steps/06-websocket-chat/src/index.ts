@@ -39,6 +39,6 @@ export {
   Text,
   Username,
 } from './protocol.ts';
-export { type Asset, webAssets } from './web_assets.ts';
+export { webAssets } from './web_assets.ts';
 export { webConnectionSpec } from './web_connection.ts';
 export { WEB_LISTENER, WebListener, WS_PATH } from './web_listener.ts';

@@ -9,32 +9,27 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { WebFile } from '@otp-chat/net';
 import { build } from 'esbuild';
-
-/** A file to serve: its bytes and their media type. */
-export interface Asset {
-  readonly body: Buffer;
-  readonly type: string;
-}
 
 const STEP = new URL('../', import.meta.url);
 const PUBLIC = new URL('public/', STEP);
 
-let assets: Promise<ReadonlyMap<string, Asset>> | undefined;
+let assets: Promise<ReadonlyMap<string, WebFile>> | undefined;
 
 /** The files by the path they are served at; made on the first call, then shared. */
-export function webAssets(): Promise<ReadonlyMap<string, Asset>> {
+export function webAssets(): Promise<ReadonlyMap<string, WebFile>> {
   assets ??= loadAssets();
   return assets;
 }
 
-async function loadAssets(): Promise<ReadonlyMap<string, Asset>> {
+async function loadAssets(): Promise<ReadonlyMap<string, WebFile>> {
   const [html, css, js] = await Promise.all([
     readFile(new URL('chat.html', PUBLIC)),
     readFile(new URL('chat.css', PUBLIC)),
     bundleScript(),
   ]);
-  const page: Asset = { body: html, type: 'text/html; charset=utf-8' };
+  const page: WebFile = { body: html, type: 'text/html; charset=utf-8' };
   return new Map([
     ['/', page],
     ['/chat.html', page],

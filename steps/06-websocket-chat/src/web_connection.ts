@@ -1,35 +1,28 @@
 /**
- * One process per WebSocket, like the telnet connections (connection.ts): it owns the
- * WebSocket through a port (openWebSocketPort in @otp-chat/net), at most `maxUnreadInputs`
- * frames unread at a time, and runs the JSON adapter (json_adapter.ts) and the user's Session
- * in the same process. The session is the telnet side's: same rules, same rooms, same names,
- * private messages between any two users.
- *
- * Every frame is checked against the protocol's schema before anything acts on it (see
- * protocol.ts); a bad one is answered with an error and changes nothing. The limits are the
- * telnet side's (the flood rule, judged in the port as frames arrive; the outbound bound) plus
- * two of the WebSocket's own: the largest frame, which ws enforces, and a heartbeat that finds
- * connections that died without closing.
+ * A WebSocket connection: the life every connection shares (ChatConnection in @otp-chat/chat),
+ * with frames. The port delivers frames and pongs, judged against the flood rule as they
+ * arrive; every text frame is checked against the protocol's schema (protocol.ts) before the
+ * JSON adapter (json_adapter.ts) makes it a request, and a bad one is answered with an error and
+ * changes nothing. Two limits are the WebSocket's own: the largest frame, which ws enforces, and
+ * a heartbeat that finds connections that died without closing.
  */
-import { type FloodNotice, floodJudged, Session, type SessionEvent } from '@otp-chat/chat';
-import { IdleTimer, openWebSocketPort, sendBounded, type WebSocketEvent } from '@otp-chat/net';
+import {
+  ChatConnection,
+  connectionChild,
+  type Farewell,
+  type FloodNotice,
+  floodJudged,
+  type SessionEvent,
+} from '@otp-chat/chat';
+import { openWebSocketPort, sendBounded, type WebSocketEvent } from '@otp-chat/net';
 import {
   cancelTimer,
   type DynamicChildSpec,
-  type ExitMessage,
-  type ExitReason,
-  exit,
-  type Pid,
-  Port,
+  type Port,
   type PortCodec,
-  type PortMessage,
   type Ref,
-  receive,
-  type StartResult,
   self,
   sendAfter,
-  spawnLink,
-  trapExit,
 } from '@otp-chat/otp';
 import type { WebSocket } from 'ws';
 import type { ChatConfig } from './config.ts';
@@ -38,46 +31,31 @@ import { decodeClientFrame, type ErrorCode, errorMessage, type ServerMessage } f
 
 /** What the heartbeat timer sends the connection process. */
 const HEARTBEAT = 'heartbeat';
-/** What the connection's other timers send it: time to have a name; maybe idle for too long. */
-const NAME_TIMEOUT = 'name_timeout';
-const IDLE = 'idle';
 
 /** Close codes (RFC 6455): the server is going away; the client broke a rule. */
 const GOING_AWAY = 1001;
 const POLICY_VIOLATION = 1008;
 
-/** What the port delivers: a frame, a pong, or a flood notice. */
-type Input = WebSocketEvent | FloodNotice;
-
-// #region start
 /** How the connection supervisor starts a WebSocket's process: like a telnet connection's. */
 export function webConnectionSpec(
   ws: WebSocket,
   address: string | undefined,
   config: ChatConfig,
 ): DynamicChildSpec {
-  return {
-    id: `websocket ${address ?? ''}`.trimEnd(),
-    start: () => startWebConnection(ws, config),
-    restart: 'temporary',
-  };
+  return connectionChild(
+    `websocket ${address ?? ''}`.trimEnd(),
+    (owner) => openWebSocketPort(ws, { owner, codec: frameCodec(config) }),
+    (port) => new WebConnection(ws, port, config),
+  );
 }
 
-function startWebConnection(ws: WebSocket, config: ChatConfig): StartResult {
-  let port: Port<Input> | undefined;
-  const pid: Pid = spawnLink(() => new WebConnection(ws, port!, config).run());
-  // Before the process runs: the WebSocket closes with it however it ends. It stays paused
-  // (the listener paused it) until the process asks for frames.
-  port = openWebSocketPort(ws, { owner: pid, codec: frameCodec(config) });
-  return ['ok', pid];
-}
-
+// #region start
 /**
  * Frames, each judged against the flood rule as it arrives. Every frame counts, control frames
  * too: ws answers a ping with a pong on its own, so a stream of pings costs as much as a stream
  * of messages. (A client's pongs to our heartbeat are one per `heartbeatMs`.)
  */
-function frameCodec(config: ChatConfig): PortCodec<WebSocketEvent, Input> {
+function frameCodec(config: ChatConfig): PortCodec<WebSocketEvent, WebSocketEvent | FloodNotice> {
   const frames: PortCodec<WebSocketEvent, WebSocketEvent> = (out) => ({
     data: (event) => out.push(event),
   });
@@ -86,69 +64,25 @@ function frameCodec(config: ChatConfig): PortCodec<WebSocketEvent, Input> {
 }
 // #endregion start
 
-class WebConnection {
-  private readonly session: Session;
+class WebConnection extends ChatConnection<WebSocketEvent> {
   /** The timer that sends us the next heartbeat, and whether the last ping was answered. */
   private heartbeatTimer: Ref | undefined;
   private answered = true;
-  /** How long since the user last sent a frame (pongs do not count). */
-  private readonly idle: IdleTimer;
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly port: Port<Input>,
+    port: Port<WebSocketEvent | FloodNotice>,
     private readonly config: ChatConfig,
   ) {
-    this.session = new Session({
-      transport: 'websocket',
-      maxRooms: config.maxRoomsPerUser,
-      maxListedRooms: config.maxListedRooms,
-      emit: (event) => this.show(event),
-    });
-    this.idle = new IdleTimer(config.idleTimeoutMs, IDLE);
+    super(port, config, 'websocket');
   }
 
-  // #region run
-  async run(): Promise<void> {
-    // The supervisor's shutdown arrives as a message, so we can say goodbye first.
-    trapExit(true);
-    Port.setActive(this.port, this.config.maxUnreadInputs);
+  protected override greet(): void {
     this.heartbeatTimer = sendAfter(self(), HEARTBEAT, this.config.heartbeatMs);
-    // A WebSocket that never joins gets the time a telnet client has to give a name.
-    sendAfter(self(), NAME_TIMEOUT, this.config.nameTimeoutMs);
-    for (;;) await this.handle(await receive());
   }
-
-  private async handle(message: unknown): Promise<void> {
-    if (await this.session.handleInfo(message)) return;
-    if (message === HEARTBEAT) this.heartbeat();
-    else if (message === NAME_TIMEOUT) this.nameTimeout();
-    else if (message === IDLE) this.idleTimeout();
-    else if (Port.isMessage<Input>(message, this.port)) await this.fromPort(message);
-    else if (isExit(message)) {
-      // Our supervisor shuts us down (the server is stopping), or the users registry died.
-      this.goodbye('SERVER_SHUTDOWN', 'the server is shutting down', GOING_AWAY, message.reason);
-    }
-  }
-  // #endregion run
 
   // #region frames
-  private async fromPort(message: PortMessage<Input>): Promise<void> {
-    switch (message.type) {
-      case 'data':
-        return this.input(message.data);
-      case 'passive':
-        // The frames asked for are read: N more. At most N ever wait in the mailbox.
-        Port.setActive(this.port, this.config.maxUnreadInputs);
-        return;
-      case 'closed':
-        return this.stop('normal');
-      default:
-        return;
-    }
-  }
-
-  private async input(input: Input): Promise<void> {
+  protected async input(input: WebSocketEvent): Promise<void> {
     switch (input[0]) {
       case 'pong':
         this.answered = true;
@@ -156,45 +90,32 @@ class WebConnection {
       case 'ping':
         // ws has answered it: it was only counted.
         return;
-      case 'flood':
-        return this.flooded(input[1]);
       case 'binary':
-        this.error('INVALID_JSON', 'binary frames are not read: send text');
-        return;
+        return this.error('INVALID_JSON', 'binary frames are not read: send text');
       case 'text': {
-        this.idle.touch();
+        // Pongs do not count as activity: only what the user sends.
+        this.touch();
         const [status, decoded] = decodeClientFrame(input[1]);
         if (status === 'error') this.reply(decoded);
         else await this.session.handle(toRequest(decoded));
-        // The idle clock starts with the name: before it, the name timeout applies.
-        if (this.session.name !== undefined) this.idle.start();
       }
     }
   }
   // #endregion frames
 
   /** What the session said, sent as the JSON adapter encodes it. */
-  private show(event: SessionEvent): void {
-    // A room dropped the user, who fell too far behind: the only way a session ends here.
-    if (event.type === 'bye') this.goodbye('TOO_SLOW', byeText(event) ?? 'bye');
+  protected show(event: SessionEvent): void {
     const encoded = encodeEvent(event);
     if (encoded === undefined) return;
-    this.send(Buffer.isBuffer(encoded) ? encoded : JSON.stringify(encoded));
+    this.write(Buffer.isBuffer(encoded) ? encoded : JSON.stringify(encoded));
   }
 
   // #region limits
-  /** The flood rule of the telnet side, judged as frames arrived, with errors instead of lines. */
-  private flooded(verdict: FloodNotice[1]): void {
-    const rate = `at most ${this.config.linesPerSecond} messages a second`;
-    if (verdict === 'disconnect') {
-      // Read nothing more from a flooder: ws would go on parsing what it sends while the
-      // closing handshake waits for its answer, which is then cut off after closeTimeout.
-      this.ws.pause();
-      this.goodbye('RATE_LIMITED', `still too many messages (${rate}); disconnecting`);
-    }
+  /** The flood rule of the telnet side, with errors instead of lines. */
+  protected slowDown(): void {
     this.error(
       'RATE_LIMITED',
-      `slow down: ${rate}; this one was dropped, more will disconnect you`,
+      `slow down: ${rateText(this.config)}; this one was dropped, more will disconnect you`,
     );
   }
 
@@ -205,7 +126,8 @@ class WebConnection {
    * dropped network, a sleeping laptop) without having closed: it is cut off, and its rooms see
    * it leave.
    */
-  private heartbeat(): void {
+  protected override info(message: unknown): void {
+    if (message !== HEARTBEAT) return;
     this.heartbeatTimer = undefined;
     if (!this.answered) this.stop({ shutdown: 'no_pong' });
     this.answered = false;
@@ -213,62 +135,52 @@ class WebConnection {
     this.heartbeatTimer = sendAfter(self(), HEARTBEAT, this.config.heartbeatMs);
   }
 
-  /** No name (no successful join) within `nameTimeoutMs`: as a telnet client, it is closed. */
-  private nameTimeout(): void {
-    if (this.session.name !== undefined) return;
-    const seconds = this.config.nameTimeoutMs / 1000;
-    this.goodbye('TIMED_OUT', `no join in ${seconds} s; disconnecting`);
+  protected writeBounded(data: string | Buffer): boolean {
+    return sendBounded(this.ws, data, this.config.maxOutboundBytes);
   }
 
-  /** A named user who has sent nothing for `idleTimeoutMs` (when set) is closed. */
-  private idleTimeout(): void {
-    if (!this.idle.expired()) return;
-    const seconds = this.config.idleTimeoutMs / 1000;
-    this.goodbye('TIMED_OUT', `nothing sent in ${seconds} s; disconnecting`);
-  }
-
-  /**
-   * Every frame goes out through here. A client that does not read lets frames pile up in
-   * its WebSocket's buffer; past the limit it is dropped, and nobody else waits for it.
-   */
-  private send(data: string | Buffer): void {
-    if (!sendBounded(this.ws, data, this.config.maxOutboundBytes)) {
-      this.stop({ shutdown: 'client_not_reading' });
-    }
+  protected override stopping(): void {
+    if (this.heartbeatTimer !== undefined) cancelTimer(this.heartbeatTimer);
   }
   // #endregion limits
 
+  // #region goodbye
+  /** An error that says why, then the closing handshake. */
+  protected sayGoodbye(farewell: Farewell): void {
+    // Read nothing more from a flooder: ws would go on parsing what it sends while the
+    // closing handshake waits for its answer, which is then cut off after closeTimeout.
+    if (farewell.why === 'flood') this.ws.pause();
+    const [code, text] = farewellError(farewell, this.config);
+    this.error(code, text);
+    this.ws.close(farewell.why === 'shutdown' ? GOING_AWAY : POLICY_VIOLATION, text.slice(0, 120));
+  }
+  // #endregion goodbye
+
   private reply(message: ServerMessage): void {
-    this.send(JSON.stringify(message));
+    this.write(JSON.stringify(message));
   }
 
   private error(code: ErrorCode, text: string): void {
     this.reply(errorMessage(code, text));
   }
-
-  /** Sends an error, starts the closing handshake, and ends the process. */
-  private goodbye(
-    code: ErrorCode,
-    text: string,
-    closeCode = POLICY_VIOLATION,
-    reason: ExitReason = 'normal',
-  ): never {
-    this.error(code, text);
-    this.ws.close(closeCode, text.slice(0, 120));
-    return this.stop(reason);
-  }
-
-  /**
-   * Ends the process. The heartbeat timer goes first: unlike Erlang's, the runtime's timers
-   * outlive the process they are for, and a pending one would keep Node running after the
-   * server has stopped.
-   */
-  private stop(reason: ExitReason): never {
-    if (this.heartbeatTimer !== undefined) cancelTimer(this.heartbeatTimer);
-    return exit(reason);
-  }
 }
 
-function isExit(message: unknown): message is ExitMessage {
-  return (message as ExitMessage | null)?.type === 'EXIT';
+function rateText(config: ChatConfig): string {
+  return `at most ${config.linesPerSecond} messages a second`;
+}
+
+function farewellError(farewell: Farewell, config: ChatConfig): [ErrorCode, string] {
+  switch (farewell.why) {
+    case 'no_name':
+      return ['TIMED_OUT', `no join in ${farewell.seconds} s; disconnecting`];
+    case 'idle':
+      return ['TIMED_OUT', `nothing sent in ${farewell.seconds} s; disconnecting`];
+    case 'flood':
+      return ['RATE_LIMITED', `still too many messages (${rateText(config)}); disconnecting`];
+    case 'shutdown':
+      return ['SERVER_SHUTDOWN', 'the server is shutting down'];
+    case 'bye':
+      // A room dropped the user, who fell too far behind: the only way a session ends here.
+      return ['TOO_SLOW', byeText(farewell.event) ?? 'bye'];
+  }
 }

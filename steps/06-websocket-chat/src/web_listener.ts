@@ -7,16 +7,25 @@
  * port closes and its supervisor starts a new one on the same port, and the WebSocket sessions
  * carry on (ws tracks no clients here, so closing its server touches none of them).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer, STATUS_CODES } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { asProcess, type ConnectionCaps, type OriginPolicy } from '@otp-chat/net';
+import {
+  asProcess,
+  type ConnectionCaps,
+  type OriginPolicy,
+  refuseBusy,
+  refuseUpgrade,
+  replyText,
+  requestPath,
+  serveFile,
+  type WebFile,
+} from '@otp-chat/net';
 import { DynamicSupervisor, type GenServerModule, Process, self, send } from '@otp-chat/otp';
 import { CONNECTIONS, type Endpoint, listen } from '@otp-chat/telnet';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ChatConfig } from './config.ts';
-import { type Asset, webAssets } from './web_assets.ts';
+import { webAssets } from './web_assets.ts';
 import { webConnectionSpec } from './web_connection.ts';
 
 export const WEB_LISTENER = 'Chat.WebListener';
@@ -64,8 +73,8 @@ export const WebListener = {
     const sockets = new WebSocketServer(options);
     const server = createServer((request, response) => {
       const refusal = refusals.get(request.socket);
-      if (refusal === undefined) serveFile(assets, request, response);
-      else refuseRequest(response, refusal);
+      if (refusal === undefined) serveHttp(assets, request, response);
+      else refuseBusy(response, refusal);
     });
     const pending = new Set<WebSocket>();
     Process.onExit(me, () => {
@@ -76,7 +85,7 @@ export const WebListener = {
     server.on(
       'upgrade',
       asProcess(me, (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-        if (pathOf(request) !== WS_PATH) return refuseUpgrade(socket, 404, 'not found');
+        if (requestPath(request) !== WS_PATH) return refuseUpgrade(socket, 404, 'not found');
         if (!origins.allows(request.headers.origin, endpoint.port)) {
           return refuseUpgrade(socket, 403, 'this page may not open a WebSocket here');
         }
@@ -120,46 +129,18 @@ export const WebListener = {
 // #endregion listener
 
 // #region http
-/**
- * Plain HTTP: the client's files, nothing else. It needs no process: the files are the same
- * for every request and nothing changes, so Node's request handler answers straight away.
- */
-function serveFile(
-  assets: ReadonlyMap<string, Asset>,
+/** Plain HTTP: the client's files (see serveFile in @otp-chat/net), nothing else. */
+function serveHttp(
+  files: ReadonlyMap<string, WebFile>,
   request: IncomingMessage,
   response: ServerResponse,
 ): void {
-  const path = pathOf(request);
-  const asset = assets.get(path);
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    response.writeHead(405, { Allow: 'GET, HEAD' }).end();
-  } else if (asset !== undefined) {
-    response.writeHead(200, {
-      'Content-Type': asset.type,
-      'Content-Length': asset.body.length,
-      'Cache-Control': 'no-cache',
-      'X-Content-Type-Options': 'nosniff',
-      // The page runs its own script and talks to its own server, and nothing else; and no
-      // other site may frame it (to trick a user into clicking in it).
-      'Content-Security-Policy': "default-src 'self'; frame-ancestors 'none'",
-    });
-    response.end(request.method === 'HEAD' ? undefined : asset.body);
-  } else {
-    const status = path === WS_PATH ? 426 : 404;
-    const text = status === 426 ? 'this address takes WebSocket connections\n' : 'not found\n';
-    response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(text);
-  }
+  if (serveFile(files, request, response)) return;
+  if (requestPath(request) === WS_PATH) {
+    replyText(response, 426, 'this address takes WebSocket connections');
+  } else replyText(response, 404, 'not found');
 }
 // #endregion http
-
-/** The path the request asks for ('' for a request target that is no URL at all). */
-function pathOf(request: IncomingMessage): string {
-  try {
-    return new URL(request.url ?? '/', 'http://localhost').pathname;
-  } catch {
-    return '';
-  }
-}
 
 // #region caps
 /** Why each refused connection was refused, until it closes. */
@@ -177,23 +158,6 @@ function admit(caps: ConnectionCaps, socket: Socket): void {
   refusals.set(socket, caps.explain(refusal));
   socket.setTimeout(REFUSAL_LINGER_MS, () => socket.destroy());
 }
-
-function refuseRequest(response: ServerResponse, refusal: string): void {
-  response.shouldKeepAlive = false;
-  response
-    .writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '10' })
-    .end(`${refusal}\n`);
-}
 // #endregion caps
-
-/** An upgrade refused in plain HTTP, before any WebSocket exists; then the socket is closed. */
-function refuseUpgrade(socket: Duplex, status: 403 | 404, text: string): void {
-  const body = `${text}\n`;
-  socket.on('error', ignore);
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n` +
-      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-}
 
 function ignore(): void {}

@@ -27,9 +27,11 @@ import {
 /** The index's registered name. */
 export const ROOM_INDEX = 'ChatServer.RoomIndex';
 
-interface Indexed {
-  /** The room's name as the room spells it. */
+export interface Indexed {
+  /** The room's name as the room spells it: what the index sorts on. */
   readonly id: string;
+  /** The room's key in the rooms' registry, where a reader finds its listing. */
+  readonly key: string;
   readonly pid: Pid;
 }
 
@@ -41,7 +43,7 @@ let sorted: Indexed[] = [];
 /** The name each listed room runs under, by pid: where to look for it when it stops. */
 let idOf = new Map<Pid, string>();
 
-type Call = readonly ['started', id: string, pid: Pid];
+type Call = readonly ['started', room: Indexed];
 
 const callbacks = {
   name: 'RoomIndex',
@@ -55,7 +57,7 @@ const callbacks = {
 
   handleCall(request: Call, _from: From, state: null): CallResult<null> {
     if (request[0] !== 'started') throw new Error(`RoomIndex: unknown call ${inspect(request)}`);
-    add(request[1], request[2]);
+    add(request[1]);
     return ['reply', 'ok', state];
   },
 
@@ -67,14 +69,15 @@ const callbacks = {
 };
 
 /** Lists a room at its place in the order (an insertion moves the tail: one memmove). */
-function add(id: string, pid: Pid): void {
+function add(room: Indexed): void {
+  const { id, pid } = room;
   monitor(pid);
   idOf.set(pid, id);
   const at = firstFrom(id);
   // A room restarted after a crash is back before the DOWN of its last run: one entry.
-  const same = sameName(at, (room) => room.id === id);
-  if (same === -1) sorted.splice(at, 0, { id, pid });
-  else sorted[same] = { id, pid };
+  const same = sameName(at, (listed) => listed.id === id);
+  if (same === -1) sorted.splice(at, 0, room);
+  else sorted[same] = room;
 }
 
 /** Drops the room that ran as `pid`, unless a new run of it has taken its entry since. */
@@ -126,8 +129,8 @@ export const RoomIndex = {
   },
 
   /** Called by a room as it starts: it is listed from now on, until it stops. */
-  started(id: string, pid: Pid): Promise<'ok'> {
-    return GenServer.call(ROOM_INDEX, ['started', id, pid]);
+  started(room: Indexed): Promise<'ok'> {
+    return GenServer.call(ROOM_INDEX, ['started', room]);
   },
 
   /**
@@ -135,10 +138,8 @@ export const RoomIndex = {
    * binary search for where to begin, then a step per room read. `left` says how many are
    * indexed past the one just read.
    */
-  *after(after: string | undefined): Generator<{ id: string; pid: Pid; left: number }> {
+  *after(after: string | undefined): Generator<Indexed & { left: number }> {
     const from = after === undefined ? 0 : firstAfter(after);
-    for (let i = from; i < sorted.length; i++) {
-      yield { id: sorted[i]!.id, pid: sorted[i]!.pid, left: sorted.length - i - 1 };
-    }
+    for (let i = from; i < sorted.length; i++) yield { ...sorted[i]!, left: sorted.length - i - 1 };
   },
 };

@@ -151,7 +151,7 @@ const callbacks = {
 
   async init(room: string): Promise<readonly ['ok', State]> {
     // Listed before anyone can join: the index watches the room from now on, however it stops.
-    await RoomIndex.started(room, self());
+    await RoomIndex.started({ id: room, key: nameKey(room), pid: self() });
     const limits = roomLimits();
     const bucket = new TokenBucket({
       ratePerSecond: limits.messagesPerSecond,
@@ -372,8 +372,8 @@ export const ChatServer = {
    */
   listRoomsPage(after: string | undefined, limit: number): RoomPage {
     const rooms: RoomListing[] = [];
-    for (const { id, pid, left } of RoomIndex.after(after)) {
-      const listed = running(id, pid);
+    for (const { key, pid, left } of RoomIndex.after(after)) {
+      const listed = running(key, pid);
       if (listed === undefined) continue;
       if (rooms.length === limit) return { rooms, more: left + 1 };
       rooms.push(listed);
@@ -417,9 +417,9 @@ function isAlreadyStarted(reason: unknown): boolean {
   return Array.isArray(reason) && reason[0] === 'already_started';
 }
 
-/** The listing of room `id` while it runs as `pid`; undefined once that run has stopped. */
-function running(id: string, pid: Pid): RoomListing | undefined {
-  const [entry] = Registry.lookup<RoomListing>(REGISTRY, nameKey(id));
+/** The listing of the room under `key` while it runs as `pid`; undefined once it has stopped. */
+function running(key: string, pid: Pid): RoomListing | undefined {
+  const [entry] = Registry.lookup<RoomListing>(REGISTRY, key);
   return entry?.[0] === pid ? entry[1] : undefined;
 }
 

@@ -1,6 +1,6 @@
-import { exit, whenIdle } from '@otp-chat/otp';
+import { exit, whenIdle, whereis } from '@otp-chat/otp';
 import { describe, expect, it, vi } from 'vitest';
-import { ChatServer } from '../src/index.js';
+import { ChatServer, ROOM_INDEX } from '../src/index.js';
 import { FakeUser, roomsAndUsersPerTest } from './fake_user.ts';
 
 // The rooms listing reads a sorted index of the rooms' names from its cursor on: it must stay
@@ -87,5 +87,16 @@ describe('the rooms index', () => {
     expect(page().ids).toEqual(['LOBBY']);
     await whenIdle();
     expect(page()).toEqual({ ids: ['LOBBY'], more: 0 });
+  });
+
+  it('starts over with the rooms when the index itself dies (rest_for_one)', async () => {
+    await open('a', 'b');
+    const index = whereis(ROOM_INDEX)!;
+    exit(index, 'kill');
+    await vi.waitFor(() => expect([undefined, index]).not.toContain(whereis(ROOM_INDEX)));
+    await vi.waitFor(() => expect(ChatServer.whereis('a')).toBeUndefined());
+    expect(page()).toEqual({ ids: [], more: 0 });
+    await vi.waitFor(async () => expect(await ChatServer.createRoom('c')).toBe('ok'));
+    expect(page()).toEqual({ ids: ['c'], more: 0 });
   });
 });

@@ -35,6 +35,7 @@ export {
   HistoryWriter,
 } from './history_keeper.js';
 export { type NewsEncoder, RoomEvent, type RoomNews } from './room_event.js';
+export { ROOM_INDEX, RoomIndex } from './room_index.js';
 export {
   ChatServer,
   type CreateRoomResult,

@@ -42,6 +42,7 @@ import {
 import { newMessage } from './message.js';
 import { nameKey, nameProblem } from './names.js';
 import { RoomEvent, type RoomNews } from './room_event.js';
+import { byName, RoomIndex } from './room_index.js';
 
 /** Where rooms register their names. */
 export const REGISTRY = 'ChatServer.Registry';
@@ -148,7 +149,9 @@ export type JoinReply = readonly ['ok', room: string, members: string[]];
 const callbacks = {
   name: 'ChatServer',
 
-  init(room: string): readonly ['ok', State] {
+  async init(room: string): Promise<readonly ['ok', State]> {
+    // Listed before anyone can join: the index watches the room from now on, however it stops.
+    await RoomIndex.started({ id: room, key: nameKey(room), pid: self() });
     const limits = roomLimits();
     const bucket = new TokenBucket({
       ratePerSecond: limits.messagesPerSecond,
@@ -364,23 +367,19 @@ export const ChatServer = {
   // #region listing
   /**
    * The first `limit` rooms whose names sort after `after` (all of them without it), and how
-   * many more there are: one pass over the registry that keeps only the page sorted, so a page
-   * of a hundred out of 20,000 rooms costs no sort of the 20,000.
+   * many more there are: read from the rooms' index, sorted, from the cursor on, so a page costs
+   * O(log N + limit) however many rooms there are. Each room's count comes from its registry
+   * entry, which also tells a room that has just stopped (its entry is gone) from a live one.
    */
   listRoomsPage(after: string | undefined, limit: number): RoomPage {
-    const page: RoomListing[] = [];
-    let more = 0;
-    for (const [, , listing] of Registry.entries<RoomListing>(REGISTRY)) {
-      if (after !== undefined && byName.compare(listing.id, after) <= 0) continue;
-      if (page.length === limit) {
-        more++;
-        // Past a full page: it goes in only if it sorts before the page's last room.
-        if (limit === 0 || byName.compare(listing.id, page[limit - 1]!.id) >= 0) continue;
-        page.pop();
-      }
-      page.splice(insertionPoint(page, listing.id), 0, listing);
+    const rooms: RoomListing[] = [];
+    for (const { key, pid, left } of RoomIndex.after(after)) {
+      const listed = running(key, pid);
+      if (listed === undefined) continue;
+      if (rooms.length === limit) return { rooms, more: left + 1 };
+      rooms.push(listed);
     }
-    return { rooms: page, more };
+    return { rooms, more: 0 };
   },
   // #endregion listing
 
@@ -419,19 +418,10 @@ function isAlreadyStarted(reason: unknown): boolean {
   return Array.isArray(reason) && reason[0] === 'already_started';
 }
 
-/** The order of `localeCompare`, with the locale data looked up once rather than per comparison. */
-const byName = new Intl.Collator();
-
-/** Where `id` goes in `rooms`, sorted by name: after every room that sorts before or with it. */
-function insertionPoint(rooms: readonly RoomListing[], id: string): number {
-  let low = 0;
-  let high = rooms.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (byName.compare(rooms[middle]!.id, id) <= 0) low = middle + 1;
-    else high = middle;
-  }
-  return low;
+/** The listing of the room under `key` while it runs as `pid`; undefined once it has stopped. */
+function running(key: string, pid: Pid): RoomListing | undefined {
+  const [entry] = Registry.lookup<RoomListing>(REGISTRY, key);
+  return entry?.[0] === pid ? entry[1] : undefined;
 }
 
 // #region directory

@@ -11,6 +11,7 @@ import {
   Supervisor,
   type SupervisorInit,
 } from '@otp-chat/otp';
+import { ROOM_INDEX, RoomIndex } from './room_index.js';
 import { REGISTRY, ROOM_LIMITS, ROOM_SUPERVISOR, type RoomLimits } from './rooms.js';
 
 // #region supervisor
@@ -26,13 +27,15 @@ function registry(limits: Partial<RoomLimits>): ChildSpec {
 export const ChatSupervisor = {
   name: 'ChatServer.Supervisor',
 
-  // rest_for_one: the rooms depend on the registry, which is started first. If the registry
-  // dies, every name in it is gone, so the room supervisor (started after it) is restarted too
-  // and the rooms begin again from a clean slate. If only the room supervisor dies, the
-  // registry has nothing to fix: its dead rooms' names went with them.
+  // rest_for_one: the rooms depend on the registry and the index of their names, which are
+  // started first. If either dies, what it knew of the rooms is gone, so what was started after
+  // it (the room supervisor, last) is restarted too and the rooms begin again from a clean
+  // slate. If only the room supervisor dies, neither has anything to fix: its dead rooms'
+  // names went with them.
   init(limits: Partial<RoomLimits> = {}): readonly ['ok', SupervisorInit] {
+    const index = { id: ROOM_INDEX, start: () => RoomIndex.startLink() };
     const rooms = DynamicSupervisor.childSpec({ name: ROOM_SUPERVISOR });
-    return Supervisor.init([registry(limits), rooms], { strategy: 'rest_for_one' });
+    return Supervisor.init([registry(limits), index, rooms], { strategy: 'rest_for_one' });
   },
 
   /** Starts the rooms' side; rooms take `limits` (the defaults for those not given). */

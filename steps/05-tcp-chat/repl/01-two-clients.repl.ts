@@ -42,6 +42,7 @@ printTree();
 // => #PID<...> Chat.Application (supervisor, one_for_one)
 //    ├─ #PID<...> ChatServer.Supervisor (supervisor, rest_for_one)
 //    │  ├─ #PID<...> ChatServer.Registry (registry)
+//    │  ├─ #PID<...> ChatServer.RoomIndex (worker, RoomIndex)
 //    │  └─ #PID<...> ChatServer.RoomSupervisor (supervisor)
 //    │     └─ #PID<...> lobby (worker, ChatServer)
 //    └─ #PID<...> Chat.Tcp (supervisor, rest_for_one)

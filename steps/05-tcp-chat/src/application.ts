@@ -5,6 +5,7 @@
  *   Chat.Application (one_for_one)
  *   ├─ ChatServer.Supervisor (rest_for_one)   the rooms, as in step 4
  *   │  ├─ ChatServer.Registry                 room name -> room process
+ *   │  ├─ ChatServer.RoomIndex                room names, sorted, for the listing
  *   │  └─ ChatServer.RoomSupervisor           one process per room
  *   └─ Chat.Tcp (rest_for_one)                the network side
  *      ├─ Chat.Users                          user name -> connection process

@@ -5,9 +5,9 @@
  * cuts the client off on arrival, and two other users go on chatting without noticeable delay.
  */
 import * as step from '@otp-chat/05-tcp-chat';
-import { ChatServer, REGISTRY, userPid } from '@otp-chat/05-tcp-chat';
+import { ChatServer, REGISTRY, RoomIndex, userPid } from '@otp-chat/05-tcp-chat';
 import { chatFixture, floodSampler, SlowRoom } from '@otp-chat/conformance';
-import { GenServer, Registry } from '@otp-chat/otp';
+import { GenServer, type Pid, Registry } from '@otp-chat/otp';
 import { describe, expect, it } from 'vitest';
 
 const chat = chatFixture(step);
@@ -25,7 +25,11 @@ describe('a flood of 12 MB of short lines', () => {
     bob.send('/join quiet');
     await bob.expect(/^You joined quiet/);
     const listing = { id: 'slow', userCount: 1 };
-    await GenServer.start(SlowRoom, undefined, { name: Registry.via(REGISTRY, 'slow', listing) });
+    const slow = await GenServer.start(SlowRoom, undefined, {
+      name: Registry.via(REGISTRY, 'slow', listing),
+    });
+    // Listed as a room's init lists it, in the rooms' index.
+    await RoomIndex.started({ id: 'slow', key: 'slow', pid: (slow as readonly ['ok', Pid])[1] });
     const flooder = await chat.login('flooder');
     const stop = floodSampler(userPid('flooder')!);
 

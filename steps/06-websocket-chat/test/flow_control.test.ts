@@ -6,9 +6,9 @@
  */
 import { connect, type Socket } from 'node:net';
 import * as step from '@otp-chat/06-websocket-chat';
-import { ChatServer, REGISTRY, userPid } from '@otp-chat/06-websocket-chat';
+import { ChatServer, REGISTRY, RoomIndex, userPid } from '@otp-chat/06-websocket-chat';
 import { chatFixture, floodSampler, SlowRoom } from '@otp-chat/conformance';
-import { GenServer, Registry } from '@otp-chat/otp';
+import { GenServer, type Pid, Registry } from '@otp-chat/otp';
 import { describe, expect, it, vi } from 'vitest';
 
 const chat = chatFixture(step);
@@ -51,7 +51,11 @@ describe('a WebSocket flood of 12 MB of small frames', () => {
     const server = await chat.start({ maxUnreadInputs: N });
     for (let i = 0; i < 3000; i++) await ChatServer.createRoom(`room${i}`);
     const listing = { id: 'slow', userCount: 1 };
-    await GenServer.start(SlowRoom, undefined, { name: Registry.via(REGISTRY, 'slow', listing) });
+    const slow = await GenServer.start(SlowRoom, undefined, {
+      name: Registry.via(REGISTRY, 'slow', listing),
+    });
+    // Listed as a room's init lists it, in the rooms' index.
+    await RoomIndex.started({ id: 'slow', key: 'slow', pid: (slow as readonly ['ok', Pid])[1] });
     const ada = await chat.webLogin('ada', 'quiet');
     const grace = await chat.webLogin('grace', 'quiet');
     const flooder = await rawWebSocket(server.webPort);

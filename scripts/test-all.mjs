@@ -50,11 +50,13 @@ if (rootScripts.newcomer && !newcomer) {
 
 let passed = 0;
 let failed = 0;
+const failedTests = [];
 for (const stage of stages.filter((s) => s.report)) {
   if (!existsSync(stage.report)) continue;
   const report = JSON.parse(readFileSync(stage.report, 'utf8'));
   passed += report.numPassedTests;
   failed += report.numFailedTests;
+  failedTests.push(...failuresIn(report));
 }
 // A stage other than the tests counts as one failed check.
 const testStages = stages.filter((s) => s.report).map((s) => s.name);
@@ -64,6 +66,8 @@ console.log(
   `\nchecks: ${stages.length - failedStages.length} of ${stages.length} stages green on node ${process.version}`,
 );
 if (failedStages.length) console.log(`failing stages: ${failedStages.join(', ')}`);
+// Named again here, at the end, because the stage's own output may be far above (or cut off).
+for (const line of failedTests) console.log(`failing test: ${line}`);
 const otherStages = stages.length - testStages.length;
 console.log(
   `tests: ${passed + (otherStages - otherFailures)} passed, ${failed + otherFailures} failed`,
@@ -104,4 +108,22 @@ function aloneStages() {
     }
   }
   return found;
+}
+
+/** Each failed test of a vitest JSON report: its file, its name and its error's first line. */
+function failuresIn(report) {
+  const lines = [];
+  for (const file of report.testResults ?? []) {
+    const path = file.name.startsWith(root) ? file.name.slice(root.length + 1) : file.name;
+    for (const test of file.assertionResults ?? []) {
+      if (test.status !== 'failed') continue;
+      const reason = (test.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300);
+      lines.push(`${path} > ${test.fullName}: ${reason}`);
+    }
+    // A file that failed to load has no test results, only a message.
+    if (file.status === 'failed' && !(file.assertionResults ?? []).length) {
+      lines.push(`${path}: ${(file.message ?? '').split('\n')[0].slice(0, 300)}`);
+    }
+  }
+  return lines;
 }

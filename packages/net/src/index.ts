@@ -26,6 +26,7 @@ export {
 } from './http_replies.js';
 export { IdleTimer } from './idle_timer.js';
 export { LineClient, type LineClientOptions, type LineMatch } from './line_client.js';
+export { dialHost, hostInUrl } from './listen_address.js';
 export { OriginPolicy, originList } from './origin_policy.js';
 export {
   openLinePort,

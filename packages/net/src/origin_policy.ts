@@ -11,8 +11,8 @@
  * A request without an Origin header is let through: browsers always send one with a
  * WebSocket handshake, so it comes from a program (ws, a test, curl), which no page controls.
  */
-import { isIPv6 } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
+import { hostInUrl } from './listen_address.js';
 
 export class OriginPolicy {
   /** The host names and addresses a browser may use for this server, as URLs spell them. */
@@ -26,7 +26,7 @@ export class OriginPolicy {
    */
   constructor(host: string, extra: readonly string[] = []) {
     this.ownHosts = new Set(
-      hostsServing(host).map((name) => new URL(`http://${inUrl(name)}`).hostname),
+      hostsServing(host).map((name) => new URL(`http://${hostInUrl(name)}`).hostname),
     );
     this.extra = new Set(extra.map(originOf));
   }
@@ -92,8 +92,4 @@ function hostsServing(host: string): string[] {
   if (host === 'localhost') return ['localhost', '127.0.0.1', '::1'];
   if (host === '::1' || host.startsWith('127.')) return [host, 'localhost'];
   return [host];
-}
-
-function inUrl(host: string): string {
-  return isIPv6(host) ? `[${host}]` : host;
 }

@@ -4,6 +4,7 @@
  * the list. Ctrl-C or SIGTERM stops the server cleanly: every user is told, then their
  * connections close.
  */
+import { dialHost } from '@otp-chat/net';
 import { runServer } from '@otp-chat/server';
 import { startChat } from './application.ts';
 import { settings } from './config.ts';
@@ -12,6 +13,6 @@ await runServer({
   settings,
   start: startChat,
   ready: ({ host, port }) => [
-    `chat server listening on ${host}:${port} — connect with: nc ${host} ${port}`,
+    `chat server listening on ${host}:${port} — connect with: nc ${dialHost(host)} ${port}`,
   ],
 });

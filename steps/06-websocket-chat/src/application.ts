@@ -19,7 +19,7 @@
  */
 
 import { ChatSupervisor, USERS } from '@otp-chat/chat';
-import { ConnectionCaps, OriginPolicy } from '@otp-chat/net';
+import { ConnectionCaps, dialHost, hostInUrl, OriginPolicy } from '@otp-chat/net';
 import {
   DynamicSupervisor,
   type ExitReason,
@@ -176,17 +176,12 @@ export async function startChat(options: Partial<ChatConfig> = {}): Promise<Chat
       return endpoints.web.port;
     },
     get wsUrl() {
-      return `ws://${hostInUrl(config.host)}:${endpoints.web.port}${WS_PATH}`;
+      return `ws://${hostInUrl(dialHost(config.host))}:${endpoints.web.port}${WS_PATH}`;
     },
     stop: async () => {
       if (isAlive(pid)) await Supervisor.stop(pid);
     },
   };
-}
-
-/** A host as it goes in a URL: an IPv6 address in brackets. */
-export function hostInUrl(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 /**

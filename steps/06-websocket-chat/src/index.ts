@@ -8,7 +8,6 @@ export * from '@otp-chat/telnet';
 export {
   APPLICATION,
   type Chat,
-  hostInUrl,
   LISTENERS,
   ListenersSupervisor,
   SESSIONS,

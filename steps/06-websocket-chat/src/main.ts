@@ -4,15 +4,16 @@
  * list. Ctrl-C or SIGTERM stops the server cleanly: every user on either transport is told,
  * then their connections close.
  */
+import { dialHost, hostInUrl } from '@otp-chat/net';
 import { runServer } from '@otp-chat/server';
-import { hostInUrl, startChat } from './application.ts';
+import { startChat } from './application.ts';
 import { settings } from './config.ts';
 
 await runServer({
   settings,
   start: startChat,
   ready: ({ host, port, webPort, wsUrl }) => [
-    `chat server listening on ${host}:${port} — connect with: nc ${host} ${port}`,
-    `web chat on http://${hostInUrl(host)}:${webPort}/chat.html (WebSocket: ${wsUrl})`,
+    `chat server listening on ${host}:${port} — connect with: nc ${dialHost(host)} ${port}`,
+    `web chat on http://${hostInUrl(dialHost(host))}:${webPort}/chat.html (WebSocket: ${wsUrl})`,
   ],
 });

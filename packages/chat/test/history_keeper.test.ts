@@ -203,14 +203,16 @@ describe('HistoryKeeper', () => {
   });
 
   it('keeps the history of a room that comes back before keepEmptyMs', async () => {
-    await startKeeper({ keepEmptyMs: 30 });
+    // Long enough that the room surely comes back in time on a busy machine (30 ms did not
+    // always: a pause between the kill and the new room's attach dropped the history).
+    await startKeeper({ keepEmptyMs: 400 });
     const first = new FakeRoom('lobby');
     await first.say('a');
     exit(first.pid, 'kill');
     await whenIdle();
     const second = new FakeRoom('lobby');
     expect((await second.attached).lastId).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // three times keepEmptyMs
+    await new Promise((resolve) => setTimeout(resolve, 1200)); // three times keepEmptyMs
     expect(idsOf(await HistoryKeeper.since('lobby', NO_EPOCH, 0))).toEqual([1]);
   });
 

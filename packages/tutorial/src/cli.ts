@@ -101,8 +101,10 @@ async function verifyCommand(args: string[], { tutorial, out }: Context): Promis
     await verify().catch((error: unknown) => out(String(error)));
   });
   // Ctrl-C is how a learner leaves watch mode: a clean stop, exit status 0, not a failure.
-  // The handler stays for good: Ctrl-C reaches us twice (from the terminal, and relayed by tsx),
-  // and a second one with no handler left would end the process with status 130.
+  // The handler stays for good: a second Ctrl-C while we stop, with no handler left, would end
+  // the process with status 130. (`pnpm tutorial` runs node with tsx as a loader, not the tsx
+  // command: that one relays a Ctrl-C to its child and, when the child has not answered in
+  // 30 ms, as on a busy machine, kills it and exits with 130 itself.)
   return new Promise<number>((resolve) => {
     let stopped = false;
     process.on('SIGINT', () => {

@@ -17,11 +17,13 @@ import {
   type ExitMessage,
   type ExitReason,
   exit,
+  NOT_NOW,
   type Pid,
   Port,
   type PortMessage,
   type Ref,
   receive,
+  receiveNow,
   self,
   sendAfter,
   spawnLink,
@@ -119,14 +121,24 @@ export abstract class ChatConnection<Input> {
     trapExit(true);
     Port.setActive(this.port, this.options.maxUnreadInputs);
     this.greet();
-    for (;;) await this.handle(await receive());
+    for (;;) {
+      // One await to wake up, then what is queued is handled in this turn, one message at a
+      // time: no promise per room event, and its writes leave together. Each message stays in
+      // the mailbox until its turn, so the rooms still see how far behind we are.
+      let message = await receive();
+      do {
+        const waiting = this.handle(message);
+        if (waiting !== undefined) await waiting; // a call to a room, say
+      } while ((message = receiveNow()) !== NOT_NOW);
+    }
   }
 
-  /** One message from the mailbox. */
-  private async handle(message: unknown): Promise<void> {
-    if (await this.session.handleInfo(message)) return;
-    if (Port.isMessage<Input | FloodNotice>(message, this.port)) await this.fromPort(message);
-    else if (message === NAME_TIMEOUT) this.nameTimeout();
+  /** One message from the mailbox; a promise only if handling it has to wait. */
+  private handle(message: unknown): Promise<unknown> | undefined {
+    const session = this.session.handleInfo(message);
+    if (session !== false) return session === true ? undefined : session;
+    if (Port.isMessage<Input | FloodNotice>(message, this.port)) return this.fromPort(message);
+    if (message === NAME_TIMEOUT) this.nameTimeout();
     else if (message === IDLE) this.idleTimeout();
     else if (isExit(message)) this.goodbye({ why: 'shutdown' }, message.reason);
     else this.info(message);

@@ -207,15 +207,16 @@ export class Session {
   // #region handle
   /**
    * A message from the mailbox that is the session's business: a room's news, a private line,
-   * a room that went down. False for anything else (the transport's own messages).
+   * a room that went down. False for anything else (the transport's own messages). A room that
+   * went down is joined again, which waits for the room: that alone returns a promise (of true).
    */
-  async handleInfo(message: unknown): Promise<boolean> {
+  handleInfo(message: unknown): boolean | Promise<true> {
     if (isRoomMessage(message)) this.roomNews(message[1]);
     else if (isRoomNotice(message)) this.roomNotice(message);
     else if (isPrivateMessage(message))
       this.emit({ type: 'private', from: message[1], text: message[2] });
     else if (isDown(message) && this.joined.some((room) => room.ref === message.ref)) {
-      await this.roomDown(message);
+      return this.roomDown(message);
     } else return false;
     return true;
   }
@@ -350,13 +351,14 @@ export class Session {
    * A room we are in went down: it crashed (its supervisor restarts it, empty) or its
    * supervisor was restarted. Join it again, so the user stays where they were.
    */
-  private async roomDown(down: DownMessage): Promise<void> {
+  private async roomDown(down: DownMessage): Promise<true> {
     const room = this.joined.find((joined) => joined.ref === down.ref);
-    if (room === undefined || this.name === undefined) return;
+    if (room === undefined || this.name === undefined) return true;
     const [pid, [, , users]] = await this.directory.join(room.name, this.name);
     room.pid = pid;
     room.ref = monitor(pid);
     this.emit({ type: 'joined', room: room.name, users, rejoined: true });
+    return true;
   }
 
   /** Where the room called `room` (in any case) is in the user's list, or -1. */

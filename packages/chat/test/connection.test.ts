@@ -7,6 +7,7 @@ import {
   Process,
   receive,
   type SourceEvents,
+  send,
   spawn,
   trapExit,
 } from '@otp-chat/otp';
@@ -17,6 +18,7 @@ import {
   connectionChild,
   type Farewell,
   type FloodNotice,
+  RoomEvent,
   type SessionEvent,
 } from '../src/index.js';
 import { roomsAndUsersPerTest } from './fake_user.ts';
@@ -29,6 +31,8 @@ class FakeWire implements PortSource<string | FloodNotice> {
   /** What the connection wrote, and how it said goodbye. */
   readonly written: string[] = [];
   readonly farewells: Farewell[] = [];
+  /** Called at each write, before it is recorded. */
+  onWrite: ((data: string) => void) | undefined;
   /** False: the client stopped reading, as a socket whose buffer is full. */
   reading = true;
   closed = false;
@@ -59,6 +63,7 @@ class TestConnection extends ChatConnection<string> {
   }
   protected async input(line: string): Promise<void> {
     this.touch();
+    if (line === 'ping') return this.write('pong');
     if (this.session.name === undefined) await this.session.handle({ type: 'name', name: line });
     else if (line.startsWith('/join '))
       await this.session.handle({ type: 'join', room: line.slice(6) });
@@ -74,6 +79,7 @@ class TestConnection extends ChatConnection<string> {
     this.wire.farewells.push(farewell);
   }
   protected writeBounded(data: string | Buffer): boolean {
+    this.wire.onWrite?.(String(data));
     if (this.wire.reading) this.wire.written.push(String(data));
     return this.wire.reading;
   }
@@ -166,5 +172,41 @@ describe('ChatConnection', () => {
     wire.events?.close();
     expect(await ended()).toBe('normal');
     expect(wire.farewells).toEqual([]);
+  });
+
+  it('handles the news queued in one turn, each message left in the mailbox until its turn', async () => {
+    const { wire, pid } = await connect();
+    wire.send('ann', '/join lobby');
+    await vi.waitFor(() => expect(wire.written).toEqual(['named', 'joined']));
+    // At each write: what it wrote, and what the mailbox held (as a room sees it).
+    const writes: Array<[string, number | undefined]> = [];
+    let roomWritesWhenAMicrotaskRan: number | undefined;
+    wire.onWrite = (data) => {
+      writes.push([data, Process.messageQueueLength(pid)]);
+      if (writes.length === 1)
+        queueMicrotask(
+          () => (roomWritesWhenAMicrotaskRan = writes.filter(([w]) => w === 'room').length),
+        );
+    };
+    const news = 50;
+    for (let i = 0; i < news; i++) {
+      const event = new RoomEvent({ type: 'user_joined', roomId: 'lobby', username: `u${i}` });
+      send(pid, ['room_event', event]);
+    }
+    // Then 20 inputs: the port delivers 4 (maxUnreadInputs) and a passive notice, holds the rest.
+    wire.send(...Array.from({ length: 20 }, () => 'ping'));
+    await vi.waitFor(() => expect(writes).toHaveLength(news + 20));
+    // Every news event was written before anything else ran: no await between two of them.
+    expect(roomWritesWhenAMicrotaskRan).toBe(news);
+    // Each waited in the mailbox until its turn (the first was handed to the waiting receive):
+    // behind it, the rest of the news, then the 2 inputs left of the port's 4 (2 lines came
+    // before) and its passive notice. A room judging how far behind we are sees all of it.
+    expect(writes.slice(0, news)).toEqual(
+      Array.from({ length: news }, (_, i) => ['room', news - 1 - i + 3]),
+    );
+    // The inputs came after, in order, never more than 4 of them (and a notice) unread.
+    const inputs = writes.slice(news);
+    expect(inputs.every(([data]) => data === 'pong')).toBe(true);
+    expect(Math.max(...inputs.map(([, queued]) => queued ?? 0))).toBeLessThanOrEqual(4);
   });
 });

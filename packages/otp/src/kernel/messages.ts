@@ -176,6 +176,26 @@ export function receiveIn(
   return new Promise((resolve, reject) => block(proc, match, timeoutMs, resolve, reject));
 }
 
+/** What `receiveNow` returns when it has no message to give now. */
+export const NOT_NOW: unique symbol = Symbol('not_now');
+export type NotNow = typeof NOT_NOW;
+
+/**
+ * Takes the oldest message at once, without an await (a receive without a pattern). `NOT_NOW`
+ * when there is none, or when the time slice is spent: the process then awaits `receive()`,
+ * which waits for a message, or lets the event loop run before it hands over the one queued.
+ *
+ * A loop of `receive()` pays a promise and a microtask per message; a process that handles
+ * what is queued with `receiveNow` after one `await receive()` pays them once per wake-up,
+ * and, unlike `receiveMany`, leaves every message in the mailbox until its turn comes.
+ */
+export function receiveNow(): unknown {
+  const proc = actingProc('receiveNow');
+  if (proc === null) return NOT_NOW;
+  const message = takeNow(proc);
+  return message === HOLE ? NOT_NOW : message;
+}
+
 /**
  * @internal The oldest message, taken at once without a promise, for a behaviour's loop that
  * would otherwise await `receiveIn(proc, null, ...)`; HOLE when the mailbox is empty or the time

@@ -122,9 +122,9 @@ export abstract class ChatConnection<Input> {
     Port.setActive(this.port, this.options.maxUnreadInputs);
     this.greet();
     for (;;) {
-      // One await to wake up, then what is queued is handled in this turn, one message at a
-      // time: no promise per room event, and its writes leave together. Each message stays in
-      // the mailbox until its turn, so the rooms still see how far behind we are.
+      // One await to wake up, then what is queued is handled one message after the other, with
+      // no promise per room event. Each message stays in the mailbox until its turn, so the
+      // rooms still see how far behind we are.
       let message = await receive();
       do {
         const waiting = this.handle(message);
@@ -135,8 +135,9 @@ export abstract class ChatConnection<Input> {
 
   /** One message from the mailbox; a promise only if handling it has to wait. */
   private handle(message: unknown): Promise<unknown> | undefined {
-    const session = this.session.handleInfo(message);
-    if (session !== false) return session === true ? undefined : session;
+    const handled = this.session.handleInfo(message);
+    if (handled === true) return;
+    if (handled !== false) return handled; // the session waits for something
     if (Port.isMessage<Input | FloodNotice>(message, this.port)) return this.fromPort(message);
     if (message === NAME_TIMEOUT) this.nameTimeout();
     else if (message === IDLE) this.idleTimeout();

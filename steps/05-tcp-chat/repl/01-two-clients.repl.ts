@@ -45,12 +45,13 @@ printTree();
 //    │  ├─ #PID<...> ChatServer.RoomIndex (worker, RoomIndex)
 //    │  └─ #PID<...> ChatServer.RoomSupervisor (supervisor)
 //    │     └─ #PID<...> lobby (worker, ChatServer)
-//    └─ #PID<...> Chat.Tcp (supervisor, rest_for_one)
+//    └─ #PID<...> Chat.Sessions (supervisor, rest_for_one)
 //       ├─ #PID<...> Chat.Users (registry)
 //       ├─ #PID<...> Chat.Connections (supervisor)
 //       │  ├─ #PID<...> 127.0.0.1 (worker)
 //       │  └─ #PID<...> 127.0.0.1 (worker)
-//       └─ #PID<...> Chat.Listener (worker, ChatListener)
+//       └─ #PID<...> Chat.Listeners (supervisor, one_for_one)
+//          └─ #PID<...> Chat.Listener (worker, ChatListener)
 
 bob.send('/quit');
 

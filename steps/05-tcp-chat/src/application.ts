@@ -7,12 +7,13 @@
  *   │  ├─ ChatServer.Registry                 room name -> room process
  *   │  ├─ ChatServer.RoomIndex                room names, sorted, for the listing
  *   │  └─ ChatServer.RoomSupervisor           one process per room
- *   └─ Chat.Tcp (rest_for_one)                the network side
+ *   └─ Chat.Sessions (rest_for_one)           the network side
  *      ├─ Chat.Users                          user name -> connection process
  *      ├─ Chat.Connections                    one process per connection
- *      └─ Chat.Listener                       owns the listening socket
+ *      └─ Chat.Listeners (one_for_one)
+ *         └─ Chat.Listener                    owns the telnet port
  *
- * Children start in this order and stop in the reverse one: the listener stops accepting
+ * Children start in this order and stop in the reverse one: the listeners stop accepting
  * first, then every connection says goodbye, then the rooms go.
  */
 
@@ -32,42 +33,66 @@ import { CONNECTIONS, type Endpoint, LISTENER, Listener } from '@otp-chat/telnet
 import { type ChatConfig, defaultConfig, roomLimits } from './config.ts';
 
 export const APPLICATION = 'Chat.Application';
-export const TCP_SUPERVISOR = 'Chat.Tcp';
+export const SESSIONS = 'Chat.Sessions';
+export const LISTENERS = 'Chat.Listeners';
+
+/** Where each listener listens. */
+interface Endpoints {
+  readonly telnet: Endpoint;
+}
 
 /** What the network side needs: the settings, where to listen, and the connection caps. */
-interface TcpArgs {
+interface NetworkArgs {
   readonly config: ChatConfig;
-  readonly endpoint: Endpoint;
-  /** Kept across the listener's restarts: the caps are the server's. */
+  readonly endpoints: Endpoints;
+  /** One count for all the listeners, kept across their restarts: the caps are the server's. */
   readonly caps: ConnectionCaps;
 }
 
-// #region tcp
+// #region sessions
 /**
  * The network side, `rest_for_one` because each child needs the ones before it: connections
- * register their user in Chat.Users (and are linked to it), and the listener starts
- * connections under Chat.Connections. If the users registry dies, the connections and the
- * listener are restarted after it; if the listener dies, it alone is, and no session notices.
+ * register their user in Chat.Users (and are linked to it), and the listeners
+ * start connections under Chat.Connections. If the users registry dies, the connections and
+ * the listeners are restarted after it; if a listener dies, it alone is, and no session
+ * notices.
  */
-export const TcpSupervisor = {
-  name: TCP_SUPERVISOR,
+export const SessionsSupervisor = {
+  name: SESSIONS,
 
-  init({ config, endpoint, caps }: TcpArgs): readonly ['ok', SupervisorInit] {
+  init(network: NetworkArgs): readonly ['ok', SupervisorInit] {
     const users = { id: USERS, start: () => Registry.startLink({ keys: 'unique', name: USERS }) };
-    // Here a message is as long as a line may be (maxLineBytes); step 6 brings the web page,
-    // and with it the 2,000-character rule of every transport.
-    const telnet = { ...config, maxTextLength: Number.POSITIVE_INFINITY };
-    const listener = Supervisor.childSpec(
-      Listener,
-      { config: telnet, endpoint, caps },
-      { id: LISTENER, name: LISTENER },
-    );
-    return Supervisor.init([users, DynamicSupervisor.childSpec({ name: CONNECTIONS }), listener], {
+    const listeners = {
+      id: LISTENERS,
+      start: () => Supervisor.startLink(ListenersSupervisor, network, { name: LISTENERS }),
+      type: 'supervisor' as const,
+    };
+    return Supervisor.init([users, DynamicSupervisor.childSpec({ name: CONNECTIONS }), listeners], {
       strategy: 'rest_for_one',
     });
   },
 };
-// #endregion tcp
+
+/** The listeners, `one_for_one`: only telnet's here, and step 6 puts the web's beside it. */
+export const ListenersSupervisor = {
+  name: LISTENERS,
+
+  init({ config, endpoints, caps }: NetworkArgs): readonly ['ok', SupervisorInit] {
+    return Supervisor.init(
+      [
+        Supervisor.childSpec(
+          Listener,
+          // Here a message is as long as a line may be (maxLineBytes); step 6 brings the web
+          // page, and with it the 2,000-character rule of every transport.
+          { config: { ...config, maxTextLength: Infinity }, caps, endpoint: endpoints.telnet },
+          { id: LISTENER, name: LISTENER },
+        ),
+      ],
+      { strategy: 'one_for_one' },
+    );
+  },
+};
+// #endregion sessions
 
 // #region application
 /**
@@ -75,16 +100,16 @@ export const TcpSupervisor = {
  * Rooms come and go on their own (a connection rejoins a room that went down), and connections
  * are nothing to the rooms but monitored pids.
  */
-function children(tcp: TcpArgs) {
+function children(network: NetworkArgs) {
   return [
     {
       id: 'ChatServer.Supervisor',
-      start: () => ChatSupervisor.startLink(roomLimits(tcp.config)),
+      start: () => ChatSupervisor.startLink(roomLimits(network.config)),
       type: 'supervisor' as const,
     },
     {
-      id: TCP_SUPERVISOR,
-      start: () => Supervisor.startLink(TcpSupervisor, tcp, { name: TCP_SUPERVISOR }),
+      id: SESSIONS,
+      start: () => Supervisor.startLink(SessionsSupervisor, network, { name: SESSIONS }),
       type: 'supervisor' as const,
     },
   ];
@@ -96,7 +121,7 @@ export interface Chat {
   /** The application supervisor. */
   readonly pid: Pid;
   readonly host: string;
-  /** The port the server listens on: the real one, when port 0 was asked for. */
+  /** The telnet port: the real one, when port 0 was asked for. */
   readonly port: number;
   /**
    * Stops the server: tells every user, closes every connection, waits until all is down.
@@ -108,13 +133,15 @@ export interface Chat {
 /** Starts the chat server; resolves once it accepts connections. */
 export async function startChat(options: Partial<ChatConfig> = {}): Promise<Chat> {
   const config = { ...defaultConfig, ...options };
-  const endpoint: Endpoint = { host: config.host, port: config.port };
+  const endpoints: Endpoints = {
+    telnet: { host: config.host, port: config.port },
+  };
   const caps = new ConnectionCaps({
     maxConnections: config.maxConnections,
     maxPerAddress: config.maxConnectionsPerIp,
     exempt: config.ipCapExempt,
   });
-  const started = await Supervisor.start(children({ config, endpoint, caps }), {
+  const started = await Supervisor.start(children({ config, endpoints, caps }), {
     strategy: 'one_for_one',
     name: APPLICATION,
   });
@@ -125,9 +152,9 @@ export async function startChat(options: Partial<ChatConfig> = {}): Promise<Chat
   const pid = started[1];
   return {
     pid,
-    host: endpoint.host,
+    host: config.host,
     get port() {
-      return endpoint.port;
+      return endpoints.telnet.port;
     },
     stop: async () => {
       if (isAlive(pid)) await Supervisor.stop(pid);

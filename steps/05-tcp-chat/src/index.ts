@@ -4,5 +4,5 @@
 export * from '@otp-chat/chat';
 export { asProcess, LineClient, type LineMatch } from '@otp-chat/net';
 export * from '@otp-chat/telnet';
-export { APPLICATION, type Chat, startChat, TCP_SUPERVISOR, TcpSupervisor } from './application.ts';
+export * from './application.ts';
 export { type ChatConfig, defaultConfig, settings } from './config.ts';

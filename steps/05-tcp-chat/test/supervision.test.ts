@@ -3,9 +3,10 @@ import {
   APPLICATION,
   CONNECTIONS,
   LISTENER,
+  LISTENERS,
   REGISTRY,
   ROOM_SUPERVISOR,
-  TCP_SUPERVISOR,
+  SESSIONS,
   USERS,
 } from '@otp-chat/05-tcp-chat';
 import { aliceAndBob, chatFixture } from '@otp-chat/conformance';
@@ -26,13 +27,18 @@ describe('the application', () => {
       REGISTRY,
       ROOM_SUPERVISOR,
       'lobby',
-      TCP_SUPERVISOR,
+      SESSIONS,
       USERS,
       CONNECTIONS,
+      LISTENERS,
       LISTENER,
     ]) {
       expect(tree).toContain(part);
     }
     expect(tree.match(/ 127\.0\.0\.1 \(worker\)/g)).toHaveLength(2);
+    // The listener is the one child of Chat.Listeners, the last child of Chat.Sessions.
+    expect(tree).toMatch(
+      /└─ #PID<[\d.]+> Chat\.Listeners \(supervisor, one_for_one\)\n {6}└─ #PID<[\d.]+> Chat\.Listener \(worker, ChatListener\)$/,
+    );
   });
 });

@@ -48,7 +48,7 @@ interface Endpoints {
 interface NetworkArgs {
   readonly config: ChatConfig;
   readonly endpoints: Endpoints;
-  /** One count for both listeners, kept across their restarts: the caps are the server's. */
+  /** One count for all the listeners, kept across their restarts: the caps are the server's. */
   readonly caps: ConnectionCaps;
   /** Which web pages may open a WebSocket. */
   readonly origins: OriginPolicy;

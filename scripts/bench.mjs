@@ -67,7 +67,11 @@ if (found === undefined) {
 }
 const dir = found.dir;
 const entry = join(dir, 'bench', `${name}.bench.ts`);
-const nodeArgs = ['--expose-gc', '--conditions=source', '--import', 'tsx', entry, ...args];
+// The bench runs its TypeScript as the servers run theirs (`pnpm start`): with the servers'
+// loader, not tsx, whose keepNames costs every named closure a property of its own
+// (packages/server/loader/hooks.mjs).
+const loader = join(root, 'packages', 'server', 'loader', 'register.mjs');
+const nodeArgs = ['--expose-gc', '--conditions=source', '--import', loader, entry, ...args];
 let node = process.execPath;
 if (version !== null) {
   try {

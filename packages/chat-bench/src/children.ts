@@ -1,7 +1,7 @@
 /**
  * Starting the benchmark's processes, and making sure none outlives the run. Each child runs a
- * TypeScript file of this package under tsx, with its own IPC channel, in its own process
- * group, and with the file-descriptor limit it needs.
+ * TypeScript file of this package as `pnpm start` runs a server (node with SERVER_LOADER), with
+ * its own IPC channel, in its own process group, and with the file-descriptor limit it needs.
  *
  * Cleaning up: every child is remembered until it exits. On exit, Ctrl-C or SIGTERM the
  * coordinator kills each child's process group; and a child whose coordinator died without
@@ -10,6 +10,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_LOADER } from '@otp-chat/server';
 import { Caller, type ChildReady } from './rpc.ts';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -109,7 +110,7 @@ export async function startChild<T extends ChildReady>(options: ChildOptions): P
     ...(options.nodeFlags ?? []),
     '--conditions=source',
     '--import',
-    'tsx',
+    SERVER_LOADER,
     join(packageDir, options.file),
     ...(options.args ?? []),
   ];

@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { SERVER_LOADER } from '@otp-chat/server';
 import { afterEach } from 'vitest';
 
 /**
- * The command line of a step as `pnpm start` runs it (node with tsx, in the step's directory),
+ * The command line of a step as `pnpm start` runs it (node with the servers' loader, in the step's directory),
  * for that step's own main.test.ts: `const run = mainRunner(new URL('..', import.meta.url))`.
  * Every process it starts is killed after each test.
  */
@@ -19,7 +20,7 @@ export function mainRunner(stepDir: URL | string) {
   return function run(args: string[], env: Record<string, string> = {}) {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--conditions=source', 'src/main.ts', ...args],
+      ['--import', SERVER_LOADER, '--conditions=source', 'src/main.ts', ...args],
       { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     running.push(child);

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_LOADER } from '@otp-chat/server';
 import { afterEach } from 'vitest';
 import { sleep } from './fixture.ts';
 import type { ConformanceConfig } from './step.ts';
@@ -61,7 +62,7 @@ export function serverProcesses(entry: string) {
   return async function start(config: Partial<ConformanceConfig> = {}): Promise<ServerProcess> {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--conditions=source', '--input-type=module', '-e', CHILD],
+      ['--import', SERVER_LOADER, '--conditions=source', '--input-type=module', '-e', CHILD],
       {
         cwd: dirname(dirname(entry)),
         env: {

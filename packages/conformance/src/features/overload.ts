@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_LOADER } from '@otp-chat/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { sleep } from '../fixture.ts';
@@ -33,13 +34,13 @@ export function overload(stepUnderTest: StepUnderTest, { entry }: FeatureContext
     for (const child of children.splice(0)) child.kill('SIGKILL');
   });
 
-  /** Node with tsx, as `pnpm start` runs a step, on one of the overload children. */
+  /** Node with the servers' loader, as `pnpm start` runs a step, on one of the overload children. */
   function child(script: string, args: string[]): ChildProcess {
     const path = fileURLToPath(new URL(`../overload/${script}`, import.meta.url));
     const started = spawn(
       process.execPath,
-      ['--import', 'tsx', '--conditions=source', path, ...args],
-      // From the step's directory, where tsx and the step's dependencies resolve.
+      ['--import', SERVER_LOADER, '--conditions=source', path, ...args],
+      // From the step's directory, where the step's dependencies resolve.
       { cwd: dirname(dirname(entry)), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
     );
     children.push(started);

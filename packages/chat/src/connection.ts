@@ -124,7 +124,8 @@ export abstract class ChatConnection<Input> {
     for (;;) {
       // One await to wake up, then what is queued is handled one message after the other, with
       // no promise per room event. Each message stays in the mailbox until its turn, so the
-      // rooms still see how far behind we are.
+      // rooms still see how far behind we are. What the turn writes leaves in one system call
+      // when it ends: both transports' writeBounded cork the socket for the tick.
       let message = await receive();
       do {
         const waiting = this.handle(message);

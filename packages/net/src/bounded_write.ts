@@ -8,6 +8,7 @@
  * for it (waiting would hold up whoever is writing, for instance a room with other members).
  */
 import type { Socket } from 'node:net';
+import { corkForTick } from './tick_cork.js';
 
 /**
  * Writes `bytes` unless the client has fallen behind: more than `limitBytes` written in earlier
@@ -16,22 +17,14 @@ import type { Socket } from 'node:net';
  * learns of the close from the socket's own events.
  *
  * Writes made in the same tick are corked and leave in one `writev` system call when the tick
- * ends, so a burst of lines for one client costs one system call rather than one per line. The
- * limit is checked at the first write of a tick, on what earlier ticks left behind: a burst
- * within one tick is not held against a client that reads, and one that does not read is
- * caught on the next tick.
+ * ends (see `corkForTick`), so a burst of lines for one client costs one system call rather
+ * than one per line. The limit is checked at the first write of a tick, on what earlier ticks
+ * left behind: a burst within one tick is not held against a client that reads, and one that
+ * does not read is caught on the next tick.
  */
 export function writeBounded(socket: Socket, bytes: Uint8Array, limitBytes: number): boolean {
   if (!socket.writable) return true;
-  if (socket.writableCorked === 0) {
-    if (socket.writableLength > limitBytes) return false;
-    socket.cork();
-    process.nextTick(uncork, socket);
-  }
+  if (!corkForTick(socket, socket.writableLength, limitBytes)) return false;
   socket.write(bytes);
   return true;
-}
-
-function uncork(socket: Socket): void {
-  socket.uncork();
 }

@@ -6,6 +6,7 @@
  * changes nothing. Two limits are the WebSocket's own: the largest frame, which ws enforces, and
  * a heartbeat that finds connections that died without closing.
  */
+import type { Writable } from 'node:stream';
 import {
   ChatConnection,
   connectionChild,
@@ -36,16 +37,20 @@ const HEARTBEAT = 'heartbeat';
 const GOING_AWAY = 1001;
 const POLICY_VIOLATION = 1008;
 
-/** How the connection supervisor starts a WebSocket's process: like a telnet connection's. */
+/**
+ * How the connection supervisor starts a WebSocket's process: like a telnet connection's.
+ * `socket` is the TCP socket under `ws`, as the HTTP server's 'upgrade' event gave it.
+ */
 export function webConnectionSpec(
   ws: WebSocket,
+  socket: Writable,
   address: string | undefined,
   config: ChatConfig,
 ): DynamicChildSpec {
   return connectionChild(
     `websocket ${address ?? ''}`.trimEnd(),
     (owner) => openWebSocketPort(ws, { owner, codec: frameCodec(config) }),
-    (port) => new WebConnection(ws, port, config),
+    (port) => new WebConnection(ws, socket, port, config),
   );
 }
 
@@ -71,6 +76,7 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
 
   constructor(
     private readonly ws: WebSocket,
+    private readonly socket: Writable,
     port: Port<WebSocketEvent | FloodNotice>,
     private readonly config: ChatConfig,
   ) {
@@ -135,8 +141,9 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
     this.heartbeatTimer = sendAfter(self(), HEARTBEAT, this.config.heartbeatMs);
   }
 
+  /** Frames written in one turn (a drained mailbox) leave in one system call: see sendBounded. */
   protected writeBounded(data: string | Buffer): boolean {
-    return sendBounded(this.ws, data, this.config.maxOutboundBytes);
+    return sendBounded(this.ws, data, this.config.maxOutboundBytes, this.socket);
   }
 
   protected override stopping(): void {

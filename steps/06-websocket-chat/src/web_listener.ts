@@ -45,7 +45,8 @@ interface WebListenerState {
 }
 
 /** What the HTTP server sends its owner. */
-type Upgraded = readonly ['upgraded', WebSocket, address: string | undefined];
+/** A WebSocket, and the TCP socket under it (its connection corks it: see sendBounded). */
+type Upgraded = readonly ['upgraded', WebSocket, socket: Duplex, address: string | undefined];
 type ListenError = readonly ['listen_error', Error];
 
 interface WebListenerArgs {
@@ -96,7 +97,7 @@ export const WebListener = {
           ws.pause();
           ws.on('error', ignore);
           pending.add(ws);
-          send(me, ['upgraded', ws, request.socket.remoteAddress] satisfies Upgraded);
+          send(me, ['upgraded', ws, socket, request.socket.remoteAddress] satisfies Upgraded);
         });
       }),
     );
@@ -114,12 +115,12 @@ export const WebListener = {
   },
 
   async handleInfo(message: unknown, state: WebListenerState) {
-    const [tag, payload, address] = message as Upgraded | ListenError;
-    if (tag === 'listen_error') return ['stop', payload, state] as const;
-    if (tag === 'upgraded') {
-      const ws = payload;
+    const received = message as Upgraded | ListenError;
+    if (received[0] === 'listen_error') return ['stop', received[1], state] as const;
+    if (received[0] === 'upgraded') {
+      const [, ws, socket, address] = received;
       state.pending.delete(ws);
-      const spec = webConnectionSpec(ws, address, state.config);
+      const spec = webConnectionSpec(ws, socket, address, state.config);
       const started = await DynamicSupervisor.startChild(CONNECTIONS, spec);
       if (started[0] !== 'ok') ws.terminate();
     }

@@ -15,7 +15,6 @@ import {
   textProblem,
   withoutControls,
 } from '@otp-chat/chat/rules';
-import { type FrameCodes, readJsonFrame } from '@otp-chat/net';
 import * as z from 'zod';
 
 // #region fields
@@ -109,24 +108,6 @@ export type ErrorMessage = ServerMessageOf<'error'>;
 /** A frame, decoded: the client's message, or the error to answer it with. */
 export type Decoded = readonly ['ok', ClientMessage] | readonly ['error', ErrorMessage];
 
-/** The error code for each kind of bad frame (see readJsonFrame in @otp-chat/net). */
-const FRAME_CODES: FrameCodes<ErrorCode> = {
-  json: 'INVALID_JSON',
-  type: 'UNKNOWN_MESSAGE',
-  fields: {
-    username: 'INVALID_USERNAME',
-    to: 'INVALID_USERNAME',
-    roomId: 'INVALID_ROOM',
-    text: 'INVALID_MESSAGE',
-  },
-  field: 'INVALID_FIELD',
-};
-
-/** Reads one text frame: parses the JSON, then checks it against `ClientMessage`. */
-export function decodeClientFrame(frame: string): Decoded {
-  const read = readJsonFrame(ClientMessage, FRAME_CODES, frame);
-  return read[0] === 'ok' ? read : ['error', errorMessage(read[1], read[2])];
-}
 // #endregion decode
 
 export function errorMessage(code: ErrorCode, message: string): ErrorMessage {

@@ -25,8 +25,8 @@ import {
 import type { DynamicChildSpec, Port, PortCodec } from '@otp-chat/otp';
 import type { WebSocket } from 'ws';
 import type { ChatConfig } from './config.ts';
-import { byeText, encodeEvent, toRequest } from './json_adapter.ts';
-import { decodeClientFrame, type ErrorCode, errorMessage, type ServerMessage } from './protocol.ts';
+import { byeText, decodeClientFrame, encodeEvent, toRequest } from './json_adapter.ts';
+import { type ErrorCode, errorMessage, type ServerMessage } from './protocol.ts';
 
 /** Close codes (RFC 6455): the server is going away; the client broke a rule. */
 const GOING_AWAY = 1001;

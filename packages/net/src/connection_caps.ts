@@ -21,6 +21,7 @@
  * from the per-address cap (loopback by default: a reverse proxy, the tests and a learner's
  * terminals all connect from there). The total cap has no exemption.
  */
+import type { Server as HttpServer } from 'node:http';
 import { BlockList, isIPv4, isIPv6, type Socket } from 'node:net';
 
 /** Why a connection is refused: the server holds its total, or the client's address does. */
@@ -184,4 +185,25 @@ export function refuseSocket(socket: Socket, line: string): void {
   socket.on('end', () => socket.destroy());
   socket.resume();
   socket.end(`${line}\r\n`);
+}
+
+/**
+ * Counts every connection `server` accepts against `caps`, from the moment it is accepted, idle
+ * or not: 20,000 sockets that never send a request would otherwise use up the file descriptors.
+ * A refused one is kept just long enough to answer its first request (HTTP 503, or a WebSocket
+ * closed with 1013, which a page's script can see: it sees no status when a handshake fails).
+ * Returns what the request handlers ask: why a request's socket was refused, or undefined.
+ */
+export function admitHttp(
+  server: HttpServer,
+  caps: ConnectionCaps,
+): (socket: Socket) => string | undefined {
+  const refusals = new WeakMap<Socket, string>();
+  server.on('connection', (socket: Socket) => {
+    const refusal = caps.admit(socket);
+    if (refusal === undefined) return;
+    refusals.set(socket, caps.explain(refusal));
+    socket.setTimeout(REFUSAL_LINGER_MS, () => socket.destroy());
+  });
+  return (socket) => refusals.get(socket);
 }

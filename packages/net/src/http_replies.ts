@@ -51,6 +51,22 @@ export function serveFile(
 }
 // #endregion serve
 
+/**
+ * Plain HTTP beside WebSockets: one of `files` (see serveFile); at `upgradePath`, which takes
+ * WebSocket connections only, 426; anything else, 404.
+ */
+export function serveHttp(
+  files: ReadonlyMap<string, WebFile>,
+  upgradePath: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
+  if (serveFile(files, request, response)) return;
+  if (requestPath(request) === upgradePath) {
+    replyText(response, 426, 'this address takes WebSocket connections');
+  } else replyText(response, 404, 'not found');
+}
+
 /** A reply of one line of text. */
 export function replyText(response: ServerResponse, status: number, text: string): void {
   response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${text}\n`);

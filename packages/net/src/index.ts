@@ -9,6 +9,7 @@ export { writeBounded } from './bounded_write.js';
 export {
   addressKey,
   addressList,
+  admitHttp,
   ConnectionCaps,
   type ConnectionCapsOptions,
   type ConnectionRefusal,
@@ -22,9 +23,16 @@ export {
   replyText,
   requestPath,
   serveFile,
+  serveHttp,
   type WebFile,
 } from './http_replies.js';
 export { IdleTimer } from './idle_timer.js';
+export {
+  type FrameCodes,
+  type MessageSchema,
+  type ReadFrame,
+  readJsonFrame,
+} from './json_frame.js';
 export { LineClient, type LineClientOptions, type LineMatch } from './line_client.js';
 export { dialHost, hostInUrl } from './listen_address.js';
 export { OriginPolicy, originList } from './origin_policy.js';
@@ -42,6 +50,7 @@ export {
   telnetLines,
 } from './telnet_lines.js';
 export { TokenBucket, type TokenBucketOptions } from './token_bucket.js';
+export { HEARTBEAT, WebSocketHeartbeat } from './websocket_heartbeat.js';
 export {
   openWebSocketPort,
   type PortableWebSocket,

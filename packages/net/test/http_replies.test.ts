@@ -8,6 +8,7 @@ import {
   replyText,
   requestPath,
   serveFile,
+  serveHttp,
   type WebFile,
 } from '../src/index.js';
 
@@ -72,6 +73,18 @@ describe('serveFile', () => {
       body: 'no such file\n',
       headers: { 'content-type': 'text/plain; charset=utf-8' },
     });
+  });
+});
+
+describe('serveHttp', () => {
+  it('serves the files, 426 at the WebSocket path, and 404 anywhere else', async () => {
+    const at = await listen((req, res) => serveHttp(FILES, '/ws', req, res));
+    expect(await ask(at, '/page.html')).toMatchObject({ status: 200, body: '<p>hi</p>' });
+    expect(await ask(at, '/ws?x=1')).toMatchObject({
+      status: 426,
+      body: 'this address takes WebSocket connections\n',
+    });
+    expect(await ask(at, '/other')).toMatchObject({ status: 404, body: 'not found\n' });
   });
 });
 

@@ -7,5 +7,12 @@
 export { COMMANDS, type Command, parseCommand } from './commands.js';
 export type { TelnetConfig } from './config.js';
 export { connectionSpec } from './connection.js';
-export { CONNECTIONS, type Endpoint, LISTENER, Listener, listen } from './listener.js';
+export {
+  CONNECTIONS,
+  type Endpoint,
+  LISTENER,
+  type ListenError,
+  Listener,
+  listen,
+} from './listener.js';
 export { type Decoded, decodeLine, decodeName, encodeEvent, telnetNews } from './telnet.js';

@@ -7,6 +7,7 @@
  * supervisor starts a new listener on the same port, while every established session carries
  * on untouched.
  */
+import type { Server as HttpServer } from 'node:http';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { asProcess, type ConnectionCaps, refuseSocket } from '@otp-chat/net';
 import { DynamicSupervisor, type GenServerModule, Process, self, send } from '@otp-chat/otp';
@@ -33,7 +34,8 @@ interface ListenerState {
 
 /** What the listening socket sends its owner. */
 type Accepted = readonly ['accepted', Socket];
-type ListenError = readonly ['listen_error', Error];
+/** What a listening server sends its owner if it fails once it listens (see `listen`). */
+export type ListenError = readonly ['listen_error', Error];
 
 export interface ListenerArgs {
   readonly endpoint: Endpoint;
@@ -66,16 +68,8 @@ export const Listener = {
         send(me, ['accepted', socket] satisfies Accepted);
       }),
     );
-    try {
-      await listen(server, endpoint);
-    } catch (error) {
-      return ['stop', error] as const;
-    }
-    endpoint.port = (server.address() as AddressInfo).port;
-    server.on(
-      'error',
-      asProcess(me, (error: Error) => send(me, ['listen_error', error] satisfies ListenError)),
-    );
+    const listening = await listen(server, endpoint);
+    if (listening[0] === 'error') return ['stop', listening[1]] as const;
     return ['ok', { config, pending }] as const;
   },
 
@@ -94,13 +88,29 @@ export const Listener = {
 } satisfies GenServerModule<ListenerState, ListenerArgs>;
 // #endregion listener
 
-/** Starts `server` listening at `endpoint`; rejects if it cannot (the port is taken, say). */
-export function listen(server: Server, endpoint: Endpoint): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(endpoint.port, endpoint.host, () => {
-      server.off('error', reject);
-      resolve();
+/**
+ * Starts `server` listening at `endpoint` for the calling process, as `gen_tcp:listen` answers
+ * `{ok, Socket}` or `{error, Reason}`, and writes the port it got back into `endpoint`. Once it
+ * listens, an error of the server reaches the process as a `ListenError` message.
+ */
+export async function listen(
+  server: Server | HttpServer,
+  endpoint: Endpoint,
+): Promise<readonly ['ok', port: number] | readonly ['error', reason: unknown]> {
+  const me = self();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(endpoint.port, endpoint.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    return ['error', error];
+  }
+  endpoint.port = (server.address() as AddressInfo).port;
+  const forward = (error: Error) => send(me, ['listen_error', error] satisfies ListenError);
+  server.on('error', asProcess(me, forward));
+  return ['ok', endpoint.port];
 }

@@ -1,5 +1,6 @@
 import { createServer, type Socket } from 'node:net';
 import { RoomEvent, type Session, type SessionEvent } from '@otp-chat/chat';
+import { receive, spawn } from '@otp-chat/otp';
 import {
   COMMANDS,
   connectionSpec,
@@ -120,16 +121,37 @@ describe('connectionSpec', () => {
   });
 });
 
+/** Runs `body` as a process; resolves to what it returns. */
+function inProcess<T>(body: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    spawn(() => body().then(resolve, reject));
+  });
+}
+
 describe('listen', () => {
   const servers = [createServer(), createServer()];
   afterEach(() => {
     for (const server of servers) server.close();
   });
 
-  it('rejects when the port is taken, with the reason', async () => {
-    const endpoint = { host: '127.0.0.1', port: 0 };
-    await listen(servers[0]!, endpoint);
-    const { port } = servers[0]!.address() as { port: number };
-    await expect(listen(servers[1]!, { host: '127.0.0.1', port })).rejects.toThrow(/EADDRINUSE/);
+  it('writes the port it got back, and answers the error when the port is taken', async () => {
+    const answers = await inProcess(async () => {
+      const endpoint = { host: '127.0.0.1', port: 0 };
+      const listening = await listen(servers[0]!, endpoint);
+      return [listening, endpoint.port, await listen(servers[1]!, endpoint)] as const;
+    });
+    const [listening, port, taken] = answers;
+    expect(listening).toEqual(['ok', port]);
+    expect(port).toBe((servers[0]!.address() as { port: number }).port);
+    expect(taken).toEqual(['error', expect.objectContaining({ code: 'EADDRINUSE' })]);
+  });
+
+  it('sends the process an error of the server once it listens', async () => {
+    const message = await inProcess(async () => {
+      await listen(servers[0]!, { host: '127.0.0.1', port: 0 });
+      servers[0]!.emit('error', new Error('boom'));
+      return receive((m) => Array.isArray(m) && m[0] === 'listen_error', 1000);
+    });
+    expect(message).toEqual(['listen_error', new Error('boom')]);
   });
 });

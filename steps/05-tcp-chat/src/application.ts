@@ -8,8 +8,8 @@
  *   │  ├─ ChatServer.RoomIndex                room names, sorted, for the listing
  *   │  └─ ChatServer.RoomSupervisor           one process per room
  *   └─ Chat.Sessions (rest_for_one)           the network side
- *      ├─ Chat.Users                          user name -> connection process
- *      ├─ Chat.Connections                    one process per connection
+ *      ├─ Chat.Users                          user name -> connection process, any transport
+ *      ├─ Chat.Connections                    one process per connection, of any transport
  *      └─ Chat.Listeners (one_for_one)
  *         └─ Chat.Listener                    owns the telnet port
  *
@@ -73,7 +73,7 @@ export const SessionsSupervisor = {
   },
 };
 
-/** The listeners, `one_for_one`: only telnet's here, and step 6 puts the web's beside it. */
+/** The listeners are `one_for_one`: none needs another, so none restarts another. */
 export const ListenersSupervisor = {
   name: LISTENERS,
 

@@ -1,7 +1,7 @@
 /**
- * The server's settings: the table in @otp-chat/server (`chatSettings`), one entry per setting
- * with its flag, environment variable, default and why. `pnpm start 05 --help` lists them.
- * Tests shorten the timeouts and lower the limits to reach them quickly; nothing else differs.
+ * The server's settings: tables in @otp-chat/server, one entry per setting with its flag,
+ * environment variable, default and why; `--help` lists them. Tests shorten the timeouts and
+ * lower the limits to reach them quickly.
  */
 import { type ConfigOf, chatSettings, defaultsOf } from '@otp-chat/server';
 

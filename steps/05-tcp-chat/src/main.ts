@@ -1,8 +1,7 @@
 /**
  * The command line: `pnpm start` (or `tsx src/main.ts`) with the flags of the settings table
- * (config.ts), or their environment variables: `--port 0` or `CHAT_PORT=0`, and `--help` for
- * the list. Ctrl-C or SIGTERM stops the server cleanly: every user is told, then their
- * connections close.
+ * (config.ts) or their environment variables, and `--help` for the list. Ctrl-C or SIGTERM
+ * stops the server cleanly: every user is told, then their connections close.
  */
 import { dialHost } from '@otp-chat/net';
 import { runServer } from '@otp-chat/server';

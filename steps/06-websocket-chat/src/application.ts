@@ -8,8 +8,8 @@
  *   │  ├─ ChatServer.RoomIndex                room names, sorted, for the listing
  *   │  └─ ChatServer.RoomSupervisor           one process per room
  *   └─ Chat.Sessions (rest_for_one)           the network side
- *      ├─ Chat.Users                          user name -> connection process, both transports
- *      ├─ Chat.Connections                    one process per connection, telnet or WebSocket
+ *      ├─ Chat.Users                          user name -> connection process, any transport
+ *      ├─ Chat.Connections                    one process per connection, of any transport
  *      └─ Chat.Listeners (one_for_one)
  *         ├─ Chat.Listener                    owns the telnet port
  *         └─ Chat.WebListener                 owns the HTTP port: the page, and WebSockets
@@ -57,7 +57,7 @@ interface NetworkArgs {
 // #region sessions
 /**
  * The network side, `rest_for_one` because each child needs the ones before it: connections
- * of both kinds register their user in Chat.Users (and are linked to it), and the listeners
+ * register their user in Chat.Users (and are linked to it), and the listeners
  * start connections under Chat.Connections. If the users registry dies, the connections and
  * the listeners are restarted after it; if a listener dies, it alone is, and no session
  * notices.
@@ -78,7 +78,7 @@ export const SessionsSupervisor = {
   },
 };
 
-/** The two listeners are `one_for_one`: neither needs the other, so neither restarts the other. */
+/** The listeners are `one_for_one`: none needs another, so none restarts another. */
 export const ListenersSupervisor = {
   name: LISTENERS,
 

@@ -1,7 +1,7 @@
 /**
- * The server's settings: step 5's table and the web's, in @otp-chat/server, one entry per setting
- * with its flag, environment variable, default and why. `pnpm start 06 --help` lists them.
- * Tests shorten the timeouts and lower the limits to reach them quickly.
+ * The server's settings: tables in @otp-chat/server, one entry per setting with its flag,
+ * environment variable, default and why; `--help` lists them. Tests shorten the timeouts and
+ * lower the limits to reach them quickly.
  */
 import { type ConfigOf, chatSettings, defaultsOf, webSettings } from '@otp-chat/server';
 

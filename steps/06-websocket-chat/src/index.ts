@@ -8,7 +8,12 @@ export * from '@otp-chat/telnet';
 export * from './application.ts';
 export * from './client.ts';
 export { type ChatConfig, defaultConfig, settings } from './config.ts';
-export { encodeEvent as encodeJsonEvent, jsonNews, toRequest } from './json_adapter.ts';
+export {
+  decodeClientFrame,
+  encodeEvent as encodeJsonEvent,
+  jsonNews,
+  toRequest,
+} from './json_adapter.ts';
 // Both the protocol and telnet export a `Decoded`; the step's is the protocol's, a frame's.
 export type { Decoded } from './protocol.ts';
 export * from './protocol.ts';

@@ -1,6 +1,6 @@
 /**
- * The WebSocket transport adapter: the JSON protocol's client messages (checked against their
- * schema in protocol.ts) as session requests, and the session's events as server messages. It
+ * The WebSocket transport adapter: text frames, read against the protocol's schema (protocol.ts),
+ * as session requests, and the session's events as server messages. It
  * is all this transport knows of the chat, as telnet.ts is for lines.
  */
 import {
@@ -14,9 +14,35 @@ import {
   type SessionRequest,
   type TextProblem,
 } from '@otp-chat/chat';
-import { type ClientMessage, errorMessage, type ServerMessage } from './protocol.ts';
+import { type FrameCodes, readJsonFrame } from '@otp-chat/net';
+import {
+  ClientMessage,
+  type Decoded,
+  type ErrorCode,
+  errorMessage,
+  type ServerMessage,
+} from './protocol.ts';
 
 // #region decode
+/** The error code for each kind of bad frame (see readJsonFrame in @otp-chat/net). */
+const FRAME_CODES: FrameCodes<ErrorCode> = {
+  json: 'INVALID_JSON',
+  type: 'UNKNOWN_MESSAGE',
+  fields: {
+    username: 'INVALID_USERNAME',
+    to: 'INVALID_USERNAME',
+    roomId: 'INVALID_ROOM',
+    text: 'INVALID_MESSAGE',
+  },
+  field: 'INVALID_FIELD',
+};
+
+/** Reads one text frame: parses the JSON, then checks it against `ClientMessage`. */
+export function decodeClientFrame(frame: string): Decoded {
+  const read = readJsonFrame(ClientMessage, FRAME_CODES, frame);
+  return read[0] === 'ok' ? read : ['error', errorMessage(read[1], read[2])];
+}
+
 /** A client message that passed the schema, as a request for the session. */
 export function toRequest(message: ClientMessage): SessionRequest {
   switch (message.type) {

@@ -12,7 +12,6 @@ import {
   explainNameProblem,
   explainTextProblem,
   nameProblem,
-  safeEcho,
   textProblem,
   withoutControls,
 } from '@otp-chat/chat/rules';
@@ -65,6 +64,7 @@ export const ERROR_CODES = [
   'ALREADY_IN_ROOM', // join a room you are in
   'UNKNOWN_USER', // a private message to a name nobody connected has
   'UNKNOWN_MESSAGE', // no `type`, or one this server does not know
+  'INVALID_FIELD', // another field that breaks its rule: a list_rooms `limit` of 0, say
   'INVALID_JSON', // a frame that is not JSON text (a binary frame is not either)
   'RATE_LIMITED', // too many frames a second, or messages in a room (the message is dropped)
   'TOO_MANY_ROOMS', // a join past the rooms one user may be in
@@ -108,39 +108,6 @@ export type ErrorMessage = ServerMessageOf<'error'>;
 /** A frame, decoded: the client's message, or the error to answer it with. */
 export type Decoded = readonly ['ok', ClientMessage] | readonly ['error', ErrorMessage];
 
-/** Which error code a field that fails its schema gets. */
-const FIELD_CODES: Record<string, ErrorCode> = {
-  username: 'INVALID_USERNAME',
-  to: 'INVALID_USERNAME',
-  roomId: 'INVALID_ROOM',
-  text: 'INVALID_MESSAGE',
-};
-
-/** Reads one text frame: parses the JSON, then checks it against `ClientMessage`. */
-export function decodeClientFrame(text: string): Decoded {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return ['error', errorMessage('INVALID_JSON', 'the frame is not valid JSON')];
-  }
-  const result = ClientMessage.safeParse(json);
-  if (result.success) return ['ok', result.data];
-  // The first problem is enough to answer with; a client fixes one thing at a time.
-  const issue = result.error.issues[0]!;
-  const field = String(issue.path[0]);
-  const code = FIELD_CODES[field];
-  if (code === undefined) return ['error', errorMessage('UNKNOWN_MESSAGE', unknownType(json))];
-  return ['error', errorMessage(code, `${field}: ${issue.message}`)];
-}
-
-function unknownType(json: unknown): string {
-  const type = (json as { type?: unknown } | null)?.type;
-  const known = ClientMessage.options.map((option) => option.shape.type.value).join(', ');
-  return typeof type === 'string'
-    ? `unknown message type "${safeEcho(type)}"; the types are ${known}`
-    : `a message is a JSON object with a type: ${known}`;
-}
 // #endregion decode
 
 export function errorMessage(code: ErrorCode, message: string): ErrorMessage {

@@ -15,23 +15,18 @@ import {
   floodJudged,
   type SessionEvent,
 } from '@otp-chat/chat';
-import { openWebSocketPort, sendBounded, type WebSocketEvent } from '@otp-chat/net';
 import {
-  cancelTimer,
-  type DynamicChildSpec,
-  type Port,
-  type PortCodec,
-  type Ref,
-  self,
-  sendAfter,
-} from '@otp-chat/otp';
+  HEARTBEAT,
+  openWebSocketPort,
+  sendBounded,
+  type WebSocketEvent,
+  WebSocketHeartbeat,
+} from '@otp-chat/net';
+import type { DynamicChildSpec, Port, PortCodec } from '@otp-chat/otp';
 import type { WebSocket } from 'ws';
 import type { ChatConfig } from './config.ts';
-import { byeText, encodeEvent, toRequest } from './json_adapter.ts';
-import { decodeClientFrame, type ErrorCode, errorMessage, type ServerMessage } from './protocol.ts';
-
-/** What the heartbeat timer sends the connection process. */
-const HEARTBEAT = 'heartbeat';
+import { byeText, decodeClientFrame, encodeEvent, toRequest } from './json_adapter.ts';
+import { type ErrorCode, errorMessage, type ServerMessage } from './protocol.ts';
 
 /** Close codes (RFC 6455): the server is going away; the client broke a rule. */
 const GOING_AWAY = 1001;
@@ -70,9 +65,8 @@ function frameCodec(config: ChatConfig): PortCodec<WebSocketEvent, WebSocketEven
 // #endregion start
 
 class WebConnection extends ChatConnection<WebSocketEvent> {
-  /** The timer that sends us the next heartbeat, and whether the last ping was answered. */
-  private heartbeatTimer: Ref | undefined;
-  private answered = true;
+  /** Pings the client every `heartbeatMs`, to find a connection that died without closing. */
+  private readonly heartbeat: WebSocketHeartbeat;
 
   constructor(
     private readonly ws: WebSocket,
@@ -81,18 +75,18 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
     private readonly config: ChatConfig,
   ) {
     super(port, config, 'websocket');
+    this.heartbeat = new WebSocketHeartbeat(ws, config.heartbeatMs);
   }
 
   protected override greet(): void {
-    this.heartbeatTimer = sendAfter(self(), HEARTBEAT, this.config.heartbeatMs);
+    this.heartbeat.start();
   }
 
   // #region frames
   protected async input(input: WebSocketEvent): Promise<void> {
     switch (input[0]) {
       case 'pong':
-        this.answered = true;
-        return;
+        return this.heartbeat.pong();
       case 'ping':
         // ws has answered it: it was only counted.
         return;
@@ -125,20 +119,9 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
     );
   }
 
-  /**
-   * The heartbeat, on a timer of the process's own, as `erlang:send_after` would do it. Every
-   * `heartbeatMs` the client is pinged; browsers and ws answer with a pong on their own. A
-   * client that has not answered the previous ping by the time the next is due is gone (a
-   * dropped network, a sleeping laptop) without having closed: it is cut off, and its rooms see
-   * it leave.
-   */
+  /** A client that left the last ping unanswered is cut off, and its rooms see it leave. */
   protected override info(message: unknown): void {
-    if (message !== HEARTBEAT) return;
-    this.heartbeatTimer = undefined;
-    if (!this.answered) this.stop({ shutdown: 'no_pong' });
-    this.answered = false;
-    this.ws.ping();
-    this.heartbeatTimer = sendAfter(self(), HEARTBEAT, this.config.heartbeatMs);
+    if (message === HEARTBEAT && !this.heartbeat.beat()) this.stop({ shutdown: 'no_pong' });
   }
 
   /** Frames written in one turn (a drained mailbox) leave in one system call: see sendBounded. */
@@ -147,7 +130,7 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
   }
 
   protected override stopping(): void {
-    if (this.heartbeatTimer !== undefined) cancelTimer(this.heartbeatTimer);
+    this.heartbeat.stop();
   }
   // #endregion limits
 

@@ -7,22 +7,20 @@
  * port closes and its supervisor starts a new one on the same port, and the WebSocket sessions
  * carry on (ws tracks no clients here, so closing its server touches none of them).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
+  admitHttp,
   asProcess,
   type ConnectionCaps,
   type OriginPolicy,
   refuseBusy,
   refuseUpgrade,
-  replyText,
   requestPath,
-  serveFile,
-  type WebFile,
+  serveHttp,
 } from '@otp-chat/net';
 import { DynamicSupervisor, type GenServerModule, Process, self, send } from '@otp-chat/otp';
-import { CONNECTIONS, type Endpoint, listen } from '@otp-chat/telnet';
+import { CONNECTIONS, type Endpoint, type ListenError, listen } from '@otp-chat/telnet';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ChatConfig } from './config.ts';
 import { webAssets } from './web_assets.ts';
@@ -33,8 +31,6 @@ export const WEB_LISTENER = 'Chat.WebListener';
 export const WS_PATH = '/ws';
 /** How long a closing handshake may take before ws cuts the connection. */
 const CLOSE_TIMEOUT_MS = 2000;
-/** How long a refused connection has to send its request and take the answer. */
-const REFUSAL_LINGER_MS = 1000;
 /** The WebSocket close code for "try again later" (RFC 6455, IANA registry). */
 const TRY_AGAIN_LATER = 1013;
 
@@ -44,10 +40,8 @@ interface WebListenerState {
   readonly pending: Set<WebSocket>;
 }
 
-/** What the HTTP server sends its owner. */
-/** A WebSocket, and the TCP socket under it (its connection corks it: see sendBounded). */
+/** What the HTTP server sends its owner: a WebSocket, and the TCP socket under it (its connection corks it: see sendBounded). */
 type Upgraded = readonly ['upgraded', WebSocket, socket: Duplex, address: string | undefined];
-type ListenError = readonly ['listen_error', Error];
 
 interface WebListenerArgs {
   readonly endpoint: Endpoint;
@@ -73,8 +67,8 @@ export const WebListener = {
     };
     const sockets = new WebSocketServer(options);
     const server = createServer((request, response) => {
-      const refusal = refusals.get(request.socket);
-      if (refusal === undefined) serveHttp(assets, request, response);
+      const refusal = refusalOf(request.socket);
+      if (refusal === undefined) serveHttp(assets, WS_PATH, request, response);
       else refuseBusy(response, refusal);
     });
     const pending = new Set<WebSocket>();
@@ -82,7 +76,8 @@ export const WebListener = {
       server.close();
       for (const ws of pending) ws.terminate();
     });
-    server.on('connection', (socket: Socket) => admit(caps, socket));
+    // Every connection counts against the caps from the moment it is accepted, idle or not.
+    const refusalOf = admitHttp(server, caps);
     server.on(
       'upgrade',
       asProcess(me, (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -90,7 +85,7 @@ export const WebListener = {
         if (!origins.allows(request.headers.origin, endpoint.port)) {
           return refuseUpgrade(socket, 403, 'this page may not open a WebSocket here');
         }
-        const refusal = refusals.get(request.socket);
+        const refusal = refusalOf(request.socket);
         sockets.handleUpgrade(request, socket, head, (ws) => {
           if (refusal !== undefined) return ws.close(TRY_AGAIN_LATER, refusal);
           // Paused: no frame is read before its connection process asks for frames.
@@ -101,16 +96,8 @@ export const WebListener = {
         });
       }),
     );
-    try {
-      await listen(server, endpoint);
-    } catch (error) {
-      return ['stop', error] as const;
-    }
-    endpoint.port = (server.address() as AddressInfo).port;
-    server.on(
-      'error',
-      asProcess(me, (error: Error) => send(me, ['listen_error', error] satisfies ListenError)),
-    );
+    const listening = await listen(server, endpoint);
+    if (listening[0] === 'error') return ['stop', listening[1]] as const;
     return ['ok', { config, pending }] as const;
   },
 
@@ -128,37 +115,5 @@ export const WebListener = {
   },
 } satisfies GenServerModule<WebListenerState, WebListenerArgs>;
 // #endregion listener
-
-// #region http
-/** Plain HTTP: the client's files (see serveFile in @otp-chat/net), nothing else. */
-function serveHttp(
-  files: ReadonlyMap<string, WebFile>,
-  request: IncomingMessage,
-  response: ServerResponse,
-): void {
-  if (serveFile(files, request, response)) return;
-  if (requestPath(request) === WS_PATH) {
-    replyText(response, 426, 'this address takes WebSocket connections');
-  } else replyText(response, 404, 'not found');
-}
-// #endregion http
-
-// #region caps
-/** Why each refused connection was refused, until it closes. */
-const refusals = new WeakMap<Socket, string>();
-
-/**
- * Every HTTP connection counts against the caps from the moment it is accepted, idle or not:
- * 20,000 idle sockets would otherwise use up the file descriptors. One refused is kept just
- * long enough to answer its first request: with 503, or a WebSocket closed with 1013, which a
- * browser's script can see (it sees no HTTP status when a handshake fails).
- */
-function admit(caps: ConnectionCaps, socket: Socket): void {
-  const refusal = caps.admit(socket);
-  if (refusal === undefined) return;
-  refusals.set(socket, caps.explain(refusal));
-  socket.setTimeout(REFUSAL_LINGER_MS, () => socket.destroy());
-}
-// #endregion caps
 
 function ignore(): void {}

@@ -23,7 +23,6 @@ import {
   type ServerMessage,
 } from './protocol.ts';
 
-// #region decode
 /** The error code for each kind of bad frame (see readJsonFrame in @otp-chat/net). */
 const FRAME_CODES: FrameCodes<ErrorCode> = {
   json: 'INVALID_JSON',
@@ -43,6 +42,7 @@ export function decodeClientFrame(frame: string): Decoded {
   return read[0] === 'ok' ? read : ['error', errorMessage(read[1], read[2])];
 }
 
+// #region decode
 /** A client message that passed the schema, as a request for the session. */
 export function toRequest(message: ClientMessage): SessionRequest {
   switch (message.type) {

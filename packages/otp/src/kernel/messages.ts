@@ -9,27 +9,9 @@ import { HOLE } from '../mailbox.js';
 import { type Pattern, toPredicate } from '../pattern.js';
 import { Pid } from '../pid.js';
 import { Timeouts } from '../timeouts.js';
-import {
-  actingProc,
-  burst,
-  destProc,
-  type Match,
-  never,
-  type Proc,
-  sendingProc,
-  shell,
-} from './proc.js';
+import { actingProc, destProc, type Match, never, type Proc, shell } from './proc.js';
 import { registered } from './registered.js';
-import {
-  markBusy,
-  markIdle,
-  mayRunNow,
-  ready,
-  resume,
-  resumeInWindow,
-  spend,
-  whenIdle,
-} from './scheduler.js';
+import { markBusy, markIdle, mayRunNow, ready, resume, spend, whenIdle } from './scheduler.js';
 
 /** What `receive` returns when its timeout passes with no matching message. */
 export const TIMEOUT: unique symbol = Symbol('timeout');
@@ -43,7 +25,7 @@ export type Dest = Pid | string;
  * sending to a name nobody has registered throws (Erlang's badarg).
  */
 export function send<M>(dest: Dest, message: M): M {
-  if (sendingProc(dest) === null) return message;
+  if (actingProc('send to', dest) === null) return message;
   // The common case first: a pid (one property read) rather than a name (a Map lookup).
   const target =
     dest instanceof Pid
@@ -66,7 +48,7 @@ export function deliver(proc: Proc, message: unknown): void {
   // A receive without a pattern takes anything: hand the message over, no test to run.
   if (proc.waitMatch === null) {
     wakeUp(proc);
-    handOver(proc, resolve, message);
+    resume(proc, resolve, message);
     return;
   }
   deliverToPattern(proc, resolve, message);
@@ -90,21 +72,7 @@ function deliverToPattern(proc: Proc, resolve: (message: unknown) => void, messa
     return;
   }
   wakeUp(proc);
-  handOver(proc, resolve, message);
-}
-
-/**
- * Resumes a woken process with its message: in a window (scheduler.ts) when it sends in bursts
- * and the message cannot be a thenable, so that its next burst of sends skips a lookup each.
- */
-function handOver(proc: Proc, resolve: (message: unknown) => void, message: unknown): void {
-  if (proc === burst.proc && isPlain(message)) resumeInWindow(proc, resolve, message);
-  else resume(proc, resolve, message);
-}
-
-/** A primitive: settling a promise with it runs no code (a thenable's `then` would). */
-function isPlain(message: unknown): boolean {
-  return message === null || (typeof message !== 'object' && typeof message !== 'function');
+  resume(proc, resolve, message);
 }
 
 /** A blocked process becomes busy again; the caller resumes it. */

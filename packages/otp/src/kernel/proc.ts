@@ -7,7 +7,7 @@
  * know their caller across any `await`. Code that runs outside every process (a script, a test,
  * the REPL) runs as the shell process, as in iex.
  */
-import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { inspect } from 'node:util';
 import { reportCrash } from '../crash.js';
 import { BadArgError, type ExitReason, formatReason, ProcessExitedError } from '../errors.js';
@@ -120,66 +120,6 @@ export function actingProc(what: string, target?: unknown): Proc | null {
   if (proc.status !== 'exited') return proc;
   warnLeftover(proc, what, target);
   return null;
-}
-
-/**
- * @internal The process whose code the scheduler knows to be running now, without asking
- * AsyncLocalStorage (a read costs about 7 ns on Node 24, and `send` is called once per
- * message): set while a spawned process's first synchronous part runs, and during the wake-up
- * window of a process that sends in bursts (scheduler.ts), cleared when that run or window
- * ends. `asyncId` is Node's execution async id when it was set: code that switches context
- * synchronously (`AsyncResource.runInAsyncScope`, `bind`, `AsyncLocalStorage.bind` and
- * `snapshot`) changes that id, so a callback of another process called from inside the run is
- * never taken for the running process.
- */
-export const running: { proc: Proc | null; asyncId: number } = { proc: null, asyncId: 0 };
-
-/**
- * The process that sent most recently and its count of sends in a row (counted when the sender
- * had to be asked of AsyncLocalStorage): `bursting` is a process that sent BURST messages in a
- * row, which the scheduler wakes in a window (`running`) so that its next burst skips the read.
- */
-const BURST = 16;
-let lastSender: Proc | null = null;
-let sendsInARow = 0;
-export const burst: { proc: Proc | null } = { proc: null };
-
-/**
- * @internal `actingProc` for `send`: the calling process, known from `running` when the
- * scheduler is running it, else from AsyncLocalStorage; null (and a warning) for code a dead
- * process left behind.
- */
-export function sendingProc(target: unknown): Proc | null {
-  const known = running.proc;
-  let proc: Proc;
-  if (known !== null && executionAsyncId() === running.asyncId) {
-    proc = known;
-  } else {
-    proc = context.getStore() ?? shell;
-    if (proc !== lastSender) {
-      lastSender = proc;
-      sendsInARow = 1;
-    } else if (++sendsInARow === BURST) {
-      burst.proc = proc;
-    }
-  }
-  if (proc.status !== 'exited') return proc;
-  warnLeftover(proc, 'send to', target);
-  return null;
-}
-
-/** @internal Runs `fn(proc, arg)` with `running` set to `proc`, restoring it after. */
-export function runAs<A>(proc: Proc, fn: (proc: Proc, arg: A) => void, arg: A): void {
-  const outer = running.proc;
-  const outerId = running.asyncId;
-  running.proc = proc;
-  running.asyncId = executionAsyncId();
-  try {
-    context.run(proc, fn, proc, arg);
-  } finally {
-    running.proc = outer;
-    running.asyncId = outerId;
-  }
 }
 
 /** Dead processes already warned about: one warning each, however much their code does. */

@@ -8,8 +8,7 @@
  * the event loop back at every `await`, and the scheduler defers wake-ups once a few ms have gone
  * by without an event-loop turn.
  */
-import { executionAsyncId } from 'node:async_hooks';
-import { type Proc, running, shell } from './proc.js';
+import { type Proc, shell } from './proc.js';
 
 /** Processes running or about to run (not blocked in receive); the shell is not counted. */
 let busy = 0;
@@ -85,45 +84,6 @@ export function spend(wakeUps: number): void {
 export function resume(proc: Proc, resolve: (value: unknown) => void, value: unknown): void {
   if (mayRunNow()) resolve(value);
   else defer(proc, resolve, value);
-}
-
-/**
- * @internal `resume` for a process that sends in bursts (`burst` in proc.ts), woken from a
- * receive whose promise `resolve` settles: the wake-up runs in a window, so that its sends know
- * their sender without asking AsyncLocalStorage. Settling the promise queues the jobs of its
- * reactions (the process's own `await`) one after the other; a job queued just before them sets
- * `running` to the process, one queued just after clears it. Nothing else can queue a job in
- * between (all three are queued here, synchronously), so the window holds the reactions of the
- * receive's promise and nothing else. `value` must not be a thenable: settling with one queues
- * a job that calls its `then`, code of the sender's.
- */
-export function resumeInWindow(proc: Proc, resolve: (value: unknown) => void, value: unknown) {
-  if (!mayRunNow()) {
-    defer(proc, resolve, value);
-    return;
-  }
-  entering.push(proc);
-  settled.then(enterWindow);
-  resolve(value);
-  settled.then(leaveWindow);
-}
-
-const settled = Promise.resolve();
-/** The processes whose windows are queued, in order; `entered` of them have begun. */
-let entering: Proc[] = [];
-let entered = 0;
-
-function enterWindow(): void {
-  running.proc = entering[entered++] as Proc;
-  running.asyncId = executionAsyncId();
-  if (entered === entering.length) {
-    entering = [];
-    entered = 0;
-  }
-}
-
-function leaveWindow(): void {
-  running.proc = null;
 }
 
 function defer(proc: Proc, resolve: (value: unknown) => void, value: unknown): void {

@@ -5,7 +5,7 @@
 import { reportCrash } from '../crash.js';
 import { BadArgError, ExitError } from '../errors.js';
 import { type Pid, Ref } from '../pid.js';
-import { actingProc, context, currentProc, live, Proc, runAs } from './proc.js';
+import { actingProc, context, currentProc, live, Proc } from './proc.js';
 import { markBusy } from './scheduler.js';
 import { linkProcs, monitorProc, terminate } from './signals.js';
 
@@ -38,9 +38,8 @@ function spawnFrom(
   if (options.link) linkProcs(parent, proc);
   const ref = options.monitor ? monitorProc(parent, proc) : undefined;
   // Like Erlang's spawn, the new process runs after spawn returns, never inside the caller.
-  // Its first synchronous part runs with `running` set: its sends need not ask who sends.
   queueMicrotask(() => {
-    if (proc.status !== 'exited') runAs(proc, run, body);
+    if (proc.status !== 'exited') context.run(proc, run, proc, body);
   });
   return ref === undefined ? { proc } : { proc, ref };
 }

@@ -1,7 +1,8 @@
 /**
  * @otp-chat/net: the network plumbing the chat steps share. Ports let a process own a TCP socket
- * or a WebSocket (on @otp-chat/otp's Port); the rest knows nothing of processes. None of it
- * knows about chat: the steps build their listener, connections and rooms on top of it.
+ * or a WebSocket (on @otp-chat/otp's Port), and two helpers run in the process that owns one
+ * (the heartbeat and the idle timer); the rest knows nothing of processes. None of it knows
+ * about chat: the steps build their listener, connections and rooms on top of it.
  */
 export { asProcess } from './as_process.js';
 export { type BufferedSocket, sendBounded } from './bounded_send.js';

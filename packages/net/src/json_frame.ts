@@ -48,7 +48,8 @@ export function readJsonFrame<S extends MessageSchema, Code extends string>(
   if (field === undefined || field === 'type')
     return ['error', codes.type, unknownType(schema, json)];
   const name = String(field);
-  return ['error', codes.fields[name] ?? codes.field, `${name}: ${issue.message}`];
+  const code = Object.hasOwn(codes.fields, name) ? codes.fields[name]! : codes.field;
+  return ['error', code, `${name}: ${issue.message}`];
 }
 
 function unknownType(schema: MessageSchema, json: unknown): string {

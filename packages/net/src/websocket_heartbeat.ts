@@ -27,8 +27,9 @@ export class WebSocketHeartbeat {
     readonly intervalMs: number,
   ) {}
 
-  /** Sets the first timer, in the process that is to get `HEARTBEAT`. */
+  /** Sets the next timer (one at a time), in the process that is to get `HEARTBEAT`. */
   start(): void {
+    this.stop();
     this.timer = sendAfter(self(), HEARTBEAT, this.intervalMs);
   }
 
@@ -47,7 +48,7 @@ export class WebSocketHeartbeat {
     return true;
   }
 
-  /** Cancels the timer: no `HEARTBEAT` comes after this. */
+  /** Cancels the timer (a `HEARTBEAT` already in the mailbox stays there). */
   stop(): void {
     if (this.timer !== undefined) cancelTimer(this.timer);
     this.timer = undefined;

@@ -1,5 +1,9 @@
 import { once } from 'node:events';
-import { createServer as createHttpServer } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type Server as HttpServer,
+  type RequestListener,
+} from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -132,55 +136,55 @@ describe('refuseSocket', () => {
 });
 
 describe('admitHttp', () => {
-  it('counts idle connections, answers a refused one 503 with why, and frees the count', async () => {
-    const caps = new ConnectionCaps({ maxConnections: 1, maxPerAddress: 1 });
-    const server = createHttpServer((request, response) => {
-      const refusal = refusalOf(request.socket);
-      if (refusal === undefined) response.end('welcome\n');
-      else refuseBusy(response, refusal);
-    });
-    const refusalOf = admitHttp(server, caps);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as { port: number };
-    try {
-      // An idle connection, which never sends a request, holds the only place.
-      const idle = connect(port, '127.0.0.1');
-      clients.push(idle);
-      await once(idle, 'connect');
-      await waitFor(() => caps.count === 1);
-      const refused = await fetch(`http://127.0.0.1:${port}/`);
-      expect(refused.status).toBe(503);
-      expect(await refused.text()).toBe('the server is full (1 connection); try again later\n');
-      idle.destroy();
-      await waitFor(() => caps.count === 0);
-      const admitted = await fetch(`http://127.0.0.1:${port}/`, {
-        headers: { connection: 'close' },
-      });
-      expect(await admitted.text()).toBe('welcome\n');
-    } finally {
+  const servers: HttpServer[] = [];
+  afterEach(() => {
+    for (const server of servers.splice(0)) {
       server.closeAllConnections();
       server.close();
     }
   });
 
-  it('cuts a refused connection that sends no request, after a second', async () => {
-    const caps = new ConnectionCaps({ maxConnections: 0, maxPerAddress: 1 });
-    const server = createHttpServer();
-    admitHttp(server, caps);
+  /** An HTTP server on a free port whose connections `caps` admits; `answer` takes requests. */
+  async function httpServer(caps: ConnectionCaps, answer?: RequestListener) {
+    const server = createHttpServer(answer);
+    servers.push(server);
+    const refusalOf = admitHttp(server, caps);
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    const { port } = server.address() as { port: number };
-    try {
-      const silent = connect(port, '127.0.0.1');
-      clients.push(silent);
-      silent.resume();
-      const started = performance.now();
-      await once(silent, 'close');
-      expect(performance.now() - started).toBeGreaterThan(900);
-    } finally {
-      server.close();
-    }
+    return { port: (server.address() as { port: number }).port, refusalOf };
+  }
+
+  it('counts idle connections, answers a refused one 503 with why, and frees the count', async () => {
+    const caps = new ConnectionCaps({ maxConnections: 1, maxPerAddress: 1 });
+    const { port, refusalOf } = await httpServer(caps, (request, response) => {
+      const refusal = refusalOf(request.socket);
+      if (refusal === undefined) response.end('welcome\n');
+      else refuseBusy(response, refusal);
+    });
+    // An idle connection, which never sends a request, holds the only place.
+    const idle = connect(port, '127.0.0.1');
+    clients.push(idle);
+    await once(idle, 'connect');
+    await waitFor(() => caps.count === 1);
+    const refused = await fetch(`http://127.0.0.1:${port}/`);
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).toBe('the server is full (1 connection); try again later\n');
+    idle.destroy();
+    await waitFor(() => caps.count === 0);
+    const admitted = await fetch(`http://127.0.0.1:${port}/`, {
+      headers: { connection: 'close' },
+    });
+    expect(await admitted.text()).toBe('welcome\n');
+  });
+
+  it('cuts a refused connection that sends no request, after a second', async () => {
+    const { port } = await httpServer(new ConnectionCaps({ maxConnections: 0, maxPerAddress: 1 }));
+    const silent = connect(port, '127.0.0.1');
+    clients.push(silent);
+    silent.resume();
+    const started = performance.now();
+    await once(silent, 'close');
+    expect(performance.now() - started).toBeGreaterThan(900);
   });
 });
 

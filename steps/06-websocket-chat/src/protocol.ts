@@ -104,11 +104,8 @@ export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 export type ErrorMessage = ServerMessageOf<'error'>;
 
-// #region decode
 /** A frame, decoded: the client's message, or the error to answer it with. */
 export type Decoded = readonly ['ok', ClientMessage] | readonly ['error', ErrorMessage];
-
-// #endregion decode
 
 export function errorMessage(code: ErrorCode, message: string): ErrorMessage {
   return { type: 'error', code, message };

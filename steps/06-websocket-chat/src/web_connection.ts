@@ -1,8 +1,8 @@
 /**
  * A WebSocket connection: the life every connection shares (ChatConnection in @otp-chat/chat),
  * with frames. The port delivers frames and pongs, judged against the flood rule as they
- * arrive; every text frame is checked against the protocol's schema (protocol.ts) before the
- * JSON adapter (json_adapter.ts) makes it a request, and a bad one is answered with an error and
+ * arrive; the JSON adapter (json_adapter.ts) checks every text frame against the protocol's
+ * schema (protocol.ts) and makes it a request, and a bad one is answered with an error and
  * changes nothing. Two limits are the WebSocket's own: the largest frame, which ws enforces, and
  * a heartbeat that finds connections that died without closing.
  */

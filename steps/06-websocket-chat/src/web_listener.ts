@@ -40,7 +40,10 @@ interface WebListenerState {
   readonly pending: Set<WebSocket>;
 }
 
-/** What the HTTP server sends its owner: a WebSocket, and the TCP socket under it (its connection corks it: see sendBounded). */
+/**
+ * What the HTTP server sends its owner: a WebSocket, and the TCP socket under it (its
+ * connection corks it: see sendBounded).
+ */
 type Upgraded = readonly ['upgraded', WebSocket, socket: Duplex, address: string | undefined];
 
 interface WebListenerArgs {

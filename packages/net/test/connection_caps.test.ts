@@ -5,7 +5,7 @@ import {
   type RequestListener,
 } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   addressKey,
   addressList,
@@ -165,12 +165,12 @@ describe('admitHttp', () => {
     const idle = connect(port, '127.0.0.1');
     clients.push(idle);
     await once(idle, 'connect');
-    await waitFor(() => caps.count === 1);
+    await vi.waitFor(() => expect(caps.count).toBe(1));
     const refused = await fetch(`http://127.0.0.1:${port}/`);
     expect(refused.status).toBe(503);
     expect(await refused.text()).toBe('the server is full (1 connection); try again later\n');
     idle.destroy();
-    await waitFor(() => caps.count === 0);
+    await vi.waitFor(() => expect(caps.count).toBe(0));
     const admitted = await fetch(`http://127.0.0.1:${port}/`, {
       headers: { connection: 'close' },
     });
@@ -187,10 +187,3 @@ describe('admitHttp', () => {
     expect(performance.now() - started).toBeGreaterThan(900);
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let tries = 0; !condition(); tries++) {
-    if (tries > 200) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

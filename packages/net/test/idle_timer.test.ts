@@ -1,13 +1,7 @@
-import { receive, spawn, TIMEOUT } from '@otp-chat/otp';
+import { receive, TIMEOUT } from '@otp-chat/otp';
 import { describe, expect, it } from 'vitest';
 import { IdleTimer } from '../src/index.js';
-
-/** Runs `body` as a process; resolves to what it returns. */
-function inProcess<T>(body: () => Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    spawn(() => body().then(resolve, reject));
-  });
-}
+import { inProcess } from './in_process.js';
 
 /** Waits for the timer's tag, then asks it; the ms waited in all, and the answer. */
 async function waitIdle(idle: IdleTimer, within: number): Promise<number | undefined> {

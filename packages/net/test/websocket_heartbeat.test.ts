@@ -1,13 +1,7 @@
-import { receive, spawn, TIMEOUT } from '@otp-chat/otp';
+import { receive, TIMEOUT } from '@otp-chat/otp';
 import { describe, expect, it } from 'vitest';
 import { HEARTBEAT, WebSocketHeartbeat } from '../src/index.js';
-
-/** Runs `body` as a process; resolves to what it returns. */
-function inProcess<T>(body: () => Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    spawn(() => body().then(resolve, reject));
-  });
-}
+import { inProcess } from './in_process.js';
 
 /** A peer that counts the pings it is sent. */
 function peer() {

@@ -1,7 +1,7 @@
 /**
  * The WebSocket transport adapter: text frames, read against the protocol's schema (protocol.ts),
- * as session requests, and the session's events as server messages. It
- * is all this transport knows of the chat, as telnet.ts is for lines.
+ * as session requests, and the session's events as server messages. It is all this transport
+ * knows of the chat, as telnet.ts is for lines.
  */
 import {
   explainNameProblem,

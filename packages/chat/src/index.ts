@@ -37,12 +37,16 @@ export {
 export { type NewsEncoder, RoomEvent, type RoomNews } from './room_event.js';
 export { ROOM_INDEX, RoomIndex } from './room_index.js';
 export {
+  type CatchUp,
   ChatServer,
   type CreateRoomResult,
   DEFAULT_ROOM_LIMITS,
+  type JoinHistory,
   type JoinReply,
   localRooms,
+  type MessageRef,
   REGISTRY,
+  ROOM_HISTORY,
   ROOM_LIMITS,
   ROOM_SUPERVISOR,
   type RoomDirectory,
@@ -55,9 +59,11 @@ export {
 // The rules (message, names, text) are exported once, in rules.ts, which the page also uses.
 export * from './rules.js';
 export {
+  DEFAULT_REPLAY,
   MAX_LISTED_ROOMS,
   MAX_ROOMS_PER_USER,
   type NameRefusal,
+  type RoomHistoryPart,
   Session,
   type SessionError,
   type SessionErrorCode,
@@ -65,7 +71,7 @@ export {
   type SessionOptions,
   type SessionRequest,
 } from './session.js';
-export { ChatSupervisor } from './supervisor.js';
+export { type ChatOptions, ChatSupervisor } from './supervisor.js';
 export {
   claimUserName,
   isPrivateMessage,

@@ -21,6 +21,9 @@ export type RoomNews =
       readonly text: string;
       /** Milliseconds since 1970, from the room's clock: the room puts messages in order. */
       readonly timestamp: number;
+      /** Its id in the room's history, and the history's epoch: when the server keeps history. */
+      readonly id?: number;
+      readonly epoch?: number;
     }
   | { readonly type: 'user_joined'; readonly roomId: string; readonly username: string }
   | { readonly type: 'user_left'; readonly roomId: string; readonly username: string };

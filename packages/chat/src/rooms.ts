@@ -10,7 +10,10 @@
  * own way. A message goes to every member, the one who said it included: the room's copy is
  * what puts it in order among everyone else's, and carries the room's timestamp. The room
  * never writes to a socket and never waits for a member, so a slow or dead connection cannot
- * hold up the rest. It keeps no messages: it passes them on (history is a later step).
+ * hold up the rest. It keeps no messages: it passes them on. When the server keeps history
+ * (ChatSupervisor's `history` option, from step 7 on), the room numbers each message and hands
+ * it to the HistoryKeeper, which keeps it where a crash of the room cannot reach it, and a join
+ * may ask for what was said before it (see `catchUp` below).
  *
  * The room monitors every member. However a member's process ends (the user typed /quit, the
  * connection dropped, the process crashed or was killed), the room gets a DOWN message and
@@ -38,7 +41,14 @@ import {
   self,
   send,
   type ViaName,
+  whereis,
 } from '@otp-chat/otp';
+import {
+  HISTORY_KEEPER,
+  HistoryKeeper,
+  type HistoryReply,
+  HistoryWriter,
+} from './history_keeper.js';
 import { newMessage } from './message.js';
 import { nameKey, nameProblem } from './names.js';
 import { RoomEvent, type RoomNews } from './room_event.js';
@@ -99,6 +109,8 @@ export const DEFAULT_ROOM_LIMITS: RoomLimits = {
 
 /** The key of the room limits in the rooms' registry's meta. */
 export const ROOM_LIMITS = 'room_limits';
+/** The key in the rooms' registry's meta that says whether rooms keep history. */
+export const ROOM_HISTORY = 'room_history';
 // #endregion limits
 
 interface Member {
@@ -114,10 +126,12 @@ export interface State {
   readonly limits: RoomLimits;
   /** The room's rate: a message takes a token, or is dropped. */
   readonly bucket: TokenBucket;
+  /** Numbers messages and hands them to the keeper, when the server keeps history. */
+  readonly history: HistoryWriter | undefined;
 }
 
 type Call =
-  | readonly ['join', pid: Pid, user: string]
+  | readonly ['join', pid: Pid, user: string, catchUp?: CatchUp]
   | readonly ['leave', pid: Pid]
   | 'members'
   | 'count';
@@ -142,7 +156,33 @@ export interface RoomPage {
 }
 
 /** What a join answers: the room's name, and who is in it now (the new member last). */
-export type JoinReply = readonly ['ok', room: string, members: string[]];
+export type JoinReply = readonly ['ok', room: string, members: string[], history?: JoinHistory];
+
+/** A message named by its history's epoch and its id in it (see history.ts). */
+export interface MessageRef {
+  readonly epoch: number;
+  readonly id: number;
+}
+
+/**
+ * What a joining member asks to be shown of what was said before it joined: the last
+ * `replay` messages, or, for a member that comes back, everything after the last message it
+ * saw (`since`). A room without history shows nothing.
+ */
+export interface CatchUp {
+  readonly replay?: number;
+  readonly since?: MessageRef;
+}
+
+/**
+ * What a room with history answers a join with: where its numbering stands (`position`: the
+ * last message said before the member joined; every later one reaches the member live), and
+ * what the catch-up asked for, read from the keeper.
+ */
+export interface JoinHistory {
+  readonly position: MessageRef;
+  readonly caughtUp: HistoryReply;
+}
 
 // #region server
 /** The server side: these run inside a room's process, one request at a time. */
@@ -157,13 +197,21 @@ const callbacks = {
       ratePerSecond: limits.messagesPerSecond,
       burst: limits.messageBurst,
     });
-    return ['ok', { name: room, members: new Map(), limits, bucket }];
+    const history = await attachHistory(room);
+    return ['ok', { name: room, members: new Map(), limits, bucket, history }];
   },
 
-  handleCall(request: Call, _from: From, state: State): CallResult<State> {
+  async handleCall(request: Call, _from: From, state: State): Promise<CallResult<State>> {
     if (request === 'members') return ['reply', memberNames(state), state];
     if (request === 'count') return ['reply', state.members.size, state];
-    if (isRequest(request, 'join')) return ['reply', join(state, request[1], request[2]), state];
+    if (isRequest(request, 'join')) {
+      // Read before the member is added, and nothing is broadcast meanwhile (the room handles
+      // one request at a time): every message is in the catch-up or reaches the member live,
+      // never both, never neither.
+      const history = await catchUp(state, request[3]);
+      const reply = join(state, request[1], request[2]);
+      return ['reply', history === undefined ? reply : [...reply, history], state];
+    }
     if (isRequest(request, 'leave')) {
       leave(state, request[1]);
       // An empty room stops: rooms are made on demand, so an unused one must not stay forever.
@@ -224,9 +272,7 @@ function say(state: State, pid: Pid, text: string): void {
     send(pid, notice);
     return;
   }
-  const { username: from, content } = message;
-  const timestamp = Date.now();
-  broadcast(state, { type: 'message', roomId: state.name, from, text: content, timestamp }, pid);
+  broadcast(state, stamped(state, message.username, message.content), pid);
 }
 
 /**
@@ -245,7 +291,45 @@ function broadcast(state: State, news: RoomNews, sender?: Pid): void {
   if (behind !== undefined) for (const pid of behind) dropBehind(state, pid);
 }
 
+/**
+ * What was said, as the room's news: with the room's timestamp, and, when the server keeps
+ * history (step 7), numbered and handed to the keeper first (so a member that sees it can ask
+ * for it).
+ */
+function stamped(state: State, from: string, text: string): RoomNews {
+  const roomId = state.name;
+  if (state.history === undefined) {
+    return { type: 'message', roomId, from, text, timestamp: Date.now() };
+  }
+  const { id, epoch, timestamp } = state.history.append({ from, text });
+  return { type: 'message', roomId, from, text, timestamp, id, epoch };
+}
 // #endregion members
+
+/** Attaches a starting room to its history, when the server keeps history. */
+async function attachHistory(room: string): Promise<HistoryWriter | undefined> {
+  const found = Registry.meta<boolean>(REGISTRY, ROOM_HISTORY);
+  if (found === 'error' || !found[1]) return undefined;
+  const attached = await HistoryWriter.attach(room);
+  // The room's name passed the name rules, so the keeper can read it: this is a bug.
+  if (attached[0] !== 'ok') throw new Error(`ChatServer: the history keeper refused ${room}`);
+  return attached[1];
+}
+
+/** Where the room's numbering stands, and what `asked` wants of its history. */
+async function catchUp(state: State, asked: CatchUp = {}): Promise<JoinHistory | undefined> {
+  const history = state.history;
+  if (history === undefined) return undefined;
+  const position = { epoch: history.epoch, id: history.lastId };
+  const { since, replay = 0 } = asked;
+  let caughtUp: HistoryReply = ['ok', []];
+  if (since !== undefined) {
+    caughtUp = await HistoryKeeper.since(state.name, since.epoch, since.id);
+  } else if (replay > 0) {
+    caughtUp = await HistoryKeeper.last(state.name, replay);
+  }
+  return { position, caughtUp };
+}
 
 /**
  * Drops a member that is behind, and tells it why (after what it has not read yet: the
@@ -329,11 +413,13 @@ export const ChatServer = {
    * reaches it. The call then fails with `noproc` or `normal`, and the join starts over: the
    * next attempt opens a fresh room.
    */
-  async join(room: string, user: string): Promise<readonly [Pid, JoinReply]> {
+  async join(room: string, user: string, catchUp?: CatchUp): Promise<readonly [Pid, JoinReply]> {
+    const request: Call =
+      catchUp === undefined ? ['join', self(), user] : ['join', self(), user, catchUp];
     for (let attempt = 1; ; attempt++) {
       const pid = ChatServer.whereis(room) ?? (await openRoom(room));
       try {
-        return [pid, await GenServer.call<JoinReply>(pid, ['join', self(), user])];
+        return [pid, await GenServer.call<JoinReply>(pid, request)];
       } catch (error) {
         if (attempt === 3 || !roomWentAway(error)) throw error;
       }
@@ -387,6 +473,21 @@ export const ChatServer = {
   whereis(room: string): Pid | undefined {
     return Registry.lookup(REGISTRY, nameKey(room))[0]?.[0];
   },
+
+  /**
+   * At most `limit` messages of `room`'s history: the last ones, or those just before the
+   * message `before`. Undefined when the server keeps no history.
+   */
+  async history(
+    room: string,
+    limit: number,
+    before?: MessageRef,
+  ): Promise<HistoryReply | undefined> {
+    if (whereis(HISTORY_KEEPER) === undefined) return undefined;
+    return before === undefined
+      ? HistoryKeeper.last(room, limit)
+      : HistoryKeeper.before(room, before.epoch, before.id, limit);
+  },
 };
 // #endregion client
 
@@ -431,8 +532,11 @@ function running(key: string, pid: Pid): RoomListing | undefined {
  * spread over several nodes would implement the same interface.
  */
 export interface RoomDirectory {
-  /** Joins `room` as `user` (the caller's process is the member), opening it if nobody has. */
-  join(room: string, user: string): Promise<readonly [Pid, JoinReply]>;
+  /**
+   * Joins `room` as `user` (the caller's process is the member), opening it if nobody has; a
+   * room with history answers with what `catchUp` asks for.
+   */
+  join(room: string, user: string, catchUp?: CatchUp): Promise<readonly [Pid, JoinReply]>;
   leave(room: Pid): Promise<'ok'>;
   say(room: Pid, text: string): void;
   members(room: Pid): Promise<string[]>;
@@ -441,16 +545,19 @@ export interface RoomDirectory {
   list(): RoomListing[];
   /** At most `limit` rooms of that listing, those after the room named `after`. */
   page(after: string | undefined, limit: number): RoomPage;
+  /** Part of a room's history (see ChatServer.history); undefined without history. */
+  history(room: string, limit: number, before?: MessageRef): Promise<HistoryReply | undefined>;
 }
 
 /** The rooms of this node: ChatServer processes under ROOM_SUPERVISOR, named in REGISTRY. */
 export const localRooms: RoomDirectory = {
-  join: (room, user) => ChatServer.join(room, user),
+  join: (room, user, catchUp) => ChatServer.join(room, user, catchUp),
   leave: (room) => ChatServer.leave(room),
   say: (room, text) => ChatServer.say(room, text),
   members: (room) => ChatServer.members(room),
   find: (room) => ChatServer.whereis(room),
   list: () => ChatServer.listRooms(),
   page: (after, limit) => ChatServer.listRoomsPage(after, limit),
+  history: (room, limit, before) => ChatServer.history(room, limit, before),
 };
 // #endregion directory

@@ -15,10 +15,14 @@
  */
 import { type DownMessage, demonitor, monitor, type Pid, type Ref, self } from '@otp-chat/otp';
 import { safeEcho } from '@otp-chat/unicode-safety';
+import type { HistoryMessage } from './history.js';
+import type { HistoryReply } from './history_keeper.js';
 import { type NameProblem, nameKey, nameProblem } from './names.js';
 import type { RoomEvent } from './room_event.js';
 import {
+  type JoinReply,
   localRooms,
+  type MessageRef,
   type RoomDirectory,
   type RoomListing,
   type RoomMessage,
@@ -32,8 +36,17 @@ import { claimUserName, isPrivateMessage, sendToUser, type Transport } from './u
 export type SessionRequest =
   /** Take a name (a telnet login). */
   | { readonly type: 'name'; readonly name: string }
-  /** Join a room, or make a room already joined the one the user talks in. A `username` names the user first (the WebSocket protocol's join carries it). */
-  | { readonly type: 'join'; readonly room: string; readonly username?: string }
+  /**
+   * Join a room, or make a room already joined the one the user talks in. A `username` names
+   * the user first (the WebSocket protocol's join carries it); `since`, the last message the
+   * user saw there, asks for what came after it (when rooms keep history, from step 7 on).
+   */
+  | {
+      readonly type: 'join';
+      readonly room: string;
+      readonly username?: string;
+      readonly since?: MessageRef;
+    }
   /** Leave `room`, or the room the user talks in. */
   | { readonly type: 'leave'; readonly room?: string }
   /** Say `text` in `room`, or in the room the user talks in. */
@@ -63,6 +76,8 @@ export type SessionErrorCode =
 export const MAX_ROOMS_PER_USER = 100;
 /** The most rooms one listing shows; the rest come a page at a time. */
 export const MAX_LISTED_ROOMS = 100;
+/** How many of a room's last messages a join shows, when the server keeps history. */
+export const DEFAULT_REPLAY = 50;
 
 /** Why a name was refused: a rule it breaks, or the state of this session or the server. */
 export type NameRefusal =
@@ -75,12 +90,16 @@ export type NameRefusal =
 /** What a session tells its client, encoded by its transport adapter. */
 export type SessionEvent =
   | { readonly type: 'named'; readonly name: string }
-  /** Joined `room`, where `users` are now (the user last); `rejoined` after a room restarted. */
+  /**
+   * Joined `room`, where `users` are now (the user last); `rejoined` after a room restarted.
+   * With history, what was said before the join comes with it (see RoomHistoryPart).
+   */
   | {
       readonly type: 'joined';
       readonly room: string;
       readonly users: readonly string[];
       readonly rejoined: boolean;
+      readonly history?: RoomHistoryPart;
     }
   /** A join of a room the user is in: they now talk there. */
   | { readonly type: 'already_in'; readonly room: string }
@@ -125,6 +144,16 @@ export type SessionEvent =
 
 export type SessionError = Extract<SessionEvent, { type: 'error' }>;
 
+/**
+ * Part of a room's history, oldest first. `gone` when some of what was asked for is no longer
+ * kept: how many messages are lost before the first of `messages`, or 'all' when the room's
+ * numbering started again since (its history was dropped whole, see history.ts).
+ */
+export interface RoomHistoryPart {
+  readonly messages: readonly HistoryMessage[];
+  readonly gone?: number | 'all';
+}
+
 export interface SessionOptions {
   /** How the user is connected, as the users registry shows it. */
   readonly transport: Transport;
@@ -136,6 +165,8 @@ export interface SessionOptions {
   readonly maxRooms?: number;
   /** The most rooms one listing shows: MAX_LISTED_ROOMS by default. */
   readonly maxListedRooms?: number;
+  /** How many earlier messages a join shows when rooms keep history: DEFAULT_REPLAY by default. */
+  readonly replay?: number;
   /** Called with every event for the client, in order, in the session's process. */
   readonly emit: (event: SessionEvent) => void;
 }
@@ -147,6 +178,11 @@ interface JoinedRoom {
   pid: Pid;
   /** Our monitor on the room: if it goes down, we join it again. */
   ref: Ref;
+  /**
+   * With history: the last message of the room the user has seen (or where the room's
+   * numbering stood when they joined), so that joining again asks for exactly what came after.
+   */
+  seen: MessageRef | undefined;
 }
 
 export class Session {
@@ -161,8 +197,10 @@ export class Session {
   private readonly maxTextLength: number | undefined;
   private readonly maxRooms: number;
   private readonly maxListedRooms: number;
+  private readonly replay: number;
 
   constructor(options: SessionOptions) {
+    this.replay = options.replay ?? DEFAULT_REPLAY;
     this.maxTextLength = options.maxTextLength;
     this.maxRooms = options.maxRooms ?? MAX_ROOMS_PER_USER;
     this.maxListedRooms = options.maxListedRooms ?? MAX_LISTED_ROOMS;
@@ -183,7 +221,7 @@ export class Session {
         this.claimName(request.name, 'name');
         return;
       case 'join':
-        return this.join(request.room, request.username);
+        return this.join(request.room, request.username, request.since);
       case 'leave':
         return this.leave(request.room);
       case 'say':
@@ -246,7 +284,7 @@ export class Session {
   // #endregion name
 
   // #region rooms
-  private async join(room: string, username?: string): Promise<void> {
+  private async join(room: string, username?: string, since?: MessageRef): Promise<void> {
     if (username !== undefined && !this.claimName(username, 'join')) return;
     const user = this.name;
     if (user === undefined) {
@@ -270,9 +308,11 @@ export class Session {
       this.error('TOO_MANY_ROOMS', 'join', room, undefined, this.maxRooms);
       return;
     }
-    const [pid, [, name, users]] = await this.directory.join(room, user);
-    this.joined.push({ name, pid, ref: monitor(pid) });
-    this.emit({ type: 'joined', room: name, users, rejoined: false });
+    const catchUp = since === undefined ? { replay: this.replay } : { since };
+    const [pid, [, name, users, history]] = await this.directory.join(room, user, catchUp);
+    const joined: JoinedRoom = { name, pid, ref: monitor(pid), seen: history?.position };
+    this.joined.push(joined);
+    this.emit({ type: 'joined', room: name, users, rejoined: false, ...caughtUp(joined, history) });
   }
 
   private async leave(room?: string): Promise<void> {
@@ -342,8 +382,13 @@ export class Session {
 
   /** A room's news, for the client if the user is still in that room. */
   private roomNews(event: RoomEvent): void {
+    const { news } = event;
     // News sent just before we left a room is not for us any more.
-    if (!this.joined.some((room) => room.name === event.news.roomId)) return;
+    const room = this.joined.find((joined) => joined.name === news.roomId);
+    if (room === undefined) return;
+    if (news.type === 'message' && news.id !== undefined && news.epoch !== undefined) {
+      room.seen = { epoch: news.epoch, id: news.id };
+    }
     this.emit({ type: 'room', event, mine: event.sender === this.me });
   }
 
@@ -354,10 +399,18 @@ export class Session {
   private async roomDown(down: DownMessage): Promise<true> {
     const room = this.joined.find((joined) => joined.ref === down.ref);
     if (room === undefined || this.name === undefined) return true;
-    const [pid, [, , users]] = await this.directory.join(room.name, this.name);
+    // With history, what was said between the crash and now is shown: nothing is missed.
+    const catchUp = room.seen === undefined ? {} : { since: room.seen };
+    const [pid, [, , users, history]] = await this.directory.join(room.name, this.name, catchUp);
     room.pid = pid;
     room.ref = monitor(pid);
-    this.emit({ type: 'joined', room: room.name, users, rejoined: true });
+    this.emit({
+      type: 'joined',
+      room: room.name,
+      users,
+      rejoined: true,
+      ...caughtUp(room, history),
+    });
     return true;
   }
 
@@ -403,6 +456,23 @@ export class Session {
       ...(limit === undefined ? {} : { limit }),
     });
   }
+}
+
+/**
+ * What a join's answer says of the history, for the `joined` event; and the last message the
+ * user has now seen of the room.
+ */
+function caughtUp(room: JoinedRoom, history: JoinReply[3]): { history?: RoomHistoryPart } {
+  if (history === undefined) return {};
+  const { position, caughtUp } = history;
+  // Whatever the catch-up answered, the user is now where the room stands: what comes next
+  // reaches them live. A `since` the room never had (a client's mistake) shows nothing.
+  room.seen = position;
+  return caughtUp[0] === 'error' ? {} : { history: historyPart(caughtUp) };
+}
+
+function historyPart(reply: Exclude<HistoryReply, readonly ['error', unknown]>): RoomHistoryPart {
+  return reply[0] === 'ok' ? { messages: reply[1] } : { messages: reply[2], gone: reply[1] };
 }
 
 function isRoomMessage(message: unknown): message is RoomMessage {

@@ -11,13 +11,22 @@ import {
   Supervisor,
   type SupervisorInit,
 } from '@otp-chat/otp';
+import { HistoryKeeper, type HistoryOptions } from './history_keeper.js';
 import { ROOM_INDEX, RoomIndex } from './room_index.js';
-import { REGISTRY, ROOM_LIMITS, ROOM_SUPERVISOR, type RoomLimits } from './rooms.js';
+import { REGISTRY, ROOM_HISTORY, ROOM_LIMITS, ROOM_SUPERVISOR, type RoomLimits } from './rooms.js';
+
+/** What the rooms' side is started with. */
+export interface ChatOptions {
+  /** The limits every room keeps (the defaults for those not given). */
+  readonly limits?: Partial<RoomLimits>;
+  /** Keep each room's history (from step 7 on), with these options; none without it. */
+  readonly history?: Partial<HistoryOptions>;
+}
 
 // #region supervisor
-/** The registry of rooms; it keeps the limits every room reads as it starts. */
-function registry(limits: Partial<RoomLimits>): ChildSpec {
-  const meta = { [ROOM_LIMITS]: limits };
+/** The registry of rooms; it keeps the limits (and whether to keep history) rooms read as they start. */
+function registry({ limits = {}, history }: ChatOptions): ChildSpec {
+  const meta = { [ROOM_LIMITS]: limits, [ROOM_HISTORY]: history !== undefined };
   return {
     id: REGISTRY,
     start: () => Registry.startLink({ keys: 'unique', name: REGISTRY, meta }),
@@ -31,16 +40,25 @@ export const ChatSupervisor = {
   // started first. If either dies, what it knew of the rooms is gone, so what was started after
   // it (the room supervisor, last) is restarted too and the rooms begin again from a clean
   // slate. If only the room supervisor dies, neither has anything to fix: its dead rooms'
-  // names went with them.
-  init(limits: Partial<RoomLimits> = {}): readonly ['ok', SupervisorInit] {
+  // names went with them. The history keeper, when there is one, comes before the rooms too:
+  // rooms attach to it as they start, so rooms that outlived it start again and attach to its
+  // successor (whose new epochs tell clients that what the old one kept is gone).
+  init(options: ChatOptions = {}): readonly ['ok', SupervisorInit] {
     const index = { id: ROOM_INDEX, start: () => RoomIndex.startLink() };
+    const keeper = options.history === undefined ? [] : [HistoryKeeper.childSpec(options.history)];
     const rooms = DynamicSupervisor.childSpec({ name: ROOM_SUPERVISOR });
-    return Supervisor.init([registry(limits), index, rooms], { strategy: 'rest_for_one' });
+    return Supervisor.init([registry(options), index, ...keeper, rooms], {
+      strategy: 'rest_for_one',
+    });
   },
 
   /** Starts the rooms' side; rooms take `limits` (the defaults for those not given). */
-  startLink(limits: Partial<RoomLimits> = {}): Promise<StartResult> {
-    return Supervisor.startLink(ChatSupervisor, limits, { name: 'ChatServer.Supervisor' });
+  startLink(
+    limits: Partial<RoomLimits> = {},
+    history?: Partial<HistoryOptions>,
+  ): Promise<StartResult> {
+    const options: ChatOptions = { limits, ...(history === undefined ? {} : { history }) };
+    return Supervisor.startLink(ChatSupervisor, options, { name: 'ChatServer.Supervisor' });
   },
 };
 // #endregion supervisor

@@ -11,6 +11,7 @@ import {
 import { afterEach, beforeEach, vi } from 'vitest';
 import {
   ChatSupervisor,
+  type HistoryOptions,
   Session,
   type SessionEvent,
   type SessionOptions,
@@ -95,17 +96,17 @@ function isRequest(message: unknown): message is readonly ['request', SessionReq
 const users: Pid[] = [];
 
 /**
- * Before each test, the rooms and the users registry under one supervisor; after it, every fake
- * user killed and the tree stopped.
+ * Before each test, the rooms (keeping history with `history`) and the users registry under one
+ * supervisor; after it, every fake user killed and the tree stopped.
  */
-export function roomsAndUsersPerTest(): void {
+export function roomsAndUsersPerTest(history?: Partial<HistoryOptions>): void {
   let tree: Pid;
   beforeEach(async () => {
     const started = await Supervisor.start(
       [
         {
           id: 'rooms',
-          start: () => ChatSupervisor.startLink(),
+          start: () => ChatSupervisor.startLink({}, history),
           type: 'supervisor' as const,
         },
         { id: USERS, start: () => Registry.startLink({ keys: 'unique', name: USERS }) },

@@ -20,6 +20,7 @@
 import { inspect } from 'node:util';
 import { BadArgError, formatReason } from './errors.js';
 import { GenServer, type GenServerModule, type StartResult } from './gen_server.js';
+import { has } from './kernel/few.js';
 import type { NameRegistry, ViaName } from './names.js';
 import { type Pattern, toPredicate } from './pattern.js';
 import { Pid } from './pid.js';
@@ -152,7 +153,7 @@ function ownedBy(table: Table, proc: Proc): Map<unknown, number> {
     table.owners.set(proc, held);
     onExit(proc, () => forgetProc(table, proc));
   }
-  if (held.size === 0 && !proc.links?.has(table.owner)) {
+  if (held.size === 0 && !has(proc.links, table.owner)) {
     linkProcs(proc, table.owner);
     table.madeLinks.add(proc);
   }

@@ -6,6 +6,7 @@
 import { reportCrash } from '../crash.js';
 import type { ExitReason } from '../errors.js';
 import type { Pid } from '../pid.js';
+import { itemsOf } from './few.js';
 import { monitorsHeldBy, monitorsOn } from './monitor_ref.js';
 import { destProc, live, type Proc, type Status } from './proc.js';
 import { onExit } from './signals.js';
@@ -32,7 +33,7 @@ function info(pid: Pid): ProcessInfo | undefined {
     pid,
     status: proc.status as ProcessInfo['status'],
     messageQueueLength: proc.mailbox.size,
-    links: pids(proc.links ?? undefined),
+    links: pids(itemsOf(proc.links)),
     monitors: pids(monitorsHeldBy(proc).map((ref) => ref.target as Proc)),
     monitoredBy: pids(monitorsOn(proc).map((ref) => ref.holder as Proc)),
     registeredName: proc.name,

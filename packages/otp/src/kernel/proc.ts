@@ -14,7 +14,11 @@ import { BadArgError, type ExitReason, formatReason, ProcessExitedError } from '
 import { Mailbox } from '../mailbox.js';
 import { Pid, type Ref } from '../pid.js';
 import type { Deadline } from '../timeouts.js';
+import type { Few } from './few.js';
 import type { MonitorRef } from './monitor_ref.js';
+
+/** Code run synchronously when a process exits (see onExit in signals.ts). */
+export type ExitHook = (reason: ExitReason) => void;
 
 export type Status = 'running' | 'waiting' | 'exited';
 export type Match = (message: unknown) => boolean;
@@ -29,7 +33,8 @@ export class Proc {
   trapExit = false;
   name: string | undefined = undefined;
   exitReason: ExitReason = undefined;
-  links: Set<Proc> | null = null;
+  /** The processes linked to this one (usually one: its supervisor, see few.ts). */
+  links: Few<Proc> = null;
   /** The first of the monitors this process holds (a list through the refs: monitor_ref.ts). */
   monitors: MonitorRef | null = null;
   /** The first of the monitors held on this process. */
@@ -40,9 +45,9 @@ export class Proc {
   waitReject: ((error: unknown) => void) | null = null;
   waitTimer: Deadline<Proc> | null = null;
   /** Run synchronously at exit, before any signal goes out (Registry uses it to forget names). */
-  exitHooks: Array<(reason: ExitReason) => void> | null = null;
+  exitHooks: ExitHook | ExitHook[] | null = null;
   /** Timers from `sendAfter` aimed at this pid: cancelled when it exits, as in Erlang. */
-  timers: Set<Ref> | null = null;
+  timers: Few<Ref> = null;
   #meta: ProcessMeta | undefined = undefined;
 
   constructor() {

@@ -7,9 +7,19 @@ import { inspect } from 'node:util';
 import { reportCrash } from '../crash.js';
 import { BadArgError, ExitError, type ExitReason, ProcessExitedError } from '../errors.js';
 import { Pid, Ref } from '../pid.js';
+import { addTo, deleteFrom } from './few.js';
 import { type Dest, deliver, stopWaiting } from './messages.js';
 import { dropMonitor, holds, MonitorRef, monitorsHeldBy, monitorsOn } from './monitor_ref.js';
-import { actingProc, described, destProc, live, type Proc, replaceShell, shell } from './proc.js';
+import {
+  actingProc,
+  described,
+  destProc,
+  type ExitHook,
+  live,
+  type Proc,
+  replaceShell,
+  shell,
+} from './proc.js';
 import { registered } from './registered.js';
 import { markIdle } from './scheduler.js';
 import { cancelTimersOf } from './timers.js';
@@ -116,14 +126,14 @@ export function link(pid: Pid): true {
 /** @internal */
 export function linkProcs(a: Proc, b: Proc): void {
   if (a === b) return;
-  (a.links ??= new Set()).add(b);
-  (b.links ??= new Set()).add(a);
+  a.links = addTo(a.links, b);
+  b.links = addTo(b.links, a);
 }
 
 /** @internal */
 export function unlinkProcs(a: Proc, b: Proc): void {
-  a.links?.delete(b);
-  b.links?.delete(a);
+  a.links = deleteFrom(a.links, b);
+  b.links = deleteFrom(b.links, a);
 }
 
 /** Removes the link between the caller and `pid`, if any. */
@@ -214,7 +224,8 @@ export function terminate(proc: Proc, reason: ExitReason): void {
     // Taken out first: a hook may remove itself (a port closing with its owner calls offExit),
     // and removing from the array being iterated would skip the hook after it.
     proc.exitHooks = null;
-    for (const hook of hooks) hook(reason);
+    if (typeof hooks === 'function') hooks(reason);
+    else for (const hook of hooks) hook(reason);
   }
   pendingExits.push(proc);
   if (propagating) return;
@@ -238,11 +249,11 @@ function propagate(proc: Proc): void {
       deliver(holder, { type: 'DOWN', ref, pid, reason } satisfies DownMessage);
     }
   }
-  if (proc.links) {
-    for (const linked of proc.links) {
-      linked.links?.delete(proc);
-      signalExit(linked, pid, reason, true);
-    }
+  const links = proc.links;
+  if (links instanceof Set) {
+    for (const linked of links) exitLinked(linked, proc);
+  } else if (links !== null) {
+    exitLinked(links, proc);
   }
   proc.links = proc.monitors = proc.monitoredBy = null;
   if (proc === shell) restartShell(proc);
@@ -260,14 +271,30 @@ function restartShell(dead: Proc): void {
   });
 }
 
-/** @internal Registers a hook that runs synchronously when `proc` exits. */
-export function onExit(proc: Proc, hook: (reason: ExitReason) => void): void {
-  (proc.exitHooks ??= []).push(hook);
+/** `linked` gets the exit signal of `dead`, whose links are being taken down. */
+function exitLinked(linked: Proc, dead: Proc): void {
+  linked.links = deleteFrom(linked.links, dead);
+  signalExit(linked, dead.pid, dead.exitReason, true);
+}
+
+/**
+ * @internal Registers a hook that runs synchronously when `proc` exits. One hook is kept as
+ * itself and two or more in an array, in the order registered: most processes have one or
+ * none, and an empty array that grows keeps room for 17.
+ */
+export function onExit(proc: Proc, hook: ExitHook): void {
+  const hooks = proc.exitHooks;
+  if (hooks === null) proc.exitHooks = hook;
+  else if (typeof hooks === 'function') proc.exitHooks = [hooks, hook];
+  else hooks.push(hook);
 }
 
 /** @internal Removes a hook `onExit` registered (a port given to another owner, or closed). */
-export function offExit(proc: Proc, hook: (reason: ExitReason) => void): void {
+export function offExit(proc: Proc, hook: ExitHook): void {
   const hooks = proc.exitHooks;
-  const index = hooks?.indexOf(hook) ?? -1;
-  if (index >= 0) hooks?.splice(index, 1);
+  if (hooks === hook) proc.exitHooks = null;
+  else if (Array.isArray(hooks)) {
+    const index = hooks.indexOf(hook);
+    if (index >= 0) hooks.splice(index, 1);
+  }
 }

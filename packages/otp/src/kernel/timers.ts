@@ -4,6 +4,7 @@
  */
 import { BadArgError } from '../errors.js';
 import { Ref } from '../pid.js';
+import { addTo, deleteFrom, itemsOf } from './few.js';
 import { type Dest, deliver } from './messages.js';
 import { actingProc, destProc, type Proc } from './proc.js';
 import { registered } from './registered.js';
@@ -31,21 +32,21 @@ export function sendAfter(dest: Dest, message: unknown, ms: number): Ref {
   if (typeof dest !== 'string' && target === null) return ref;
   const handle = setTimeout(fireTimer, ms, ref, dest, message);
   timers.set(ref, { handle, due: performance.now() + ms, target });
-  if (target !== null) (target.timers ??= new Set()).add(ref);
+  if (target !== null) target.timers = addTo(target.timers, ref);
   return ref;
 }
 
 function fireTimer(ref: Ref, dest: Dest, message: unknown): void {
   const timer = timers.get(ref);
   timers.delete(ref);
-  timer?.target?.timers?.delete(ref);
+  forgetTimer(timer?.target, ref);
   const target = typeof dest === 'string' ? registered.get(dest) : (dest.proc as Proc | null);
   if (target) deliver(target, message);
 }
 
 /** @internal Cancels every timer aimed at `proc` (it is exiting). */
 export function cancelTimersOf(proc: Proc): void {
-  for (const ref of proc.timers ?? []) {
+  for (const ref of itemsOf(proc.timers)) {
     const timer = timers.get(ref);
     if (timer) clearTimeout(timer.handle);
     timers.delete(ref);
@@ -60,6 +61,11 @@ export function cancelTimer(ref: Ref): number | false {
   if (timer === undefined) return false;
   clearTimeout(timer.handle);
   timers.delete(ref);
-  timer.target?.timers?.delete(ref);
+  forgetTimer(timer.target, ref);
   return Math.max(0, Math.round(timer.due - performance.now()));
+}
+
+/** `ref` no longer runs for `target`: it fired or was cancelled. */
+function forgetTimer(target: Proc | null | undefined, ref: Ref): void {
+  if (target) target.timers = deleteFrom(target.timers, ref);
 }

@@ -26,7 +26,9 @@ export type RoomNews =
       readonly epoch?: number;
     }
   | { readonly type: 'user_joined'; readonly roomId: string; readonly username: string }
-  | { readonly type: 'user_left'; readonly roomId: string; readonly username: string };
+  | { readonly type: 'user_left'; readonly roomId: string; readonly username: string }
+  /** From step 7 on: a member's presence (see rooms.ts), and who is typing. */
+  | PresenceNews;
 
 /** Turns news into one wire format. The function itself is the key of the event's cache. */
 export type NewsEncoder<Wire> = (news: RoomNews) => Wire;
@@ -53,3 +55,18 @@ export class RoomEvent {
   }
 }
 // #endregion event
+
+/** A member set a status, or is typing (the typer's own session does not pass that on). */
+export type PresenceNews =
+  | {
+      readonly type: 'status';
+      readonly roomId: string;
+      readonly username: string;
+      readonly status: Status;
+      /** What an away member left as a note (`/away gone for lunch`). */
+      readonly message?: string;
+    }
+  | { readonly type: 'typing'; readonly roomId: string; readonly username: string };
+
+/** A member is online, or away (still connected, not reading). */
+export type Status = 'online' | 'away';

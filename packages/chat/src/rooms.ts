@@ -51,8 +51,9 @@ import {
 } from './history_keeper.js';
 import { newMessage } from './message.js';
 import { nameKey, nameProblem } from './names.js';
-import { RoomEvent, type RoomNews } from './room_event.js';
+import { RoomEvent, type RoomNews, type Status } from './room_event.js';
 import { byName, RoomIndex } from './room_index.js';
+import { lookupUser, type Transport } from './users.js';
 
 /** Where rooms register their names. */
 export const REGISTRY = 'ChatServer.Registry';
@@ -117,6 +118,23 @@ interface Member {
   readonly name: string;
   /** The room's monitor on the member's process. */
   readonly ref: Ref;
+  /** When the member joined (ms since 1970, the room's clock). */
+  readonly since: number;
+  status: Status;
+  /** An away member's note. */
+  statusMessage?: string | undefined;
+}
+
+/**
+ * Who is in a room, as a client shows it: since when, how they are connected (one transport
+ * per session today; a user on several devices, a later step, has several), and their status.
+ */
+export interface MemberPresence {
+  readonly username: string;
+  readonly since: number;
+  readonly transports: readonly Transport[];
+  readonly status: Status;
+  readonly message?: string;
 }
 
 export interface State {
@@ -134,8 +152,12 @@ type Call =
   | readonly ['join', pid: Pid, user: string, catchUp?: CatchUp]
   | readonly ['leave', pid: Pid]
   | 'members'
+  | 'presence'
   | 'count';
-type Cast = readonly ['say', pid: Pid, text: string];
+type Cast =
+  | readonly ['say', pid: Pid, text: string]
+  | readonly ['status', pid: Pid, status: Status, message: string | undefined]
+  | readonly ['typing', pid: Pid];
 
 /**
  * What a room keeps as its value in the registry: what a listing of the rooms shows. The room
@@ -203,6 +225,7 @@ const callbacks = {
 
   async handleCall(request: Call, _from: From, state: State): Promise<CallResult<State>> {
     if (request === 'members') return ['reply', memberNames(state), state];
+    if (request === 'presence') return ['reply', presence(state), state];
     if (request === 'count') return ['reply', state.members.size, state];
     if (isRequest(request, 'join')) {
       // Read before the member is added, and nothing is broadcast meanwhile (the room handles
@@ -224,6 +247,8 @@ const callbacks = {
 
   handleCast(request: Cast, state: State): NoReplyResult<State> {
     if (isRequest(request, 'say')) say(state, request[1], request[2]);
+    else if (isRequest(request, 'status')) setStatus(state, request[1], request[2], request[3]);
+    else if (isRequest(request, 'typing')) typing(state, request[1]);
     // Members that fell behind were dropped: the room may have nobody left.
     return state.members.size === 0 ? ['stop', 'normal', state] : ['noreply', state];
   },
@@ -244,7 +269,7 @@ const callbacks = {
 function join(state: State, pid: Pid, user: string): JoinReply {
   if (!state.members.has(pid)) {
     broadcast(state, { type: 'user_joined', roomId: state.name, username: user });
-    state.members.set(pid, { name: user, ref: monitor(pid) });
+    state.members.set(pid, { name: user, ref: monitor(pid), since: Date.now(), status: 'online' });
     publishListing(state);
   }
   return ['ok', state.name, memberNames(state)];
@@ -305,6 +330,37 @@ function stamped(state: State, from: string, text: string): RoomNews {
   return { type: 'message', roomId, from, text, timestamp, id, epoch };
 }
 // #endregion members
+
+// #region presence
+/** A member's status changed: everyone in the room is told, the member too. */
+function setStatus(state: State, pid: Pid, status: Status, message: string | undefined): void {
+  const member = state.members.get(pid);
+  if (member === undefined) return;
+  if (member.status === status && member.statusMessage === message) return;
+  member.status = status;
+  member.statusMessage = message;
+  const { name: username } = member;
+  const note = message === undefined ? {} : { message };
+  broadcast(state, { type: 'status', roomId: state.name, username, status, ...note }, pid);
+}
+
+/** A member is typing: the room passes it on (the session has already slowed it down). */
+function typing(state: State, pid: Pid): void {
+  const member = state.members.get(pid);
+  if (member === undefined) return;
+  broadcast(state, { type: 'typing', roomId: state.name, username: member.name }, pid);
+}
+
+/** Every member's presence, in the order they joined. */
+function presence(state: State): MemberPresence[] {
+  return Array.from(state.members.values(), ({ name, since, status, statusMessage }) => {
+    // The users registry knows how each user is connected; a user gone meanwhile, nothing.
+    const transport = lookupUser(name)?.[1];
+    const note = statusMessage === undefined ? {} : { message: statusMessage };
+    return { username: name, since, transports: transport ? [transport] : [], status, ...note };
+  });
+}
+// #endregion presence
 
 /** Attaches a starting room to its history, when the server keeps history. */
 async function attachHistory(room: string): Promise<HistoryWriter | undefined> {
@@ -441,6 +497,21 @@ export const ChatServer = {
     return GenServer.call(room, 'members');
   },
 
+  /** Who is in a room, with since when, how they are connected and their status. */
+  presence(room: Server): Promise<MemberPresence[]> {
+    return GenServer.call(room, 'presence');
+  },
+
+  /** Sets the caller's status in a room, which tells its members. Does not wait. */
+  setStatus(room: Server, status: Status, message?: string): void {
+    GenServer.cast(room, ['status', self(), status, message]);
+  },
+
+  /** Tells a room the caller is typing. Does not wait. */
+  typing(room: Server): void {
+    GenServer.cast(room, ['typing', self()]);
+  },
+
   /**
    * The rooms that are running, each with how many people are in it, sorted by name: one read
    * of the registry, where each room keeps its listing up to date.
@@ -540,6 +611,9 @@ export interface RoomDirectory {
   leave(room: Pid): Promise<'ok'>;
   say(room: Pid, text: string): void;
   members(room: Pid): Promise<string[]>;
+  presence(room: Pid): Promise<MemberPresence[]>;
+  setStatus(room: Pid, status: Status, message?: string): void;
+  typing(room: Pid): void;
   find(room: string): Pid | undefined;
   /** Every room with its member count, sorted by name: one read, however many rooms. */
   list(): RoomListing[];
@@ -555,6 +629,9 @@ export const localRooms: RoomDirectory = {
   leave: (room) => ChatServer.leave(room),
   say: (room, text) => ChatServer.say(room, text),
   members: (room) => ChatServer.members(room),
+  presence: (room) => ChatServer.presence(room),
+  setStatus: (room, status, message) => ChatServer.setStatus(room, status, message),
+  typing: (room) => ChatServer.typing(room),
   find: (room) => ChatServer.whereis(room),
   list: () => ChatServer.listRooms(),
   page: (after, limit) => ChatServer.listRoomsPage(after, limit),

@@ -18,10 +18,11 @@ import { safeEcho } from '@otp-chat/unicode-safety';
 import type { HistoryMessage } from './history.js';
 import type { HistoryReply } from './history_keeper.js';
 import { type NameProblem, nameKey, nameProblem } from './names.js';
-import type { RoomEvent } from './room_event.js';
+import type { RoomEvent, Status } from './room_event.js';
 import {
   type JoinReply,
   localRooms,
+  type MemberPresence,
   type MessageRef,
   type RoomDirectory,
   type RoomListing,
@@ -57,8 +58,19 @@ export type SessionRequest =
   | { readonly type: 'users'; readonly room?: string }
   | { readonly type: 'private'; readonly to: string; readonly text: string }
   | { readonly type: 'help' }
-  | { readonly type: 'quit' };
+  | { readonly type: 'quit' }
+  /** From step 7 on: a status, and typing (see PresenceRequest). */
+  | PresenceRequest;
 // #endregion requests
+
+/**
+ * Set the user's status in every room they are in (and those they join later): `online`, or
+ * `away` with an optional note. Or tell a room (the one the user talks in without `room`)
+ * that the user is typing; at most one a second reaches the room.
+ */
+export type PresenceRequest =
+  | { readonly type: 'status'; readonly status: Status; readonly message?: string }
+  | { readonly type: 'typing'; readonly room?: string };
 
 /** The codes of the errors a session reports: the WebSocket protocol's error codes. */
 export type SessionErrorCode =
@@ -76,6 +88,10 @@ export type SessionErrorCode =
 export const MAX_ROOMS_PER_USER = 100;
 /** The most rooms one listing shows; the rest come a page at a time. */
 export const MAX_LISTED_ROOMS = 100;
+/** At most one typing notice a second from a user reaches a room. */
+export const TYPING_INTERVAL_MS = 1000;
+/** The longest note an away status may carry, in characters. */
+export const MAX_STATUS_LENGTH = 100;
 /** How many of a room's last messages a join shows, when the server keeps history. */
 export const DEFAULT_REPLAY = 50;
 
@@ -115,7 +131,13 @@ export type SessionEvent =
       readonly more: number;
       readonly next?: string;
     }
-  | { readonly type: 'users'; readonly room: string; readonly users: readonly string[] }
+  /** Who is in `room`: their names, and (from step 7 on) each one's presence. */
+  | {
+      readonly type: 'users';
+      readonly room: string;
+      readonly users: readonly string[];
+      readonly presence: readonly MemberPresence[];
+    }
   | { readonly type: 'help' }
   /** The session is over: the connection says goodbye and closes. */
   | { readonly type: 'bye'; readonly reason: 'quit' }
@@ -137,7 +159,7 @@ export type SessionEvent =
        */
       readonly subject?: string;
       readonly problem?: NameRefusal | TextProblem;
-      /** The limit broken, for RATE_LIMITED and TOO_MANY_ROOMS. */
+      /** The limit broken, for RATE_LIMITED, TOO_MANY_ROOMS and a status note too long. */
       readonly limit?: number;
     };
 // #endregion events
@@ -183,6 +205,8 @@ interface JoinedRoom {
    * numbering stood when they joined), so that joining again asks for exactly what came after.
    */
   seen: MessageRef | undefined;
+  /** When the user last told this room they were typing (performance.now(); -Infinity: never). */
+  typedAt: number;
 }
 
 export class Session {
@@ -198,6 +222,8 @@ export class Session {
   private readonly maxRooms: number;
   private readonly maxListedRooms: number;
   private readonly replay: number;
+  private status: Status = 'online';
+  private statusMessage: string | undefined;
 
   constructor(options: SessionOptions) {
     this.replay = options.replay ?? DEFAULT_REPLAY;
@@ -233,6 +259,12 @@ export class Session {
         return this.users(request.room);
       case 'private':
         return this.privateMessage(request.to, request.text);
+      case 'status':
+        this.setStatus(request.status, request.message);
+        return;
+      case 'typing':
+        this.typing(request.room);
+        return;
       case 'help':
         this.emit({ type: 'help' });
         return;
@@ -310,8 +342,16 @@ export class Session {
     }
     const catchUp = since === undefined ? { replay: this.replay } : { since };
     const [pid, [, name, users, history]] = await this.directory.join(room, user, catchUp);
-    const joined: JoinedRoom = { name, pid, ref: monitor(pid), seen: history?.position };
+    const joined: JoinedRoom = {
+      name,
+      pid,
+      ref: monitor(pid),
+      seen: history?.position,
+      typedAt: Number.NEGATIVE_INFINITY,
+    };
     this.joined.push(joined);
+    // An away user is away in the room just joined too.
+    if (this.status !== 'online') this.directory.setStatus(pid, this.status, this.statusMessage);
     this.emit({ type: 'joined', room: name, users, rejoined: false, ...caughtUp(joined, history) });
   }
 
@@ -348,13 +388,14 @@ export class Session {
       return;
     }
     const pid = joined?.pid ?? this.directory.find(room!);
-    let users: string[] = [];
+    let presence: MemberPresence[] = [];
     try {
-      if (pid !== undefined) users = await this.directory.members(pid);
+      if (pid !== undefined) presence = await this.directory.presence(pid);
     } catch {
       // The room stopped as we asked: nobody is in it.
     }
-    this.emit({ type: 'users', room: joined?.name ?? room!, users });
+    const users = presence.map((member) => member.username);
+    this.emit({ type: 'users', room: joined?.name ?? room!, users, presence });
   }
 
   /** A page of the rooms listing: never more than maxListedRooms, however many rooms there are. */
@@ -389,7 +430,10 @@ export class Session {
     if (news.type === 'message' && news.id !== undefined && news.epoch !== undefined) {
       room.seen = { epoch: news.epoch, id: news.id };
     }
-    this.emit({ type: 'room', event, mine: event.sender === this.me });
+    const mine = event.sender === this.me;
+    // The user knows they are typing.
+    if (news.type === 'typing' && mine) return;
+    this.emit({ type: 'room', event, mine });
   }
 
   /**
@@ -413,6 +457,36 @@ export class Session {
     });
     return true;
   }
+
+  // #region presence
+  /** Sets the user's status, and tells every room they are in; a bad note is refused. */
+  private setStatus(status: Status, message?: string): void {
+    const note =
+      message === undefined || status === 'online' ? undefined : cleanText(message).trim();
+    const problem = note === undefined ? undefined : textProblem(note, MAX_STATUS_LENGTH);
+    // A blank note is no note.
+    if (problem !== undefined && problem !== 'blank') {
+      this.error('INVALID_MESSAGE', 'status', undefined, problem, MAX_STATUS_LENGTH);
+      return;
+    }
+    this.status = status;
+    this.statusMessage = problem === 'blank' ? undefined : note;
+    for (const room of this.joined) this.directory.setStatus(room.pid, status, this.statusMessage);
+  }
+
+  /** Tells a room the user is typing, at most once every TYPING_INTERVAL_MS; more is dropped. */
+  private typing(room?: string): void {
+    const joined = room === undefined ? this.joined.at(-1) : this.joined[this.findIndex(room)];
+    if (joined === undefined) {
+      this.error('NOT_IN_ROOM', 'typing', room);
+      return;
+    }
+    const now = performance.now();
+    if (now - joined.typedAt < TYPING_INTERVAL_MS) return;
+    joined.typedAt = now;
+    this.directory.typing(joined.pid);
+  }
+  // #endregion presence
 
   /** Where the room called `room` (in any case) is in the user's list, or -1. */
   private findIndex(room: string): number {

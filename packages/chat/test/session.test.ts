@@ -150,7 +150,7 @@ describe('Session', () => {
       { id: 'attic', userCount: 1 },
       { id: 'Zoo', userCount: 2 },
     ]);
-    expect(await ann.ask({ type: 'users', room: 'attic' }, 'users')).toEqual({
+    expect(await ann.ask({ type: 'users', room: 'attic' }, 'users')).toMatchObject({
       type: 'users',
       room: 'attic',
       users: ['bob'],

@@ -70,6 +70,12 @@ function newsText(news: RoomNews): string {
       return `* ${news.username} joined ${news.roomId}`;
     case 'user_left':
       return `* ${news.username} left ${news.roomId}`;
+    case 'status':
+      if (news.status === 'online') return `* ${news.username} is back`;
+      return `* ${news.username} is away${news.message === undefined ? '' : `: ${news.message}`}`;
+    case 'typing':
+      // Never written: see roomLines.
+      return '';
   }
 }
 
@@ -140,7 +146,8 @@ function joinedText(
  * written again; in several rooms, a message says which room it is from.
  */
 function roomLines(news: RoomNews, mine: boolean, session: Session, line: Buffer): Buffer[] {
-  if (mine) return [];
+  // A terminal has no place for "ada is typing...": a line would push the conversation up.
+  if (mine || news.type === 'typing') return [];
   if (news.type === 'message' && session.rooms.length > 1) {
     return [Buffer.from(`[${news.roomId}] `), line];
   }

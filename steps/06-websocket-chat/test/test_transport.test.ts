@@ -36,7 +36,7 @@ function decode(line: string): SessionRequest | undefined {
   }
 }
 
-const ircNews: NewsEncoder<string> = (news) => {
+const ircNews: NewsEncoder<string | undefined> = (news) => {
   switch (news.type) {
     case 'message':
       return `:${news.from} PRIVMSG #${news.roomId} :${news.text}`;
@@ -44,6 +44,9 @@ const ircNews: NewsEncoder<string> = (news) => {
       return `:${news.username} JOIN #${news.roomId}`;
     case 'user_left':
       return `:${news.username} PART #${news.roomId}`;
+    default:
+      // Presence (statuses, typing): later steps' news, which this adapter does not show.
+      return undefined;
   }
 };
 

@@ -1,11 +1,12 @@
 /**
  * The flood rule, judged where input arrives: in the port's codec, as each line or frame is
- * decoded, before it is queued for the connection's process (see Port.judged in @otp-chat/otp).
+ * decoded, before it is queued for the connection's process (as Port.judged in @otp-chat/otp
+ * does, in one object per connection).
  * However far behind the process is, the client's rate is measured on what it sends, and what
  * is over the rate never reaches the mailbox.
  */
 import { FloodGate } from '@otp-chat/net';
-import { Port, type PortCodec } from '@otp-chat/otp';
+import type { PortCodec, PortDecoder, PortOutput } from '@otp-chat/otp';
 
 /**
  * What replaces an input over the rate: `warn` for the first one (it is dropped and the client
@@ -31,39 +32,70 @@ export function floodJudged<In, Out>(
   rule: FloodRule,
   counts: (item: Out) => boolean = () => true,
 ): PortCodec<In, Out | FloodNotice> {
-  const gate = new FloodGate({ ratePerSecond: rule.ratePerSecond, burst: rule.burst });
-  let cutOff = false;
-  const judgedCodec = Port.judged<In, Out, Out | FloodNotice>(codec, (item, out) => {
-    if (cutOff) return;
-    if (!counts(item)) {
-      out.push(item);
+  const { ratePerSecond, burst } = rule;
+  return (out) => new FloodJudged(codec, new FloodGate({ ratePerSecond, burst }), counts, out);
+}
+
+/**
+ * One connection's judged codec, one object: the port's decoder (it passes what arrives to the
+ * codec) and the codec's output (it judges what the codec decodes). An idle server holds one
+ * per connection, so it is an object with methods rather than a chain of closures.
+ */
+class FloodJudged<In, Out> implements PortDecoder<In>, PortOutput<Out> {
+  private readonly inner: PortDecoder<In>;
+  /** After a `disconnect` verdict nothing more is passed on. */
+  private cutOff = false;
+
+  constructor(
+    codec: PortCodec<In, Out>,
+    private readonly gate: FloodGate,
+    private readonly counts: (item: Out) => boolean,
+    private readonly out: PortOutput<Out | FloodNotice>,
+  ) {
+    this.inner = codec(this);
+  }
+
+  data(chunk: In): void {
+    this.inner.data(chunk);
+  }
+
+  end(): void {
+    this.inner.end?.();
+  }
+
+  // While flow control pauses the socket (the connection is behind, its room busy), the
+  // client's input waits in the kernel and arrives at once on resume: the gate counts that
+  // wait for the client, or an honest client queued behind a stall would be cut off as a
+  // flooder.
+  paused(): void {
+    this.inner.paused?.();
+    this.gate.pause();
+  }
+
+  resumed(): void {
+    this.inner.resumed?.();
+    this.gate.resume();
+  }
+
+  /** An item the codec decoded: passed on, or over the rate and replaced by a notice. */
+  push(item: Out): void {
+    if (this.cutOff) return;
+    if (!this.counts(item)) {
+      this.out.push(item);
       return;
     }
-    const verdict = gate.check();
+    const verdict = this.gate.check();
     if (verdict === 'ok') {
-      out.push(item);
+      this.out.push(item);
       return;
     }
-    cutOff = verdict === 'disconnect';
-    out.push(['flood', verdict]);
-  });
-  // While flow control pauses the socket (the connection is behind, its room busy), the client's
-  // input waits in the kernel and arrives at once on resume: the gate counts that wait for the
-  // client, or an honest client queued behind a stall would be cut off as a flooder.
-  return (out) => {
-    const decoder = judgedCodec(out);
-    return {
-      ...decoder,
-      paused: () => {
-        decoder.paused?.();
-        gate.pause();
-      },
-      resumed: () => {
-        decoder.resumed?.();
-        gate.resume();
-      },
-    };
-  };
+    this.cutOff = verdict === 'disconnect';
+    this.out.push(['flood', verdict]);
+  }
+
+  close(reason?: unknown): void {
+    this.out.close(reason);
+  }
 }
 
 export function isFloodNotice(item: unknown): item is FloodNotice {

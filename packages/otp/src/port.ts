@@ -51,7 +51,7 @@ export interface SourceEvents<In> {
  */
 export type PortCodec<In, Out> = (out: PortOutput<Out>) => PortDecoder<In>;
 
-/** A codec's handlers, for one port. */
+/** A codec's handlers, for one port: called as methods, so a class instance may be one. */
 export interface PortDecoder<In> {
   data(chunk: In): void;
   end?(): void;
@@ -248,13 +248,13 @@ function finish(port: Port): void {
 function arrived(port: Port, chunk: unknown): void {
   if (port.state !== 'open') return;
   if (port.decoder === null) pushData(port, chunk);
-  else decode(port, port.decoder.data, chunk);
+  else decode(port, port.decoder, 'data', chunk);
 }
 
 function ended(port: Port): void {
   if (port.state !== 'open') return;
-  const end = port.decoder?.end;
-  if (end !== undefined) decode(port, end, undefined);
+  const decoder = port.decoder;
+  if (decoder?.end !== undefined) decode(port, decoder, 'end', undefined);
   if (port.state !== 'open') return; // the codec closed the port
   notify(port, { type: 'end', port });
 }
@@ -264,9 +264,16 @@ function ended(port: Port): void {
  * must not take the node down from a source's callback, so the port closes with the error as
  * the reason, after what was pushed before it.
  */
-function decode(port: Port, step: (chunk: unknown) => void, chunk: unknown): void {
+function decode(
+  port: Port,
+  decoder: PortDecoder<unknown>,
+  step: 'data' | 'end',
+  chunk: unknown,
+): void {
   try {
-    step(chunk);
+    // Called as a method: a decoder may be a class instance.
+    if (step === 'data') decoder.data(chunk);
+    else decoder.end?.();
   } catch (error) {
     closeFromCodec(port, error);
   }

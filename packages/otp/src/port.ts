@@ -183,12 +183,8 @@ export function open<In, Out = In>(
   port.owner = owner;
   onExit(owner, port.ownerExited);
   setCredit(port, options.active ?? false);
-  const out: PortOutput<Out> = {
-    push: (item) => pushData(port, item),
-    close: (reason) => closeFromCodec(port, reason),
-  };
   const codec = options.codec;
-  port.decoder = codec === undefined ? null : (codec(out) as Port['decoder']);
+  port.decoder = codec === undefined ? null : (codec(new CodecOutput(port)) as Port['decoder']);
   source.subscribe({
     data: (chunk) => arrived(port, chunk),
     end: () => ended(port),
@@ -197,6 +193,19 @@ export function open<In, Out = In>(
   });
   if (port.credit === 0) pauseSource(port);
   return port;
+}
+
+/** Where a codec puts what it decoded: its port. An object with methods, not two closures. */
+class CodecOutput<Out> implements PortOutput<Out> {
+  constructor(private readonly port: Port<Out>) {}
+
+  push(item: Out): void {
+    pushData(this.port, item);
+  }
+
+  close(reason?: unknown): void {
+    closeFromCodec(this.port, reason);
+  }
 }
 
 function ownerFor(owner: Pid | undefined): Proc | null {

@@ -1,8 +1,9 @@
 /**
  * @otp-chat/net: the network plumbing the chat steps share. Ports let a process own a TCP socket
- * or a WebSocket (on @otp-chat/otp's Port), and two helpers run in the process that owns one
- * (the heartbeat and the idle timer); the rest knows nothing of processes. None of it knows
- * about chat: the steps build their listener, connections and rooms on top of it.
+ * or a WebSocket (on @otp-chat/otp's Port), two helpers run in the process that owns one (the
+ * heartbeat and the idle timer), and a web listener's HTTP server (webServer) hands the
+ * WebSockets it accepts to the process that owns it; the rest knows nothing of processes. None
+ * of it knows about chat: the steps build their listener, connections and rooms on top of it.
  */
 export { asProcess } from './as_process.js';
 export { type BufferedSocket, sendBounded } from './bounded_send.js';
@@ -51,6 +52,14 @@ export {
   telnetLines,
 } from './telnet_lines.js';
 export { TokenBucket, type TokenBucketOptions } from './token_bucket.js';
+export {
+  acceptWebSockets,
+  CloseCode,
+  type WebServerOptions,
+  type WebSocketAcceptOptions,
+  type WebSocketHandler,
+  webServer,
+} from './web_server.js';
 export { HEARTBEAT, WebSocketHeartbeat } from './websocket_heartbeat.js';
 export {
   openWebSocketPort,
@@ -58,5 +67,6 @@ export {
   type RawData,
   type WebSocketEvent,
   type WebSocketPortOptions,
+  webSocketEvents,
   webSocketSource,
 } from './websocket_port.js';

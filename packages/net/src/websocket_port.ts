@@ -23,6 +23,14 @@ export type WebSocketEvent =
 
 // #endregion events
 
+/**
+ * Every event as it arrives, unchanged: the codec to judge them with (a flood rule, say), as
+ * telnetLines is for the lines of a socket.
+ */
+export const webSocketEvents: PortCodec<WebSocketEvent, WebSocketEvent> = (out) => ({
+  data: (event) => out.push(event),
+});
+
 /** The parts of a ws WebSocket (version 8 or later) a port uses. */
 export interface PortableWebSocket {
   on(event: 'message', listener: (data: RawData, isBinary: boolean) => void): unknown;

@@ -26,6 +26,7 @@ import {
   openWebSocketPort,
   type TelnetLine,
   telnetLines,
+  webSocketEvents,
 } from '../src/index.js';
 import { serve } from './serve.js';
 
@@ -289,6 +290,20 @@ describe('a WebSocket as a port', () => {
     expect(got.first).toEqual([4, 'text:hello 1', 'text:hello 2', 'text:hello 3', 'passive']);
     expect(got.second).toEqual(['text:hello 4', 'text:hello 5', 'text:hello 6', 'text:hello 7']);
     expect(got.third).toEqual(['closed:4000']);
+  });
+
+  it('with webSocketEvents for a codec, delivers each event as it came, pings too', async () => {
+    const { server, peer } = await connection();
+    const got = await asProcess(async () => {
+      const me = self();
+      openWebSocketPort(server, { active: 10, codec: webSocketEvents });
+      peer.send('hello');
+      peer.send(Buffer.from('bytes'));
+      peer.ping();
+      await until(() => queued(me) === 3, 'a text, a binary and a ping');
+      return unread();
+    });
+    expect(got).toEqual(['text:hello', 'binary:bytes', 'ping']);
   });
 
   it('closes the WebSocket when its owner is killed', async () => {

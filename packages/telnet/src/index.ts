@@ -13,6 +13,7 @@ export {
   LISTENER,
   type ListenError,
   Listener,
+  type ListenerArgs,
   listen,
 } from './listener.js';
 export { type Decoded, decodeLine, decodeName, encodeEvent, telnetNews } from './telnet.js';

@@ -6,7 +6,7 @@
  * changes nothing. Two limits are the WebSocket's own: the largest frame, which ws enforces, and
  * a heartbeat that finds connections that died without closing.
  */
-import type { Writable } from 'node:stream';
+import type { Socket } from 'node:net';
 import {
   ChatConnection,
   connectionChild,
@@ -16,11 +16,13 @@ import {
   type SessionEvent,
 } from '@otp-chat/chat';
 import {
+  CloseCode,
   HEARTBEAT,
   openWebSocketPort,
   sendBounded,
   type WebSocketEvent,
   WebSocketHeartbeat,
+  webSocketEvents,
 } from '@otp-chat/net';
 import type { DynamicChildSpec, Port, PortCodec } from '@otp-chat/otp';
 import type { WebSocket } from 'ws';
@@ -28,22 +30,17 @@ import type { ChatConfig } from './config.ts';
 import { byeText, decodeClientFrame, encodeEvent, toRequest } from './json_adapter.ts';
 import { type ErrorCode, errorMessage, type ServerMessage } from './protocol.ts';
 
-/** Close codes (RFC 6455): the server is going away; the client broke a rule. */
-const GOING_AWAY = 1001;
-const POLICY_VIOLATION = 1008;
-
 /**
  * How the connection supervisor starts a WebSocket's process: like a telnet connection's.
  * `socket` is the TCP socket under `ws`, as the HTTP server's 'upgrade' event gave it.
  */
 export function webConnectionSpec(
   ws: WebSocket,
-  socket: Writable,
-  address: string | undefined,
+  socket: Socket,
   config: ChatConfig,
 ): DynamicChildSpec {
   return connectionChild(
-    `websocket ${address ?? ''}`.trimEnd(),
+    `websocket ${socket.remoteAddress ?? ''}`.trimEnd(),
     (owner) => openWebSocketPort(ws, { owner, codec: frameCodec(config) }),
     (port) => new WebConnection(ws, socket, port, config),
   );
@@ -56,11 +53,8 @@ export function webConnectionSpec(
  * of messages. (A client's pongs to our heartbeat are one per `heartbeatMs`.)
  */
 function frameCodec(config: ChatConfig): PortCodec<WebSocketEvent, WebSocketEvent | FloodNotice> {
-  const frames: PortCodec<WebSocketEvent, WebSocketEvent> = (out) => ({
-    data: (event) => out.push(event),
-  });
   const rule = { ratePerSecond: config.linesPerSecond, burst: config.lineBurst };
-  return floodJudged(frames, rule);
+  return floodJudged(webSocketEvents, rule);
 }
 // #endregion start
 
@@ -70,7 +64,7 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly socket: Writable,
+    private readonly socket: Socket,
     port: Port<WebSocketEvent | FloodNotice>,
     private readonly config: ChatConfig,
   ) {
@@ -140,9 +134,10 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
     // Read nothing more from a flooder: ws would go on parsing what it sends while the
     // closing handshake waits for its answer, which is then cut off after closeTimeout.
     if (farewell.why === 'flood') this.ws.pause();
-    const [code, text] = farewellError(farewell, this.config);
-    this.error(code, text);
-    this.ws.close(farewell.why === 'shutdown' ? GOING_AWAY : POLICY_VIOLATION, text.slice(0, 120));
+    const [errorCode, text] = farewellError(farewell, this.config);
+    this.error(errorCode, text);
+    const code = farewell.why === 'shutdown' ? CloseCode.GOING_AWAY : CloseCode.POLICY_VIOLATION;
+    this.ws.close(code, text.slice(0, 120));
   }
   // #endregion goodbye
 

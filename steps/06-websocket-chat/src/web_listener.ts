@@ -7,21 +7,11 @@
  * port closes and its supervisor starts a new one on the same port, and the WebSocket sessions
  * carry on (ws tracks no clients here, so closing its server touches none of them).
  */
-import { createServer, type IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import {
-  admitHttp,
-  asProcess,
-  type ConnectionCaps,
-  type OriginPolicy,
-  refuseBusy,
-  refuseUpgrade,
-  requestPath,
-  serveHttp,
-} from '@otp-chat/net';
+import type { Socket } from 'node:net';
+import { type OriginPolicy, webServer } from '@otp-chat/net';
 import { DynamicSupervisor, type GenServerModule, Process, self, send } from '@otp-chat/otp';
-import { CONNECTIONS, type Endpoint, type ListenError, listen } from '@otp-chat/telnet';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { CONNECTIONS, type ListenError, type ListenerArgs, listen } from '@otp-chat/telnet';
+import type { WebSocket } from 'ws';
 import type { ChatConfig } from './config.ts';
 import { webAssets } from './web_assets.ts';
 import { webConnectionSpec } from './web_connection.ts';
@@ -29,10 +19,6 @@ import { webConnectionSpec } from './web_connection.ts';
 export const WEB_LISTENER = 'Chat.WebListener';
 /** Where WebSocket connections are accepted. */
 export const WS_PATH = '/ws';
-/** How long a closing handshake may take before ws cuts the connection. */
-const CLOSE_TIMEOUT_MS = 2000;
-/** The WebSocket close code for "try again later" (RFC 6455, IANA registry). */
-const TRY_AGAIN_LATER = 1013;
 
 interface WebListenerState {
   readonly config: ChatConfig;
@@ -41,15 +27,14 @@ interface WebListenerState {
 }
 
 /**
- * What the HTTP server sends its owner: a WebSocket, and the TCP socket under it (its
- * connection corks it: see sendBounded).
+ * What the listener sends itself for each new WebSocket, to start its process: the WebSocket,
+ * and the TCP socket under it (its connection corks it: see sendBounded).
  */
-type Upgraded = readonly ['upgraded', WebSocket, socket: Duplex, address: string | undefined];
+type Upgraded = readonly ['upgraded', WebSocket, socket: Socket];
 
-interface WebListenerArgs {
-  readonly endpoint: Endpoint;
+/** The telnet listener's, with the chat's settings, and which pages may open a WebSocket. */
+interface WebListenerArgs extends ListenerArgs {
   readonly config: ChatConfig;
-  readonly caps: ConnectionCaps;
   readonly origins: OriginPolicy;
 }
 
@@ -59,46 +44,22 @@ export const WebListener = {
 
   async init({ endpoint, config, caps, origins }: WebListenerArgs) {
     const me = self();
-    const assets = await webAssets();
-    const options = {
-      noServer: true,
-      maxPayload: config.maxFrameBytes,
-      // The sessions are tracked by the connection supervisor, not by ws.
-      clientTracking: false,
-      // ws 8.23 takes this option; its type definitions do not list it yet.
-      closeTimeout: CLOSE_TIMEOUT_MS,
-    };
-    const sockets = new WebSocketServer(options);
-    const server = createServer((request, response) => {
-      const refusal = refusalOf(request.socket);
-      if (refusal === undefined) serveHttp(assets, WS_PATH, request, response);
-      else refuseBusy(response, refusal);
-    });
     const pending = new Set<WebSocket>();
+    const web = {
+      files: await webAssets(),
+      wsPath: WS_PATH,
+      maxPayload: config.maxFrameBytes,
+      caps,
+      allowsOrigin: (origin?: string) => origins.allows(origin, endpoint.port),
+    };
+    const server = webServer(me, web, (ws, socket) => {
+      pending.add(ws);
+      send(me, ['upgraded', ws, socket] satisfies Upgraded);
+    });
+    // Its server closes with it (see webServer); these are cut.
     Process.onExit(me, () => {
-      server.close();
       for (const ws of pending) ws.terminate();
     });
-    // Every connection counts against the caps from the moment it is accepted, idle or not.
-    const refusalOf = admitHttp(server, caps);
-    server.on(
-      'upgrade',
-      asProcess(me, (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-        if (requestPath(request) !== WS_PATH) return refuseUpgrade(socket, 404, 'not found');
-        if (!origins.allows(request.headers.origin, endpoint.port)) {
-          return refuseUpgrade(socket, 403, 'this page may not open a WebSocket here');
-        }
-        const refusal = refusalOf(request.socket);
-        sockets.handleUpgrade(request, socket, head, (ws) => {
-          if (refusal !== undefined) return ws.close(TRY_AGAIN_LATER, refusal);
-          // Paused: no frame is read before its connection process asks for frames.
-          ws.pause();
-          ws.on('error', ignore);
-          pending.add(ws);
-          send(me, ['upgraded', ws, socket, request.socket.remoteAddress] satisfies Upgraded);
-        });
-      }),
-    );
     const listening = await listen(server, endpoint);
     if (listening[0] === 'error') return ['stop', listening[1]] as const;
     return ['ok', { config, pending }] as const;
@@ -108,9 +69,9 @@ export const WebListener = {
     const received = message as Upgraded | ListenError;
     if (received[0] === 'listen_error') return ['stop', received[1], state] as const;
     if (received[0] === 'upgraded') {
-      const [, ws, socket, address] = received;
+      const [, ws, socket] = received;
       state.pending.delete(ws);
-      const spec = webConnectionSpec(ws, socket, address, state.config);
+      const spec = webConnectionSpec(ws, socket, state.config);
       const started = await DynamicSupervisor.startChild(CONNECTIONS, spec);
       if (started[0] !== 'ok') ws.terminate();
     }
@@ -118,5 +79,3 @@ export const WebListener = {
   },
 } satisfies GenServerModule<WebListenerState, WebListenerArgs>;
 // #endregion listener
-
-function ignore(): void {}

@@ -34,6 +34,7 @@ export {
   type MessageSchema,
   type ReadFrame,
   readJsonFrame,
+  ruleCheck,
 } from './json_frame.js';
 export { LineClient, type LineClientOptions, type LineMatch } from './line_client.js';
 export { dialHost, hostInUrl } from './listen_address.js';

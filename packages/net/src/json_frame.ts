@@ -6,7 +6,7 @@
  * a time.
  */
 import { safeEcho } from '@otp-chat/unicode-safety';
-import type * as z from 'zod';
+import * as z from 'zod';
 
 /** A protocol's client messages: a discriminated union of objects, each with a literal `type`. */
 export type MessageSchema = z.ZodDiscriminatedUnion<
@@ -58,4 +58,19 @@ function unknownType(schema: MessageSchema, json: unknown): string {
   return typeof type === 'string'
     ? `unknown message type "${safeEcho(type)}"; the types are ${known}`
     : `a message is a JSON object with a type: ${known}`;
+}
+
+/**
+ * A field's rule, as a zod check, when the rule is a function that says what is wrong with a
+ * value (undefined when nothing is): the value passes when nothing is wrong, and otherwise fails
+ * with the rule's own explanation. So a schema applies the rule the rest of the server applies,
+ * in the same words, and the two cannot drift apart.
+ */
+export function ruleCheck<T, Problem>(
+  problem: (value: T) => Problem | undefined,
+  explain: (problem: Problem) => string,
+): z.core.$ZodCheck<T> {
+  return z.refine<T>((value) => problem(value) === undefined, {
+    error: (issue) => explain(problem(issue.input as T) as Problem),
+  });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { readJsonFrame } from '../src/index.js';
+import { readJsonFrame, ruleCheck } from '../src/index.js';
 
 const Message = z.discriminatedUnion('type', [
   z.object({ type: z.literal('say'), text: z.string().min(1) }),
@@ -57,6 +57,45 @@ describe('readJsonFrame', () => {
       'error',
       'BAD_FIELD',
       'size: Too small: expected number to be >=1',
+    ]);
+  });
+});
+
+describe('ruleCheck', () => {
+  /** A rule as the chat writes one: what is wrong with a value, or undefined. */
+  const tooShort = (name: string) => (name.length < 3 ? 'short' : undefined);
+  const explain = (problem: 'short') => `${problem}: 3 characters at least`;
+  const Name = z.string().check(ruleCheck(tooShort, explain));
+
+  it('passes a value the rule finds nothing wrong with', () => {
+    expect(Name.safeParse('ada')).toMatchObject({ success: true, data: 'ada' });
+  });
+
+  it("fails one it finds wrong, with the rule's own explanation", () => {
+    const result = Name.safeParse('al');
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+      'short: 3 characters at least',
+    ]);
+  });
+
+  it('sees the value as the schema has it then, after an overwrite', () => {
+    const Trimmed = z
+      .string()
+      .overwrite((text) => text.trim())
+      .check(ruleCheck(tooShort, explain));
+    expect(Trimmed.safeParse('  ab  ').success).toBe(false);
+    expect(Trimmed.safeParse('  abc  ')).toMatchObject({ success: true, data: 'abc' });
+  });
+
+  it('reads a frame with the explanation as the field error', () => {
+    const Say = z.discriminatedUnion('type', [
+      z.object({ type: z.literal('say'), text: z.string().check(ruleCheck(tooShort, explain)) }),
+    ]);
+    expect(readJsonFrame(Say, CODES, '{"type":"say","text":"hi"}')).toEqual([
+      'error',
+      'BAD_TEXT',
+      'text: short: 3 characters at least',
     ]);
   });
 });

@@ -15,26 +15,19 @@ import {
   textProblem,
   withoutControls,
 } from '@otp-chat/chat/rules';
+import { ruleCheck } from '@otp-chat/net';
 import * as z from 'zod';
 
 // #region fields
 /** A user name: 1 to 32 characters, no spaces or control characters, not starting with /. */
-export const Username = z.string().check(nameRule());
+export const Username = z.string().check(ruleCheck(nameProblem, explainNameProblem));
 /** A room name follows the same rules. Rooms are made on demand, so any good name is a room. */
-export const RoomId = z.string().check(nameRule());
+export const RoomId = z.string().check(ruleCheck(nameProblem, explainNameProblem));
 /** What people say: control characters taken out, then 1 to 2000 characters, not blank. */
 export const Text = z
   .string()
   .overwrite(withoutControls)
-  .refine((text) => textProblem(text) === undefined, {
-    error: (issue) => explainTextProblem(textProblem(issue.input as string)!),
-  });
-
-function nameRule() {
-  return z.refine<string>((name) => nameProblem(name) === undefined, {
-    error: (issue) => explainNameProblem(nameProblem(issue.input as string)!),
-  });
-}
+  .check(ruleCheck(textProblem, explainTextProblem));
 // #endregion fields
 
 // #region client

@@ -56,6 +56,8 @@ export { TokenBucket, type TokenBucketOptions } from './token_bucket.js';
 export {
   acceptWebSockets,
   CloseCode,
+  closeReason,
+  MAX_CLOSE_REASON_BYTES,
   type WebServerOptions,
   type WebSocketAcceptOptions,
   type WebSocketHandler,

@@ -26,6 +26,26 @@ export const CloseCode = {
   TRY_AGAIN_LATER: 1013,
 } as const;
 
+/** The most UTF-8 bytes a close frame's reason may have (RFC 6455: 125, less the code's 2). */
+export const MAX_CLOSE_REASON_BYTES = 123;
+
+/**
+ * `text` cut to what a close frame can carry: at most MAX_CLOSE_REASON_BYTES bytes of UTF-8,
+ * whole code points only. ws throws on a longer reason, and a reason that quotes a room's name
+ * in Chinese (32 characters, 96 bytes) is longer.
+ */
+export function closeReason(text: string): string {
+  if (Buffer.byteLength(text) <= MAX_CLOSE_REASON_BYTES) return text;
+  let cut = '';
+  let bytes = 0;
+  for (const char of text) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > MAX_CLOSE_REASON_BYTES) break;
+    cut += char;
+  }
+  return cut;
+}
+
 export interface WebSocketAcceptOptions {
   /** The one path that takes WebSocket connections: an upgrade anywhere else gets 404. */
   readonly wsPath: string;
@@ -71,7 +91,7 @@ export function acceptWebSockets(
     }
     const refusal = options.refusalOf(request.socket);
     sockets.handleUpgrade(request, socket, head, (ws) => {
-      if (refusal !== undefined) return ws.close(CloseCode.TRY_AGAIN_LATER, refusal);
+      if (refusal !== undefined) return ws.close(CloseCode.TRY_AGAIN_LATER, closeReason(refusal));
       // Paused: no frame is read before its owner asks for frames (a port resumes it).
       ws.pause();
       // An error before the owner listens for them (its port does) must not crash the server.

@@ -7,6 +7,8 @@ import { WebSocket } from 'ws';
 import {
   acceptWebSockets,
   ConnectionCaps,
+  closeReason,
+  MAX_CLOSE_REASON_BYTES,
   type WebFile,
   type WebSocketAcceptOptions,
   type WebSocketHandler,
@@ -108,6 +110,22 @@ describe('acceptWebSockets', () => {
     const port = await upgrading({ refusalOf: () => 'the server is full' }, handed);
     expect(await closed(client(port))).toEqual({ code: 1013, reason: 'the server is full' });
     expect(handed).not.toHaveBeenCalled();
+  });
+
+  it('closes with a reason cut to what a close frame carries, whole characters only', async () => {
+    // 32 Chinese characters (a room's longest name) are 96 bytes: with words around, too many.
+    const long = `you fell behind in ${'\u623f'.repeat(32)}: 1000 messages waited unread; disconnecting`;
+    const port = await upgrading({ refusalOf: () => long }, vi.fn());
+    const { code, reason } = await closed(client(port));
+    expect(code).toBe(1013);
+    expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(MAX_CLOSE_REASON_BYTES);
+    expect(long.startsWith(reason)).toBe(true);
+    expect(reason).not.toContain('\ufffd');
+    // Short reasons pass whole; a cut never splits a 4-byte character.
+    expect(closeReason('bye')).toBe('bye');
+    const emoji = closeReason('\u{1f600}'.repeat(40));
+    expect(Buffer.byteLength(emoji)).toBe(120);
+    expect([...emoji].every((char) => char === '\u{1f600}')).toBe(true);
   });
 
   it('closes a WebSocket that sends a frame over maxPayload (1009)', async () => {

@@ -17,6 +17,7 @@ import {
 } from '@otp-chat/chat';
 import {
   CloseCode,
+  closeReason,
   HEARTBEAT,
   openWebSocketPort,
   sendBounded,
@@ -137,7 +138,7 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
     const [errorCode, text] = farewellError(farewell, this.config);
     this.error(errorCode, text);
     const code = farewell.why === 'shutdown' ? CloseCode.GOING_AWAY : CloseCode.POLICY_VIOLATION;
-    this.ws.close(code, text.slice(0, 120));
+    this.ws.close(code, closeReason(text));
   }
   // #endregion goodbye
 

@@ -52,6 +52,9 @@ import {
 import { newMessage } from './message.js';
 import { nameKey, nameProblem } from './names.js';
 import { RoomEvent, type RoomNews, type Status } from './room_event.js';
+
+type MessageNews = Extract<RoomNews, { type: 'message' }>;
+
 import { byName, RoomIndex } from './room_index.js';
 import { lookupUser, type Transport } from './users.js';
 
@@ -297,7 +300,11 @@ function say(state: State, pid: Pid, text: string): void {
     send(pid, notice);
     return;
   }
-  broadcast(state, stamped(state, message.username, message.content), pid);
+  const { username: from, content } = message;
+  const timestamp = Date.now();
+  const news: MessageNews = { type: 'message', roomId: state.name, from, text: content, timestamp };
+  // From step 7 on, a server may keep history: the room numbers the message first.
+  broadcast(state, state.history ? numbered(state.history, news) : news, pid);
 }
 
 /**
@@ -316,19 +323,6 @@ function broadcast(state: State, news: RoomNews, sender?: Pid): void {
   if (behind !== undefined) for (const pid of behind) dropBehind(state, pid);
 }
 
-/**
- * What was said, as the room's news: with the room's timestamp, and, when the server keeps
- * history (step 7), numbered and handed to the keeper first (so a member that sees it can ask
- * for it).
- */
-function stamped(state: State, from: string, text: string): RoomNews {
-  const roomId = state.name;
-  if (state.history === undefined) {
-    return { type: 'message', roomId, from, text, timestamp: Date.now() };
-  }
-  const { id, epoch, timestamp } = state.history.append({ from, text });
-  return { type: 'message', roomId, from, text, timestamp, id, epoch };
-}
 // #endregion members
 
 // #region presence
@@ -361,6 +355,15 @@ function presence(state: State): MemberPresence[] {
   });
 }
 // #endregion presence
+
+/**
+ * A message numbered in the room's history and handed to the keeper, before anyone sees it (so
+ * a member that sees it can ask for it); its timestamp is the history's.
+ */
+function numbered(history: HistoryWriter, news: MessageNews): MessageNews {
+  const { id, epoch, timestamp } = history.append({ from: news.from, text: news.text });
+  return { ...news, timestamp, id, epoch };
+}
 
 /** Attaches a starting room to its history, when the server keeps history. */
 async function attachHistory(room: string): Promise<HistoryWriter | undefined> {

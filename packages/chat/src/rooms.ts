@@ -52,11 +52,11 @@ import {
 import { newMessage } from './message.js';
 import { nameKey, nameProblem } from './names.js';
 import { RoomEvent, type RoomNews, type Status } from './room_event.js';
-
-type MessageNews = Extract<RoomNews, { type: 'message' }>;
-
 import { byName, RoomIndex } from './room_index.js';
 import { lookupUser, type Transport } from './users.js';
+
+/** A room's news about a message said in it. */
+type MessageNews = Extract<RoomNews, { type: 'message' }>;
 
 /** Where rooms register their names. */
 export const REGISTRY = 'ChatServer.Registry';
@@ -613,7 +613,6 @@ export interface RoomDirectory {
   join(room: string, user: string, catchUp?: CatchUp): Promise<readonly [Pid, JoinReply]>;
   leave(room: Pid): Promise<'ok'>;
   say(room: Pid, text: string): void;
-  members(room: Pid): Promise<string[]>;
   presence(room: Pid): Promise<MemberPresence[]>;
   setStatus(room: Pid, status: Status, message?: string): void;
   typing(room: Pid): void;
@@ -631,7 +630,6 @@ export const localRooms: RoomDirectory = {
   join: (room, user, catchUp) => ChatServer.join(room, user, catchUp),
   leave: (room) => ChatServer.leave(room),
   say: (room, text) => ChatServer.say(room, text),
-  members: (room) => ChatServer.members(room),
   presence: (room) => ChatServer.presence(room),
   setStatus: (room, status, message) => ChatServer.setStatus(room, status, message),
   typing: (room) => ChatServer.typing(room),

@@ -287,6 +287,24 @@ function leave(state: State, pid: Pid): void {
   broadcast(state, { type: 'user_left', roomId: state.name, username: member.name });
 }
 
+/**
+ * Sends the news, one event object for all, to every member. Never waits. A member with
+ * `maxQueuedEvents` messages unread is behind: it gets no more, and is dropped.
+ */
+function broadcast(state: State, news: RoomNews, sender?: Pid): void {
+  const message: RoomMessage = ['room_event', new RoomEvent(news, sender)];
+  const { maxQueuedEvents } = state.limits;
+  let behind: Pid[] | undefined;
+  for (const pid of state.members.keys()) {
+    // Judged before the send, on the member's mailbox as it is: what waits there is bounded.
+    if ((Process.messageQueueLength(pid) ?? 0) >= maxQueuedEvents) (behind ??= []).push(pid);
+    else send(pid, message);
+  }
+  if (behind !== undefined) for (const pid of behind) dropBehind(state, pid);
+}
+
+// #endregion members
+
 /** A member said something: every member gets it, the one who said it too. */
 function say(state: State, pid: Pid, text: string): void {
   const member = state.members.get(pid);
@@ -306,24 +324,6 @@ function say(state: State, pid: Pid, text: string): void {
   // From step 7 on, a server may keep history: the room numbers the message first.
   broadcast(state, state.history ? numbered(state.history, news) : news, pid);
 }
-
-/**
- * Sends the news, one event object for all, to every member. Never waits. A member with
- * `maxQueuedEvents` messages unread is behind: it gets no more, and is dropped.
- */
-function broadcast(state: State, news: RoomNews, sender?: Pid): void {
-  const message: RoomMessage = ['room_event', new RoomEvent(news, sender)];
-  const { maxQueuedEvents } = state.limits;
-  let behind: Pid[] | undefined;
-  for (const pid of state.members.keys()) {
-    // Judged before the send, on the member's mailbox as it is: what waits there is bounded.
-    if ((Process.messageQueueLength(pid) ?? 0) >= maxQueuedEvents) (behind ??= []).push(pid);
-    else send(pid, message);
-  }
-  if (behind !== undefined) for (const pid of behind) dropBehind(state, pid);
-}
-
-// #endregion members
 
 // #region presence
 /** A member's status changed: everyone in the room is told, the member too. */

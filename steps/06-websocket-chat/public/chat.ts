@@ -127,6 +127,7 @@ function handle(message: ServerMessage): void {
       break;
   }
 }
+// #endregion handle
 
 function joined({ roomId, users }: ServerMessageOf<'joined'>): void {
   failures = 0;
@@ -166,7 +167,6 @@ function presence(message: ServerMessageOf<'user_joined' | 'user_left'>): void {
   addNotice(room, `${message.username} ${joining ? 'joined' : 'left'}.`);
   client?.listRooms();
 }
-// #endregion handle
 
 // #region render
 function addMessage(room: Room, message: ServerMessageOf<'message'>): void {

@@ -98,6 +98,7 @@ export function encodeEvent(event: SessionEvent): ServerMessage | Buffer | undef
       return undefined;
   }
 }
+// #endregion encode
 
 function errorText(error: SessionError): string {
   switch (error.code) {
@@ -131,4 +132,3 @@ export function byeText(event: Extract<SessionEvent, { type: 'bye' }>): string |
   if (event.reason === 'quit') return undefined;
   return `you fell behind in ${event.room}: ${event.limit} messages waited unread; disconnecting`;
 }
-// #endregion encode

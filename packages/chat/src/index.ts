@@ -60,6 +60,10 @@ export {
 export * from './rules.js';
 export {
   DEFAULT_REPLAY,
+  type HistoryErrorCode,
+  type HistoryRequest,
+  isHistoryError,
+  MAX_HISTORY_PAGE,
   MAX_LISTED_ROOMS,
   MAX_ROOMS_PER_USER,
   type NameRefusal,

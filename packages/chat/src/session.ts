@@ -15,7 +15,7 @@
  */
 import { type DownMessage, demonitor, monitor, type Pid, type Ref, self } from '@otp-chat/otp';
 import { safeEcho } from '@otp-chat/unicode-safety';
-import type { HistoryMessage } from './history.js';
+import type { HistoryError, HistoryMessage } from './history.js';
 import type { HistoryReply } from './history_keeper.js';
 import { type NameProblem, nameKey, nameProblem } from './names.js';
 import type { RoomEvent, Status } from './room_event.js';
@@ -59,8 +59,9 @@ export type SessionRequest =
   | { readonly type: 'private'; readonly to: string; readonly text: string }
   | { readonly type: 'help' }
   | { readonly type: 'quit' }
-  /** From step 7 on: a status, and typing (see PresenceRequest). */
-  | PresenceRequest;
+  /** From step 7 on: a status and typing (PresenceRequest), a page of history (HistoryRequest). */
+  | PresenceRequest
+  | HistoryRequest;
 // #endregion requests
 
 /**
@@ -72,6 +73,19 @@ export type PresenceRequest =
   | { readonly type: 'status'; readonly status: Status; readonly message?: string }
   | { readonly type: 'typing'; readonly room?: string };
 
+/**
+ * A page of a room's history, to scroll back (from step 7 on): at most `limit` messages
+ * (DEFAULT_REPLAY by default, MAX_HISTORY_PAGE at most) of `room`, or of the room the user
+ * talks in; the last ones, or those just before the message `before` (an id of the room's
+ * current numbering, as its messages carry it).
+ */
+export interface HistoryRequest {
+  readonly type: 'history';
+  readonly room?: string;
+  readonly limit?: number;
+  readonly before?: number;
+}
+
 /** The codes of the errors a session reports: the WebSocket protocol's error codes. */
 export type SessionErrorCode =
   | 'INVALID_USERNAME'
@@ -82,7 +96,22 @@ export type SessionErrorCode =
   /** A message over its room's rate, dropped (`limit`: the room's messages a second). */
   | 'RATE_LIMITED'
   /** A join past the rooms a user may be in (`limit`). */
-  | 'TOO_MANY_ROOMS';
+  | 'TOO_MANY_ROOMS'
+  | HistoryErrorCode;
+
+/** The errors only a history request gets: a transport that sends none never sees them. */
+export type HistoryErrorCode =
+  /** A page's limit that is not a whole number from 1 to MAX_HISTORY_PAGE (`limit`). */
+  | 'INVALID_LIMIT'
+  /** A page `before` an id the room never gave: past its last message, or below 1. */
+  | 'UNKNOWN_MESSAGE_ID'
+  /** The server keeps no history (steps 5 and 6). */
+  | 'NO_HISTORY';
+
+/** Whether `code` is a history request's: a protocol without that request can leave it out. */
+export function isHistoryError(code: SessionErrorCode): code is HistoryErrorCode {
+  return code === 'INVALID_LIMIT' || code === 'UNKNOWN_MESSAGE_ID' || code === 'NO_HISTORY';
+}
 
 /** How many rooms one user may be in at once (ergo, the IRC server, allows 100 channels). */
 export const MAX_ROOMS_PER_USER = 100;
@@ -94,6 +123,8 @@ export const TYPING_INTERVAL_MS = 1000;
 export const MAX_STATUS_LENGTH = 100;
 /** How many of a room's last messages a join shows, when the server keeps history. */
 export const DEFAULT_REPLAY = 50;
+/** The most messages one history page holds: as many as a room keeps by default. */
+export const MAX_HISTORY_PAGE = 100;
 
 /** Why a name was refused: a rule it breaks, or the state of this session or the server. */
 export type NameRefusal =
@@ -138,6 +169,18 @@ export type SessionEvent =
       readonly users: readonly string[];
       readonly presence: readonly MemberPresence[];
     }
+  /**
+   * A page of `room`'s history, oldest first, answering a history request. `gone` as in
+   * RoomHistoryPart; `more` when older messages are still kept: the next page is the one
+   * `before` the first of these.
+   */
+  | {
+      readonly type: 'history';
+      readonly room: string;
+      readonly messages: readonly HistoryMessage[];
+      readonly gone?: number | 'all';
+      readonly more: boolean;
+    }
   | { readonly type: 'help' }
   /** The session is over: the connection says goodbye and closes. */
   | { readonly type: 'bye'; readonly reason: 'quit' }
@@ -159,7 +202,7 @@ export type SessionEvent =
        */
       readonly subject?: string;
       readonly problem?: NameRefusal | TextProblem;
-      /** The limit broken, for RATE_LIMITED, TOO_MANY_ROOMS and a status note too long. */
+      /** The limit broken: RATE_LIMITED, TOO_MANY_ROOMS, INVALID_LIMIT, a status note too long. */
       readonly limit?: number;
     };
 // #endregion events
@@ -265,6 +308,8 @@ export class Session {
       case 'typing':
         this.typing(request.room);
         return;
+      case 'history':
+        return this.history(request);
       case 'help':
         this.emit({ type: 'help' });
         return;
@@ -374,7 +419,7 @@ export class Session {
       this.error('INVALID_MESSAGE', 'say', room, problem);
       return;
     }
-    const joined = room === undefined ? this.joined.at(-1) : this.joined[this.findIndex(room)];
+    const joined = this.joinedRoom(room);
     // The room sends the message back to us with everyone's copies: it puts it in order.
     if (joined === undefined) this.error('NOT_IN_ROOM', 'say', room);
     else this.directory.say(joined.pid, clean);
@@ -382,7 +427,7 @@ export class Session {
 
   /** Who is in `room` (anyone may ask about any room) or in the room the user talks in. */
   private async users(room?: string): Promise<void> {
-    const joined = room === undefined ? this.joined.at(-1) : this.joined[this.findIndex(room)];
+    const joined = this.joinedRoom(room);
     if (room === undefined && joined === undefined) {
       this.error('NOT_IN_ROOM', 'users');
       return;
@@ -476,7 +521,7 @@ export class Session {
 
   /** Tells a room the user is typing, at most once every TYPING_INTERVAL_MS; more is dropped. */
   private typing(room?: string): void {
-    const joined = room === undefined ? this.joined.at(-1) : this.joined[this.findIndex(room)];
+    const joined = this.joinedRoom(room);
     if (joined === undefined) {
       this.error('NOT_IN_ROOM', 'typing', room);
       return;
@@ -487,6 +532,44 @@ export class Session {
     this.directory.typing(joined.pid);
   }
   // #endregion presence
+
+  // #region history
+  /** A page of a room's history, for a client scrolling back; `more` says if it can go on. */
+  private async history({ room, limit = DEFAULT_REPLAY, before }: HistoryRequest): Promise<void> {
+    const joined = this.joinedRoom(room);
+    if (joined === undefined) return this.error('NOT_IN_ROOM', 'history', room);
+    if (!isPageLimit(limit)) {
+      return this.error('INVALID_LIMIT', 'history', joined.name, undefined, MAX_HISTORY_PAGE);
+    }
+    // A room with history told us its epoch when we joined; one without, nothing.
+    const epoch = joined.seen?.epoch;
+    if (epoch === undefined) return this.error('NO_HISTORY', 'history', joined.name);
+    const from = before === undefined ? undefined : { epoch, id: before };
+    const reply = await this.directory.history(joined.name, limit, from);
+    // The keeper is not running: it crashed, and its supervisor is starting it again.
+    if (reply === undefined) return this.error('NO_HISTORY', 'history', joined.name);
+    if (reply[0] === 'error') return this.error(HISTORY_ERRORS[reply[1]], 'history', joined.name);
+    const page = historyPart(reply);
+    const more = await this.olderKept(joined.name, page);
+    this.emit({ type: 'history', room: joined.name, ...page, more });
+  }
+
+  /**
+   * Whether the message just before a page is still kept. A gap says it is not; else one more
+   * message is asked for, since the keeper's answer does not say where what it keeps begins.
+   */
+  private async olderKept(room: string, page: RoomHistoryPart): Promise<boolean> {
+    const first = page.messages[0];
+    if (first === undefined || page.gone !== undefined || first.id === 1) return false;
+    const above = await this.directory.history(room, 1, first);
+    return above?.[0] === 'ok' && above[1].length === 1;
+  }
+  // #endregion history
+
+  /** The room called `room`, or the room the user talks in; undefined if the user is not in it. */
+  private joinedRoom(room?: string): JoinedRoom | undefined {
+    return room === undefined ? this.joined.at(-1) : this.joined[this.findIndex(room)];
+  }
 
   /** Where the room called `room` (in any case) is in the user's list, or -1. */
   private findIndex(room: string): number {
@@ -548,6 +631,20 @@ function caughtUp(room: JoinedRoom, history: JoinReply[3]): { history?: RoomHist
 function historyPart(reply: Exclude<HistoryReply, readonly ['error', unknown]>): RoomHistoryPart {
   return reply[0] === 'ok' ? { messages: reply[1] } : { messages: reply[2], gone: reply[1] };
 }
+
+function isPageLimit(limit: number): boolean {
+  return Number.isInteger(limit) && limit >= 1 && limit <= MAX_HISTORY_PAGE;
+}
+
+/** What the session says of each answer the keeper refuses a page with. */
+const HISTORY_ERRORS: Record<HistoryError | 'bad_request', SessionErrorCode> = {
+  // The keeper holds fewer messages per room than asked (its historyLength below the page).
+  bad_limit: 'INVALID_LIMIT',
+  unknown_id: 'UNKNOWN_MESSAGE_ID',
+  // Neither comes from here: the epoch is the room's own, the room's name one the room gave.
+  bad_epoch: 'UNKNOWN_MESSAGE_ID',
+  bad_request: 'INVALID_ROOM',
+};
 
 function isRoomMessage(message: unknown): message is RoomMessage {
   return (message as unknown[] | null)?.[0] === 'room_event';

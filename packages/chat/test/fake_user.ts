@@ -12,6 +12,7 @@ import { afterEach, beforeEach, vi } from 'vitest';
 import {
   ChatSupervisor,
   type HistoryOptions,
+  type RoomLimits,
   Session,
   type SessionEvent,
   type SessionOptions,
@@ -19,11 +20,15 @@ import {
   USERS,
 } from '../src/index.js';
 
-/** What the session tests share: a fake transport, and a tree of rooms and users per test. */
+/**
+ * What the session tests share, and a transport's tests too (as `@otp-chat/chat/testing`): a
+ * fake transport, and a tree of rooms and users per test.
+ */
 
 /**
  * A fake transport: a process that runs a session, takes requests from the test as messages
- * and keeps every event the session emits. `stall()` stops it reading its mailbox until
+ * and keeps every event the session emits (and hands it to `watch`, with the session, for a
+ * test of an adapter that encodes it). `stall()` stops it reading its mailbox until
  * `resume()`, as a connection would that cannot keep up.
  */
 export class FakeUser {
@@ -32,12 +37,18 @@ export class FakeUser {
   private gate: Promise<void> = Promise.resolve();
   private open: () => void = () => {};
 
-  constructor(options: Partial<SessionOptions> = {}) {
+  constructor(
+    options: Partial<SessionOptions> = {},
+    watch?: (event: SessionEvent, session: Session) => void,
+  ) {
     this.pid = spawn(async () => {
-      const session = new Session({
+      const session: Session = new Session({
         transport: 'fake',
         ...options,
-        emit: (event) => this.events.push(event),
+        emit: (event) => {
+          this.events.push(event);
+          watch?.(event, session);
+        },
       });
       for (;;) {
         await this.gate;
@@ -57,13 +68,18 @@ export class FakeUser {
     this.open();
   }
 
+  /** Sends `request`, without waiting for what it brings. */
+  tell(request: SessionRequest): void {
+    send(this.pid, ['request', request]);
+  }
+
   /** Sends `request` and waits until the session has emitted an event of type `type`. */
   async ask<T extends SessionEvent['type']>(
     request: SessionRequest,
     type: T,
   ): Promise<Extract<SessionEvent, { type: T }>> {
     const from = this.events.length;
-    send(this.pid, ['request', request]);
+    this.tell(request);
     return this.waitFor(type, from);
   }
 
@@ -96,17 +112,20 @@ function isRequest(message: unknown): message is readonly ['request', SessionReq
 const users: Pid[] = [];
 
 /**
- * Before each test, the rooms (keeping history with `history`) and the users registry under one
- * supervisor; after it, every fake user killed and the tree stopped.
+ * Before each test, the rooms (keeping history with `history`, with `limits` where given) and the
+ * users registry under one supervisor; after it, every fake user killed and the tree stopped.
  */
-export function roomsAndUsersPerTest(history?: Partial<HistoryOptions>): void {
+export function roomsAndUsersPerTest(
+  history?: Partial<HistoryOptions>,
+  limits: Partial<RoomLimits> = {},
+): void {
   let tree: Pid;
   beforeEach(async () => {
     const started = await Supervisor.start(
       [
         {
           id: 'rooms',
-          start: () => ChatSupervisor.startLink({}, history),
+          start: () => ChatSupervisor.startLink(limits, history),
           type: 'supervisor' as const,
         },
         { id: USERS, start: () => Registry.startLink({ keys: 'unique', name: USERS }) },

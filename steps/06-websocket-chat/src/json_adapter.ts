@@ -6,6 +6,7 @@
 import {
   explainNameProblem,
   explainTextProblem,
+  isHistoryError,
   type NameProblem,
   type NewsEncoder,
   type RoomNews,
@@ -90,11 +91,13 @@ export function encodeEvent(event: SessionEvent): ServerMessage | Buffer | undef
     case 'users':
       return { type: 'user_list', roomId: event.room, users: [...event.users] };
     case 'error':
-      return errorMessage(event.code, errorText(event));
-    // The protocol has no message for these: a join names the user, and nobody asks for help.
+      return isHistoryError(event.code) ? undefined : errorMessage(event.code, errorText(event));
+    // The protocol has no message for these: a join names the user, nobody asks for help or
+    // (before step 7) for history.
     case 'named':
     case 'help':
     case 'bye':
+    case 'history':
       return undefined;
   }
 }
@@ -119,6 +122,11 @@ function errorText(error: SessionError): string {
       return `${error.subject} is busy: at most ${error.limit} messages a second; this one was dropped`;
     case 'TOO_MANY_ROOMS':
       return `you are in ${error.limit} rooms, the most allowed: leave one first`;
+    // A history request's errors: never sent (see encodeEvent).
+    case 'INVALID_LIMIT':
+    case 'UNKNOWN_MESSAGE_ID':
+    case 'NO_HISTORY':
+      return error.code;
   }
 }
 

@@ -57,7 +57,7 @@ function usage(form: string): Command {
 }
 
 /** The line after its first `words` words, spacing inside the text kept as typed. */
-function textAfter(line: string, words: number): string {
+export function textAfter(line: string, words: number): string {
   const skip = new RegExp(`^\\s*(?:\\S+\\s+){${words}}`);
   return line.replace(skip, '').trimEnd();
 }

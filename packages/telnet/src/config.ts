@@ -36,5 +36,12 @@ export interface TelnetConfig {
    * says `telnet`, beside its WebSocket connections; without it, the address alone.
    */
   readonly label?: string;
+  /**
+   * Step 7's commands, off in the steps before it (there they are unknown commands, and /help
+   * does not list them): `history` brings /history, and a join shows what was said before it;
+   * `presence` brings /away and /back. See extra_commands.ts.
+   */
+  readonly history?: boolean;
+  readonly presence?: boolean;
 }
 // #endregion config

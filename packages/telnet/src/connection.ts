@@ -73,7 +73,7 @@ class TelnetConnection extends ChatConnection<TelnetLine> {
   }
 
   private async request(line: string): Promise<void> {
-    const decoded = decodeLine(line);
+    const decoded = decodeLine(line, this.config);
     if (decoded === undefined) return;
     if (decoded.type === 'reply') this.send(decoded.line);
     else await this.session.handle(decoded);
@@ -82,7 +82,7 @@ class TelnetConnection extends ChatConnection<TelnetLine> {
 
   /** What the session said, written as the telnet adapter encodes it. */
   protected show(event: SessionEvent): void {
-    for (const part of encodeEvent(event, this.session)) {
+    for (const part of encodeEvent(event, this.session, this.config)) {
       if (typeof part === 'string') this.send(part);
       else this.write(part);
     }

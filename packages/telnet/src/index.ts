@@ -7,6 +7,7 @@
 export { COMMANDS, type Command, parseCommand } from './commands.js';
 export type { TelnetConfig } from './config.js';
 export { connectionSpec } from './connection.js';
+export { commandsFor, type ExtraCommands, HISTORY_LINES } from './extra_commands.js';
 export {
   CONNECTIONS,
   type Endpoint,

@@ -20,7 +20,16 @@ import {
   type TextProblem,
   withoutControls,
 } from '@otp-chat/chat';
-import { COMMANDS, type Command, parseCommand } from './commands.js';
+import { type Command, parseCommand } from './commands.js';
+import {
+  catchUpLines,
+  commandsFor,
+  type ExtraCommands,
+  extraCommand,
+  historyErrorText,
+  historyPageLines,
+  ownStatusLines,
+} from './extra_commands.js';
 
 /** What a line decodes to: a request for the session, or a line to answer with at once. */
 export type Decoded =
@@ -30,8 +39,8 @@ export type Decoded =
 
 // #region decode
 /** A line the user typed, once they have a name. */
-export function decodeLine(line: string): Decoded {
-  if (line.startsWith('/')) return fromCommand(parseCommand(line));
+export function decodeLine(line: string, extras: ExtraCommands = {}): Decoded {
+  if (line.startsWith('/')) return extraCommand(line, extras) ?? fromCommand(parseCommand(line));
   // An empty line is no message, and no mistake either.
   if (withoutControls(line).trim() === '') return undefined;
   return { type: 'say', text: line };
@@ -82,14 +91,18 @@ function newsText(news: RoomNews): string {
 // #region event
 /**
  * What the session said, as what to write: lines of text (without line ends) or a room's
- * encoded bytes. `session` tells who the user is and which rooms they are in.
+ * encoded bytes. `session`: who the user is, in which rooms; `extras`: later steps' commands.
  */
-export function encodeEvent(event: SessionEvent, session: Session): Array<string | Buffer> {
+export function encodeEvent(
+  event: SessionEvent,
+  session: Session,
+  extras: ExtraCommands = {},
+): Array<string | Buffer> {
   switch (event.type) {
     case 'named':
       return [`Hello ${event.name}! Type /help for the commands.`];
     case 'joined':
-      return [joinedText(event.room, event.users, event.rejoined, session.name)];
+      return [joinedText(event, session.name), ...catchUpLines(event, extras)];
     case 'already_in':
       return [`You now talk in ${event.room}.`];
     case 'left':
@@ -106,8 +119,10 @@ export function encodeEvent(event: SessionEvent, session: Session): Array<string
       return [roomsText(event.rooms, event.more)];
     case 'users':
       return [`In ${event.room}: ${event.users.join(', ')}`];
+    case 'history':
+      return historyPageLines(event);
     case 'help':
-      return COMMANDS.map(([usage, what]) => `  ${usage.padEnd(20)} ${what}`);
+      return commandsFor(extras).map(([usage, what]) => `  ${usage.padEnd(20)} ${what}`);
     case 'bye':
       return event.reason === 'quit'
         ? ['Bye!']
@@ -129,9 +144,7 @@ function roomsText(rooms: readonly RoomListing[], more: number): string {
 }
 
 function joinedText(
-  room: string,
-  users: readonly string[],
-  rejoined: boolean,
+  { room, users, rejoined }: Extract<SessionEvent, { type: 'joined' }>,
   me: string | undefined,
 ): string {
   if (rejoined) return `* ${room} restarted; you are still in it.`;
@@ -143,11 +156,18 @@ function joinedText(
 
 /**
  * A room's news. The terminal already shows what the user typed, so their own message is not
- * written again; in several rooms, a message says which room it is from.
+ * written again (their own status is confirmed once); in several rooms, a message says which
+ * room it is from.
  */
-function roomLines(news: RoomNews, mine: boolean, session: Session, line: Buffer): Buffer[] {
+function roomLines(
+  news: RoomNews,
+  mine: boolean,
+  session: Session,
+  line: Buffer,
+): Array<string | Buffer> {
+  if (mine) return ownStatusLines(news, session);
   // A terminal has no place for "ada is typing...": a line would push the conversation up.
-  if (mine || news.type === 'typing') return [];
+  if (news.type === 'typing') return [];
   if (news.type === 'message' && session.rooms.length > 1) {
     return [Buffer.from(`[${news.roomId}] `), line];
   }
@@ -181,6 +201,10 @@ function errorLines(error: SessionError): string[] {
       ];
     case 'TOO_MANY_ROOMS':
       return [`error: you are in ${error.limit} rooms, the most allowed; /leave one first`];
+    case 'INVALID_LIMIT':
+    case 'UNKNOWN_MESSAGE_ID':
+    case 'NO_HISTORY':
+      return [historyErrorText(error)];
   }
 }
 // #endregion encode

@@ -7,7 +7,8 @@
  * Everything people type is put on the page with `textContent`, never as HTML: a message
  * like `<img src=x onerror=...>` shows as those characters and runs nothing.
  *
- * The server bundles this file with ../src/client.ts when it starts (see src/web_assets.ts).
+ * The server bundles this file with ../src/client.ts when it starts (see web_assets.ts in
+ * @otp-chat/web).
  */
 import { ChatClient } from '../src/client.ts';
 import type { ServerMessage, ServerMessageOf } from '../src/protocol.ts';

@@ -31,12 +31,16 @@ import {
   type SupervisorInit,
 } from '@otp-chat/otp';
 import { CONNECTIONS, type Endpoint, LISTENER, Listener } from '@otp-chat/telnet';
+import { WEB_LISTENER, WebListener, WS_PATH } from '@otp-chat/web';
 import { type ChatConfig, defaultConfig, roomLimits } from './config.ts';
-import { WEB_LISTENER, WebListener, WS_PATH } from './web_listener.ts';
+import { jsonAdapter } from './json_adapter.ts';
 
 export const APPLICATION = 'Chat.Application';
 export const SESSIONS = 'Chat.Sessions';
 export const LISTENERS = 'Chat.Listeners';
+
+/** The chat page's files (chat.html, chat.css, and chat.ts, which the web listener bundles). */
+const PUBLIC = new URL('../public/', import.meta.url);
 
 /** Where each listener listens. */
 interface Endpoints {
@@ -93,7 +97,15 @@ export const ListenersSupervisor = {
         ),
         Supervisor.childSpec(
           WebListener,
-          { config, caps, origins, endpoint: endpoints.web },
+          // The page and the protocol are this step's: the listener and connections are not.
+          {
+            config,
+            caps,
+            origins,
+            endpoint: endpoints.web,
+            publicDir: PUBLIC,
+            adapter: jsonAdapter,
+          },
           { id: WEB_LISTENER, name: WEB_LISTENER },
         ),
       ],

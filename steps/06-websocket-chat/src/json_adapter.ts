@@ -1,7 +1,8 @@
 /**
  * The WebSocket transport adapter: text frames, read against the protocol's schema (protocol.ts),
  * as session requests, and the session's events as server messages. It is all this transport
- * knows of the chat, as telnet.ts is for lines.
+ * knows of the chat, as telnet.ts is for lines: the web listener (@otp-chat/web) gets it as
+ * `jsonAdapter`, and its connections use nothing else of the protocol.
  */
 import {
   explainNameProblem,
@@ -16,6 +17,7 @@ import {
   type TextProblem,
 } from '@otp-chat/chat';
 import { type FrameCodes, readJsonFrame } from '@otp-chat/net';
+import type { JsonAdapter } from '@otp-chat/web';
 import {
   ClientMessage,
   type Decoded,
@@ -140,3 +142,16 @@ export function byeText(event: Extract<SessionEvent, { type: 'bye' }>): string |
   if (event.reason === 'quit') return undefined;
   return `you fell behind in ${event.room}: ${event.limit} messages waited unread; disconnecting`;
 }
+
+// #region adapter
+/** This protocol, as the WebSocket connection of @otp-chat/web uses it. */
+export const jsonAdapter: JsonAdapter = {
+  decode(frame) {
+    const decoded = decodeClientFrame(frame);
+    return decoded[0] === 'ok' ? ['ok', toRequest(decoded[1])] : decoded;
+  },
+  encode: encodeEvent,
+  errorMessage,
+  byeText,
+};
+// #endregion adapter

@@ -1,8 +1,8 @@
 /**
  * A WebSocket connection: the life every connection shares (ChatConnection in @otp-chat/chat),
  * with frames. The port delivers frames and pongs, judged against the flood rule as they
- * arrive; the JSON adapter (json_adapter.ts) checks every text frame against the protocol's
- * schema (protocol.ts) and makes it a request, and a bad one is answered with an error and
+ * arrive; the step's JSON adapter (a JsonAdapter: see adapter.ts) checks every text frame
+ * against its protocol and makes it a request, and a bad one is answered with an error and
  * changes nothing. Two limits are the WebSocket's own: the largest frame, which ws enforces, and
  * a heartbeat that finds connections that died without closing.
  */
@@ -27,9 +27,8 @@ import {
 } from '@otp-chat/net';
 import type { DynamicChildSpec, Port, PortCodec } from '@otp-chat/otp';
 import type { WebSocket } from 'ws';
-import type { ChatConfig } from './config.ts';
-import { byeText, decodeClientFrame, encodeEvent, toRequest } from './json_adapter.ts';
-import { type ErrorCode, errorMessage, type ServerMessage } from './protocol.ts';
+import type { ConnectionErrorCode, JsonAdapter } from './adapter.js';
+import type { WebConfig } from './config.js';
 
 /**
  * How the connection supervisor starts a WebSocket's process: like a telnet connection's.
@@ -38,12 +37,13 @@ import { type ErrorCode, errorMessage, type ServerMessage } from './protocol.ts'
 export function webConnectionSpec(
   ws: WebSocket,
   socket: Socket,
-  config: ChatConfig,
+  config: WebConfig,
+  adapter: JsonAdapter,
 ): DynamicChildSpec {
   return connectionChild(
     `websocket ${socket.remoteAddress ?? ''}`.trimEnd(),
     (owner) => openWebSocketPort(ws, { owner, codec: frameCodec(config) }),
-    (port) => new WebConnection(ws, socket, port, config),
+    (port) => new WebConnection(ws, socket, port, config, adapter),
   );
 }
 
@@ -53,7 +53,7 @@ export function webConnectionSpec(
  * too: ws answers a ping with a pong on its own, so a stream of pings costs as much as a stream
  * of messages. (A client's pongs to our heartbeat are one per `heartbeatMs`.)
  */
-function frameCodec(config: ChatConfig): PortCodec<WebSocketEvent, WebSocketEvent | FloodNotice> {
+function frameCodec(config: WebConfig): PortCodec<WebSocketEvent, WebSocketEvent | FloodNotice> {
   const rule = { ratePerSecond: config.linesPerSecond, burst: config.lineBurst };
   return floodJudged(webSocketEvents, rule);
 }
@@ -67,7 +67,8 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
     private readonly ws: WebSocket,
     private readonly socket: Socket,
     port: Port<WebSocketEvent | FloodNotice>,
-    private readonly config: ChatConfig,
+    private readonly config: WebConfig,
+    private readonly adapter: JsonAdapter,
   ) {
     super(port, config, 'websocket');
     this.heartbeat = new WebSocketHeartbeat(ws, config.heartbeatMs);
@@ -90,9 +91,9 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
       case 'text': {
         // Pongs do not count as activity: only what the user sends.
         this.touch();
-        const [status, decoded] = decodeClientFrame(input[1]);
-        if (status === 'error') this.reply(decoded);
-        else await this.session.handle(toRequest(decoded));
+        const decoded = this.adapter.decode(input[1]);
+        if (decoded[0] === 'error') this.reply(decoded[1]);
+        else await this.session.handle(decoded[1]);
       }
     }
   }
@@ -100,7 +101,7 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
 
   /** What the session said, sent as the JSON adapter encodes it. */
   protected show(event: SessionEvent): void {
-    const encoded = encodeEvent(event);
+    const encoded = this.adapter.encode(event);
     if (encoded === undefined) return;
     this.write(Buffer.isBuffer(encoded) ? encoded : JSON.stringify(encoded));
   }
@@ -135,27 +136,31 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
     // Read nothing more from a flooder: ws would go on parsing what it sends while the
     // closing handshake waits for its answer, which is then cut off after closeTimeout.
     if (farewell.why === 'flood') this.ws.pause();
-    const [errorCode, text] = farewellError(farewell, this.config);
+    const [errorCode, text] = farewellError(farewell, this.config, this.adapter);
     this.error(errorCode, text);
     const code = farewell.why === 'shutdown' ? CloseCode.GOING_AWAY : CloseCode.POLICY_VIOLATION;
     this.ws.close(code, closeReason(text));
   }
   // #endregion goodbye
 
-  private reply(message: ServerMessage): void {
+  private reply(message: object): void {
     this.write(JSON.stringify(message));
   }
 
-  private error(code: ErrorCode, text: string): void {
-    this.reply(errorMessage(code, text));
+  private error(code: ConnectionErrorCode, text: string): void {
+    this.reply(this.adapter.errorMessage(code, text));
   }
 }
 
-function rateText(config: ChatConfig): string {
+function rateText(config: WebConfig): string {
   return `at most ${config.linesPerSecond} messages a second`;
 }
 
-function farewellError(farewell: Farewell, config: ChatConfig): [ErrorCode, string] {
+function farewellError(
+  farewell: Farewell,
+  config: WebConfig,
+  adapter: JsonAdapter,
+): [ConnectionErrorCode, string] {
   switch (farewell.why) {
     case 'no_name':
       return ['TIMED_OUT', `no join in ${farewell.seconds} s; disconnecting`];
@@ -167,6 +172,6 @@ function farewellError(farewell: Farewell, config: ChatConfig): [ErrorCode, stri
       return ['SERVER_SHUTDOWN', 'the server is shutting down'];
     case 'bye':
       // A room dropped the user, who fell too far behind: the only way a session ends here.
-      return ['TOO_SLOW', byeText(farewell.event) ?? 'bye'];
+      return ['TOO_SLOW', adapter.byeText(farewell.event) ?? 'bye'];
   }
 }

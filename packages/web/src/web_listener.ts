@@ -6,22 +6,27 @@
  * Like the telnet listener, it is not linked to the connections it starts: if it dies, the
  * port closes and its supervisor starts a new one on the same port, and the WebSocket sessions
  * carry on (ws tracks no clients here, so closing its server touches none of them).
+ *
+ * What differs between steps comes in its arguments: the settings, the step's page (its
+ * `public/` directory) and its protocol (a JsonAdapter).
  */
 import type { Socket } from 'node:net';
 import { type OriginPolicy, webServer } from '@otp-chat/net';
 import { DynamicSupervisor, type GenServerModule, Process, self, send } from '@otp-chat/otp';
 import { CONNECTIONS, type ListenError, type ListenerArgs, listen } from '@otp-chat/telnet';
 import type { WebSocket } from 'ws';
-import type { ChatConfig } from './config.ts';
-import { webAssets } from './web_assets.ts';
-import { webConnectionSpec } from './web_connection.ts';
+import type { JsonAdapter } from './adapter.js';
+import type { WebConfig } from './config.js';
+import { webAssets } from './web_assets.js';
+import { webConnectionSpec } from './web_connection.js';
 
 export const WEB_LISTENER = 'Chat.WebListener';
 /** Where WebSocket connections are accepted. */
 export const WS_PATH = '/ws';
 
 interface WebListenerState {
-  readonly config: ChatConfig;
+  readonly config: WebConfig;
+  readonly adapter: JsonAdapter;
   /** Accepted WebSockets not yet handed to a connection process: cut if the listener dies. */
   readonly pending: Set<WebSocket>;
 }
@@ -32,21 +37,27 @@ interface WebListenerState {
  */
 type Upgraded = readonly ['upgraded', WebSocket, socket: Socket];
 
-/** The telnet listener's, with the chat's settings, and which pages may open a WebSocket. */
-interface WebListenerArgs extends ListenerArgs {
-  readonly config: ChatConfig;
+/**
+ * Where to listen and the caps, as for the telnet listener; the settings; which pages may open
+ * a WebSocket; and what the step brings: its page and its protocol.
+ */
+export interface WebListenerArgs extends Pick<ListenerArgs, 'endpoint' | 'caps'> {
+  readonly config: WebConfig;
   readonly origins: OriginPolicy;
+  /** The step's `public/` directory, with chat.html, chat.css and chat.ts (see webAssets). */
+  readonly publicDir: URL;
+  readonly adapter: JsonAdapter;
 }
 
 // #region listener
 export const WebListener = {
   name: 'ChatWebListener',
 
-  async init({ endpoint, config, caps, origins }: WebListenerArgs) {
+  async init({ endpoint, config, caps, origins, publicDir, adapter }: WebListenerArgs) {
     const me = self();
     const pending = new Set<WebSocket>();
     const web = {
-      files: await webAssets(),
+      files: await webAssets(publicDir),
       wsPath: WS_PATH,
       maxPayload: config.maxFrameBytes,
       caps,
@@ -62,7 +73,7 @@ export const WebListener = {
     });
     const listening = await listen(server, endpoint);
     if (listening[0] === 'error') return ['stop', listening[1]] as const;
-    return ['ok', { config, pending }] as const;
+    return ['ok', { config, adapter, pending }] as const;
   },
 
   async handleInfo(message: unknown, state: WebListenerState) {
@@ -71,7 +82,7 @@ export const WebListener = {
     if (received[0] === 'upgraded') {
       const [, ws, socket] = received;
       state.pending.delete(ws);
-      const spec = webConnectionSpec(ws, socket, state.config);
+      const spec = webConnectionSpec(ws, socket, state.config, state.adapter);
       const started = await DynamicSupervisor.startChild(CONNECTIONS, spec);
       if (started[0] !== 'ok') ws.terminate();
     }

@@ -250,10 +250,10 @@ function propagate(proc: Proc): void {
     }
   }
   const links = proc.links;
-  if (links instanceof Set) {
-    for (const linked of links) exitLinked(linked, proc);
+  if (links instanceof Set || Array.isArray(links)) {
+    for (const linked of links as Iterable<Proc>) exitLinked(linked, proc);
   } else if (links !== null) {
-    exitLinked(links, proc);
+    exitLinked(links as Proc, proc);
   }
   proc.links = proc.monitors = proc.monitoredBy = null;
   if (proc === shell) restartShell(proc);

@@ -97,7 +97,8 @@ export abstract class ChatConnection<Input> {
   protected readonly session: Session;
   /** How long since the user last sent something. */
   private readonly idle: IdleTimer;
-  private readonly nameTimer: Ref;
+  /** Until the user has a name: then it is cancelled, not left to fire for nothing. */
+  private nameTimer: Ref | undefined;
 
   constructor(
     protected readonly port: Port<Input | FloodNotice>,
@@ -168,8 +169,20 @@ export abstract class ChatConnection<Input> {
   private async arrived(input: Input | FloodNotice): Promise<void> {
     if (isFloodNotice(input)) return this.flooded(input[1]);
     await this.input(input);
-    // The idle clock starts with the name: before it, the name timeout applies.
-    if (this.session.name !== undefined) this.idle.start();
+    if (this.session.name !== undefined) this.named();
+  }
+
+  /**
+   * The user has a name: the name timer has nothing left to do, and the idle clock starts (before
+   * the name, the name timeout applies). An idle connection then holds no timer of its own but
+   * the transport's: a pending timer is a few hundred bytes, for a minute, on every connection.
+   */
+  private named(): void {
+    if (this.nameTimer !== undefined) {
+      cancelTimer(this.nameTimer);
+      this.nameTimer = undefined;
+    }
+    this.idle.start();
   }
   // #endregion port
 
@@ -224,7 +237,7 @@ export abstract class ChatConnection<Input> {
    * process they are for, and a pending one would keep Node running after the server stopped.
    */
   protected stop(reason: ExitReason): never {
-    cancelTimer(this.nameTimer);
+    if (this.nameTimer !== undefined) cancelTimer(this.nameTimer);
     this.stopping();
     return exit(reason);
   }

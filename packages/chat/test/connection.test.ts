@@ -143,6 +143,19 @@ describe('ChatConnection', () => {
     expect(wire.farewells).toEqual([{ why: 'no_name', seconds: 0.02 }]);
   });
 
+  it('cancels its name timer once the user has a name, leaving an idle connection no timer', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { wire } = await connect();
+      expect(vi.getTimerCount()).toBe(1); // the name timeout
+      wire.send('ann', '/join lobby');
+      await vi.waitFor(() => expect(wire.written).toEqual(['named', 'joined']));
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('says goodbye to a named user who sends nothing for idleTimeoutMs', async () => {
     const { wire, ended } = await connect({ idleTimeoutMs: 20 });
     wire.send('ann');

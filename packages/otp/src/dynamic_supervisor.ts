@@ -32,6 +32,7 @@ import {
   type ChildType,
   childInfo,
   countOf,
+  type FullSpec,
   fullSpec,
   metaEntry,
   type RestartType,
@@ -185,13 +186,27 @@ async function addChild(state: DynState, spec: DynamicChildSpec): Promise<StartR
   if (problem !== undefined) return ['error', problem];
   if (state.running.size + state.restarting.size >= state.maxChildren)
     return ['error', 'max_children'];
-  const child: Child = { spec: fullSpec(spec), pid: undefined };
-  const [status, value] = await startChildProcess(child.spec);
+  const full = fullSpec(spec);
+  const [status, value] = await startChildProcess(full);
   if (status === 'error') return ['error', value];
   if (value === undefined) return 'ignore';
-  child.pid = value;
-  state.running.set(value, child);
+  state.running.set(value, { spec: kept(full), pid: value });
   return ['ok', value];
+}
+
+/**
+ * What is kept of a started child's spec. A temporary child is never started again, so its
+ * `start` (and whatever that closure holds: a connection's spec holds its socket's setup) is
+ * let go, as Erlang's supervisor keeps no start arguments for its temporary children; a server
+ * with a child per connection keeps a few hundred bytes less per connection.
+ */
+function kept(spec: FullSpec): FullSpec {
+  return spec.restart === 'temporary' ? { ...spec, start: startedOnce } : spec;
+}
+
+/** The `start` kept for a temporary child: it is never called (a temporary child is never restarted). */
+function startedOnce(): StartResult {
+  return ['error', 'temporary child: started once, never again'];
 }
 
 async function stopChild(state: DynState, pid: Pid): Promise<'ok' | readonly ['error', string]> {

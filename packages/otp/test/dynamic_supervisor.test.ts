@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DynamicSupervisor,
@@ -125,6 +127,30 @@ describe('DynamicSupervisor', () => {
         child: { id: 't', pid: t, restart: 'temporary', type: 'worker' },
       }),
     ]);
+  });
+
+  it("lets go of a temporary child's start once it has run, and keeps a permanent one's", async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const log: string[] = [];
+    const sup = await startSup();
+    /** Starts a child whose `start` alone holds an object; a weak ref to that object. */
+    async function startHolding(restart: 'temporary' | 'permanent'): Promise<WeakRef<object>> {
+      const held = { restart };
+      const spec = worker(log, restart, { restart });
+      const start = spec.start;
+      okPid(await DynamicSupervisor.startChild(sup, { ...spec, start: () => (held && start)() }));
+      return new WeakRef(held);
+    }
+    const temporary = await startHolding('temporary');
+    const permanent = await startHolding('permanent');
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(temporary.deref()).toBeUndefined();
+    expect(permanent.deref()).toEqual({ restart: 'permanent' });
+    // Both are still listed, with their ids.
+    const ids = (await DynamicSupervisor.whichChildren(sup)).map((child) => child.id);
+    expect(ids.sort()).toEqual(['permanent', 'temporary']);
   });
 
   it('terminates a child by pid', async () => {

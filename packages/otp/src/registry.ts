@@ -77,7 +77,7 @@ class Bucket {
 class Table {
   readonly buckets = new Map<unknown, Bucket>();
   /** The keys each process holds, with how many entries it has under each. */
-  readonly owners = new Map<Proc, Map<unknown, number>>();
+  readonly owners = new Map<Proc, Held>();
   /** Processes the registry linked itself to (a link they already had is left alone). */
   readonly madeLinks = new Set<Proc>();
   /** How many entries, over all keys. */
@@ -89,6 +89,68 @@ class Table {
     readonly owner: Proc,
     readonly meta: Map<string, unknown>,
   ) {}
+}
+
+/**
+ * The keys one process holds, with how many entries it has under each: `[key, count, key,
+ * count...]` for up to SMALL_HELD keys, a Map past that. A Map costs a few hundred bytes even
+ * for one key, and most processes hold one or two (a user's name and its lookalike key), in a
+ * server with a process per connection. The array is never made longer in place: a new key
+ * makes a new one, just as long as it needs to be; a count changes in place.
+ */
+type Held = unknown[] | Map<unknown, number>;
+
+const SMALL_HELD = 8;
+const NOTHING_HELD: Held = Object.freeze([]) as unknown as unknown[];
+
+/** Keys compare as a Map's do (SameValueZero). */
+function sameKey(a: unknown, b: unknown): boolean {
+  // biome-ignore lint/suspicious/noSelfCompare: NaN is the one value not equal to itself.
+  return a === b || (a !== a && b !== b);
+}
+
+function sizeOf(held: Held): number {
+  return held instanceof Map ? held.size : held.length / 2;
+}
+
+function countOf(held: Held, key: unknown): number | undefined {
+  if (held instanceof Map) return held.get(key);
+  for (let i = 0; i < held.length; i += 2) if (sameKey(held[i], key)) return held[i + 1] as number;
+  return undefined;
+}
+
+/** `held` with one more entry under `key`: the same `held`, or a new one to store. */
+function countUp(held: Held, key: unknown): Held {
+  if (held instanceof Map) return held.set(key, (held.get(key) ?? 0) + 1);
+  for (let i = 0; i < held.length; i += 2) {
+    if (sameKey(held[i], key)) {
+      held[i + 1] = (held[i + 1] as number) + 1;
+      return held;
+    }
+  }
+  // As a Map does, -0 is kept as 0.
+  if (held.length < 2 * SMALL_HELD) return [...held, key === 0 ? 0 : key, 1];
+  return new Map([...pairsOf(held), [key, 1]]);
+}
+
+/** `held` without `key`: a new array, or the Map changed. */
+function without(held: Held, key: unknown): Held {
+  if (held instanceof Map) {
+    held.delete(key);
+    return held;
+  }
+  const rest: unknown[] = [];
+  for (let i = 0; i < held.length; i += 2) {
+    if (!sameKey(held[i], key)) rest.push(held[i], held[i + 1]);
+  }
+  return rest.length === 0 ? NOTHING_HELD : [...rest];
+}
+
+function pairsOf(held: Held): Array<readonly [key: unknown, count: number]> {
+  if (held instanceof Map) return [...held];
+  const pairs: Array<readonly [unknown, number]> = [];
+  for (let i = 0; i < held.length; i += 2) pairs.push([held[i], held[i + 1] as number]);
+  return pairs;
 }
 
 /** The tables of live registries, by the registry's pid. */
@@ -136,7 +198,8 @@ function addEntry(table: Table, proc: Proc, key: unknown, value: unknown): void 
     bucket.entries.push(entry);
   }
   const held = ownedBy(table, proc);
-  held.set(key, (held.get(key) ?? 0) + 1);
+  const counted = countUp(held, key);
+  if (counted !== held) table.owners.set(proc, counted);
   table.size++;
 }
 
@@ -146,14 +209,14 @@ function addEntry(table: Table, proc: Proc, key: unknown, value: unknown): void 
  * and, as in Elixir, the process is linked to the registry while it holds keys, so that a
  * registry that crashes takes its registered processes with it instead of leaving them unnamed.
  */
-function ownedBy(table: Table, proc: Proc): Map<unknown, number> {
+function ownedBy(table: Table, proc: Proc): Held {
   let held = table.owners.get(proc);
   if (held === undefined) {
-    held = new Map();
+    held = NOTHING_HELD;
     table.owners.set(proc, held);
     onExit(proc, () => forgetProc(table, proc));
   }
-  if (held.size === 0 && !has(proc.links, table.owner)) {
+  if (sizeOf(held) === 0 && !has(proc.links, table.owner)) {
     linkProcs(proc, table.owner);
     table.madeLinks.add(proc);
   }
@@ -166,7 +229,7 @@ function forgetProc(table: Table, proc: Proc): void {
   if (table.closed || held === undefined) return;
   table.owners.delete(proc);
   table.madeLinks.delete(proc);
-  for (const [key, count] of held) {
+  for (const [key, count] of pairsOf(held)) {
     const bucket = table.buckets.get(key) as Bucket;
     table.size -= count;
     // Counted now, filtered out when the entries are next read: a thousand subscribers
@@ -177,10 +240,11 @@ function forgetProc(table: Table, proc: Proc): void {
 }
 
 function removeEntries(table: Table, proc: Proc, key: unknown): void {
-  const held = table.owners.get(proc);
-  const count = held?.get(key);
+  let held = table.owners.get(proc);
+  const count = held === undefined ? undefined : countOf(held, key);
   if (held === undefined || count === undefined) return;
-  held.delete(key);
+  held = without(held, key);
+  table.owners.set(proc, held);
   table.size -= count;
   const bucket = table.buckets.get(key) as Bucket;
   const rest = bucket.entries.filter((entry) => entry[0] !== proc.pid && isLive(entry));
@@ -188,7 +252,7 @@ function removeEntries(table: Table, proc: Proc, key: unknown): void {
   else bucket.entries = rest;
   bucket.stale = 0;
   // Unlink only a link the registry made: a starter's or supervisor's link must stay.
-  if (held.size === 0 && table.madeLinks.delete(proc)) unlinkProcs(proc, table.owner);
+  if (sizeOf(held) === 0 && table.madeLinks.delete(proc)) unlinkProcs(proc, table.owner);
   const via = viaKeys.get(proc);
   if (via?.table === table && via.key === key) viaKeys.delete(proc);
 }
@@ -344,7 +408,8 @@ export function keys(registry: RegistryRef, pid: Pid): unknown[] {
   const proc = pid instanceof Pid ? procOf(pid) : null;
   const held = proc === null ? undefined : table.owners.get(proc);
   const result: unknown[] = [];
-  for (const [key, count] of held ?? []) for (let i = 0; i < count; i++) result.push(key);
+  for (const [key, count] of held === undefined ? [] : pairsOf(held))
+    for (let i = 0; i < count; i++) result.push(key);
   return result;
 }
 

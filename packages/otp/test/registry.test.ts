@@ -222,6 +222,37 @@ describe('Registry with duplicate keys', () => {
     });
   });
 
+  it('keeps the keys of a process that holds one, a few and many, as a Map would (NaN, -0 and 0)', async () => {
+    const registry = await startRegistry('duplicate');
+    const many = Array.from({ length: 12 }, (_, i) => `k${i}`);
+    const got = await inProcess(() => {
+      const seen: unknown[][] = [];
+      for (const key of [Number.NaN, -0, 0, Number.NaN]) Registry.register(registry, key, 'n');
+      seen.push(Registry.keys(registry, self()));
+      for (const key of many) Registry.register(registry, key, 'k');
+      Registry.register(registry, 'k3', 'again');
+      seen.push(Registry.keys(registry, self()));
+      Registry.unregister(registry, 0);
+      for (const key of many.slice(1)) Registry.unregister(registry, key);
+      seen.push(Registry.keys(registry, self()));
+      for (const key of [Number.NaN, 'k0']) Registry.unregister(registry, key);
+      seen.push(Registry.keys(registry, self()));
+      return {
+        seen,
+        linked: Process.info(self())?.links.includes(registry),
+        count: Registry.count(registry),
+      };
+    });
+    expect(got.seen).toEqual([
+      [Number.NaN, Number.NaN, 0, 0],
+      [Number.NaN, Number.NaN, 0, 0, ...many.slice(0, 4), 'k3', ...many.slice(4)],
+      [Number.NaN, Number.NaN, 'k0'],
+      [],
+    ]);
+    expect(got.linked).toBe(false);
+    expect(got.count).toBe(0);
+  });
+
   it('dispatch hands every entry to the callback once, in the caller, and skips empty keys', async () => {
     const registry = await startRegistry('duplicate');
     const subscribed = Array.from({ length: 100 }, (_, i) => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   BadArgError,
   cancelTimer,
@@ -78,5 +78,41 @@ describe('timers', () => {
     const dead = spawn(() => undefined);
     exit(dead, 'kill');
     expect(cancelTimer(sendAfter(dead, 'nobody', 10))).toBe(false);
+  });
+
+  it('timers of one delay fire in the order set, those cancelled or of dead processes left out', async () => {
+    const got = await inProcess(async () => {
+      const me = self();
+      const other = spawn(() => receive());
+      const refs = ['a', 'b', 'c', 'd'].map((tag) => sendAfter(me, tag, 20));
+      sendAfter(other, 'for the dead', 20);
+      sendAfter(me, 'sooner', 5);
+      cancelTimer(refs[1]!);
+      exit(other, 'kill');
+      const seen: unknown[] = [];
+      for (let i = 0; i < 4; i++) seen.push(await receive(undefined, 5000));
+      // One set while its delay's queue was firing, and after it the queue is empty.
+      sendAfter(me, 'again', 20);
+      seen.push(await receive(undefined, 5000));
+      return seen;
+    });
+    expect(got).toEqual(['sooner', 'a', 'c', 'd', 'again']);
+  });
+
+  it('timers of one delay share one Node timer, let go of when the last is cancelled', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const before = vi.getTimerCount();
+      const refs = Array.from({ length: 100 }, () => sendAfter(self(), 'tick', 30_000));
+      const other = sendAfter(self(), 'tock', 60_000);
+      expect(vi.getTimerCount() - before).toBe(2);
+      for (const ref of refs.slice(1)) cancelTimer(ref);
+      expect(vi.getTimerCount() - before).toBe(2);
+      cancelTimer(refs[0]!);
+      cancelTimer(other);
+      expect(vi.getTimerCount() - before).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

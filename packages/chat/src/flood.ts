@@ -30,7 +30,7 @@ export interface FloodRule {
 export function floodJudged<In, Out>(
   codec: PortCodec<In, Out>,
   rule: FloodRule,
-  counts: (item: Out) => boolean = () => true,
+  counts: (item: Out) => boolean = everything,
 ): PortCodec<In, Out | FloodNotice> {
   const { ratePerSecond, burst } = rule;
   return (out) => new FloodJudged(codec, new FloodGate({ ratePerSecond, burst }), counts, out);
@@ -41,6 +41,11 @@ export function floodJudged<In, Out>(
  * codec) and the codec's output (it judges what the codec decodes). An idle server holds one
  * per connection, so it is an object with methods rather than a chain of closures.
  */
+/** The default: every item counts (one function for every port, not a closure each). */
+function everything(): boolean {
+  return true;
+}
+
 class FloodJudged<In, Out> implements PortDecoder<In>, PortOutput<Out> {
   private readonly inner: PortDecoder<In>;
   /** After a `disconnect` verdict nothing more is passed on. */

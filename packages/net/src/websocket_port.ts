@@ -4,7 +4,16 @@
  * a WebSocket, and with it the TCP socket under it), and the WebSocket closes when the owner
  * exits.
  */
-import { type Pid, Port, type PortActive, type PortCodec, type PortSource } from '@otp-chat/otp';
+import {
+  type Pid,
+  Port,
+  type PortActive,
+  type PortCodec,
+  type PortDecoder,
+  type PortOutput,
+  type PortSource,
+  type SourceEvents,
+} from '@otp-chat/otp';
 
 /** A message's payload as ws gives it. */
 export type RawData = Buffer | ArrayBuffer | Buffer[];
@@ -27,9 +36,17 @@ export type WebSocketEvent =
  * Every event as it arrives, unchanged: the codec to judge them with (a flood rule, say), as
  * telnetLines is for the lines of a socket.
  */
-export const webSocketEvents: PortCodec<WebSocketEvent, WebSocketEvent> = (out) => ({
-  data: (event) => out.push(event),
-});
+export const webSocketEvents: PortCodec<WebSocketEvent, WebSocketEvent> = (out) =>
+  new EveryEvent(out);
+
+/** The decoder of webSocketEvents: an object with a method, not an object and a closure. */
+class EveryEvent implements PortDecoder<WebSocketEvent> {
+  constructor(private readonly out: PortOutput<WebSocketEvent>) {}
+
+  data(event: WebSocketEvent): void {
+    this.out.push(event);
+  }
+}
 
 /** The parts of a ws WebSocket (version 8 or later) a port uses. */
 export interface PortableWebSocket {
@@ -52,24 +69,44 @@ export interface PortableWebSocket {
  * if the peer does not answer in time.
  */
 export function webSocketSource(ws: PortableWebSocket): PortSource<WebSocketEvent> {
-  return {
-    subscribe(events) {
-      ws.on('message', (data, isBinary) =>
-        events.data(isBinary ? ['binary', data] : ['text', String(data)]),
-      );
-      ws.on('pong', () => events.data(['pong']));
-      ws.on('ping', () => events.data(['ping']));
-      // A frame over maxPayload, a protocol violation, a reset: ws closes the connection itself.
-      ws.on('error', events.error);
-      ws.on('close', (code) => events.close(code));
-    },
-    pause: () => ws.pause(),
-    resume: () => ws.resume(),
-    close: () => {
-      if (ws.readyState !== ws.CLOSING) ws.terminate();
-    },
-  };
+  return new WebSocketSource(ws);
 }
+
+/**
+ * An object with methods, not one with a closure each: a port calls its source's methods as
+ * methods, and a server holds a port per connection.
+ */
+class WebSocketSource implements PortSource<WebSocketEvent> {
+  constructor(private readonly ws: PortableWebSocket) {}
+
+  subscribe(events: SourceEvents<WebSocketEvent>): void {
+    const ws = this.ws;
+    ws.on('message', (data, isBinary) =>
+      events.data(isBinary ? ['binary', data] : ['text', String(data)]),
+    );
+    ws.on('pong', () => events.data(PONG));
+    ws.on('ping', () => events.data(PING));
+    // A frame over maxPayload, a protocol violation, a reset: ws closes the connection itself.
+    ws.on('error', events.error);
+    ws.on('close', (code) => events.close(code));
+  }
+
+  pause(): void {
+    this.ws.pause();
+  }
+
+  resume(): void {
+    this.ws.resume();
+  }
+
+  close(): void {
+    if (this.ws.readyState !== this.ws.CLOSING) this.ws.terminate();
+  }
+}
+
+/** Control frames carry nothing the owner reads: one event each, shared. */
+const PONG: WebSocketEvent = Object.freeze(['pong'] as const);
+const PING: WebSocketEvent = Object.freeze(['ping'] as const);
 
 // #endregion source
 

@@ -96,7 +96,8 @@ class Table {
  * count...]` for up to SMALL_HELD keys, a Map past that. A Map costs a few hundred bytes even
  * for one key, and most processes hold one or two (a user's name and its lookalike key), in a
  * server with a process per connection. The array is never made longer in place: a new key
- * makes a new one, just as long as it needs to be; a count changes in place.
+ * makes a new one (by concat: a spread keeps room for 17 items), just as long as it needs to
+ * be; a count changes in place.
  */
 type Held = unknown[] | Map<unknown, number>;
 
@@ -129,7 +130,7 @@ function countUp(held: Held, key: unknown): Held {
     }
   }
   // As a Map does, -0 is kept as 0.
-  if (held.length < 2 * SMALL_HELD) return [...held, key === 0 ? 0 : key, 1];
+  if (held.length < 2 * SMALL_HELD) return held.concat([key === 0 ? 0 : key, 1]);
   return new Map([...pairsOf(held), [key, 1]]);
 }
 
@@ -143,7 +144,8 @@ function without(held: Held, key: unknown): Held {
   for (let i = 0; i < held.length; i += 2) {
     if (!sameKey(held[i], key)) rest.push(held[i], held[i + 1]);
   }
-  return rest.length === 0 ? NOTHING_HELD : [...rest];
+  // A copy just as long as it needs to be: an array that grew by push keeps room for more.
+  return rest.length === 0 ? NOTHING_HELD : rest.slice();
 }
 
 function pairsOf(held: Held): Array<readonly [key: unknown, count: number]> {

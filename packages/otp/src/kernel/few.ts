@@ -17,7 +17,8 @@ export function addTo<T>(few: Few<T>, item: T): Few<T> {
   if (few instanceof Set) return few.add(item);
   if (isArray(few)) {
     if (few.includes(item)) return few;
-    return few.length < SMALL ? [...few, item] : new Set([...few, item]);
+    // concat and slice make arrays of just their length; a spread or a filter keeps room for 17.
+    return few.length < SMALL ? few.concat([item]) : new Set([...few, item]);
   }
   return [few as T, item];
 }
@@ -26,9 +27,11 @@ export function addTo<T>(few: Few<T>, item: T): Few<T> {
 export function deleteFrom<T>(few: Few<T>, item: T): Few<T> {
   if (few === item) return null;
   if (few instanceof Set) few.delete(item);
-  else if (isArray(few) && few.includes(item)) {
-    const rest = few.filter((other) => other !== item);
-    return rest.length === 1 ? (rest[0] as T) : rest;
+  else if (isArray(few)) {
+    const at = few.indexOf(item);
+    if (at < 0) return few;
+    if (few.length === 2) return few[1 - at] as T;
+    return few.slice(0, at).concat(few.slice(at + 1));
   }
   return few;
 }

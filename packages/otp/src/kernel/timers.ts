@@ -40,6 +40,9 @@ class Queue {
 const timers = new Map<Ref, Timer>();
 const queues = new Map<number, Queue>();
 
+/** The longest wait a Node timer holds (about 24.8 days); longer ones wait in steps of it. */
+const LONGEST_WAIT = 2 ** 31 - 1;
+
 /**
  * Sends `message` to `dest` after `ms` milliseconds; returns a ref for `cancelTimer`. A timer
  * aimed at a pid is cancelled when that process exits (one aimed at a dead pid never fires);
@@ -52,9 +55,12 @@ export function sendAfter(dest: Dest, message: unknown, ms: number): Ref {
   const ref = new Ref();
   const target = typeof dest === 'string' ? null : destProc(dest);
   if (typeof dest !== 'string' && target === null) return ref;
-  let queue = queues.get(ms);
-  if (queue === undefined) queues.set(ms, (queue = new Queue(ms)));
-  const due = performance.now() + ms;
+  // Whole milliseconds, as Erlang's: a delay computed from a clock (an idle timer's rest) would
+  // otherwise be a queue of its own. Rounded up, so that no timer fires early.
+  const delay = Math.ceil(ms);
+  let queue = queues.get(delay);
+  if (queue === undefined) queues.set(delay, (queue = new Queue(delay)));
+  const due = performance.now() + delay;
   const timer: Timer = { ref, dest, message, due, target, queue, before: queue.last, after: null };
   if (queue.last === null) queue.first = timer;
   else queue.last.after = timer;
@@ -70,7 +76,8 @@ export function sendAfter(dest: Dest, message: unknown, ms: number): Ref {
  * shared, and the process that happened to set it may be long gone when it fires.
  */
 function arm(queue: Queue): void {
-  const wait = Math.max(0, (queue.first as Timer).due - performance.now());
+  // Node makes a longer wait 1 ms; fireQueue finds the timer not due yet, and arms again.
+  const wait = Math.min(LONGEST_WAIT, Math.max(0, (queue.first as Timer).due - performance.now()));
   queue.handle = context.exit(() => setTimeout(fireQueue, wait, queue));
 }
 

@@ -91,12 +91,48 @@ describe('timers', () => {
       exit(other, 'kill');
       const seen: unknown[] = [];
       for (let i = 0; i < 4; i++) seen.push(await receive(undefined, 5000));
-      // One set while its delay's queue was firing, and after it the queue is empty.
+      // One set once the delay's queue is empty (and let go of): a queue is made again.
       sendAfter(me, 'again', 20);
       seen.push(await receive(undefined, 5000));
       return seen;
     });
     expect(got).toEqual(['sooner', 'a', 'c', 'd', 'again']);
+  });
+
+  it('a delay is whole milliseconds, rounded up: a fraction shares the queue of its ceiling', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const before = vi.getTimerCount();
+      const refs = [sendAfter(self(), 'a', 30_000), sendAfter(self(), 'b', 29_999.2)];
+      expect(vi.getTimerCount() - before).toBe(1);
+      expect(cancelTimer(refs[1]!)).toBeGreaterThanOrEqual(29_999);
+      cancelTimer(refs[0]!);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a delay longer than a Node timer holds waits in steps of the longest, never 1 ms', () => {
+    const setTimer = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const ref = sendAfter(self(), 'late', 3e9);
+      expect(setTimer.mock.calls.map((call) => call[1])).toEqual([2 ** 31 - 1]);
+      expect(cancelTimer(ref)).toBeGreaterThan(2 ** 31);
+    } finally {
+      setTimer.mockRestore();
+    }
+  });
+
+  it('a cancelled first timer of a queue does not hold back the next one', async () => {
+    const got = await inProcess(async () => {
+      const me = self();
+      const first = sendAfter(me, 'first', 30);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      sendAfter(me, 'second', 30);
+      cancelTimer(first);
+      return receive(undefined, 5000);
+    });
+    expect(got).toBe('second');
   });
 
   it('timers of one delay share one Node timer, let go of when the last is cancelled', async () => {

@@ -169,13 +169,15 @@ export abstract class ChatConnection<Input> {
   private async arrived(input: Input | FloodNotice): Promise<void> {
     if (isFloodNotice(input)) return this.flooded(input[1]);
     await this.input(input);
+    // The idle clock starts with the name: before it, the name timeout applies.
     if (this.session.name !== undefined) this.named();
   }
+  // #endregion port
 
   /**
-   * The user has a name: the name timer has nothing left to do, and the idle clock starts (before
-   * the name, the name timeout applies). An idle connection then holds no timer of its own but
-   * the transport's: a pending timer is a few hundred bytes, for a minute, on every connection.
+   * The user has a name: the name timer has nothing left to do, and the idle clock starts. An
+   * idle connection then holds no timer of its own but the transport's: a pending timer is a few
+   * hundred bytes, for a minute, on every connection.
    */
   private named(): void {
     if (this.nameTimer !== undefined) {
@@ -184,7 +186,6 @@ export abstract class ChatConnection<Input> {
     }
     this.idle.start();
   }
-  // #endregion port
 
   /** No name yet, when time is up for one: goodbye. */
   private nameTimeout(): void {

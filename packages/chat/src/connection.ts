@@ -48,6 +48,8 @@ export interface ConnectionConfig {
   readonly maxListedRooms: number;
   /** The longest message, in characters; the Session's default when left out. */
   readonly maxTextLength?: number;
+  /** How many of a room's last messages a join shows, when rooms keep history (step 7 on). */
+  readonly historyReplay?: number;
 }
 // #endregion config
 
@@ -111,6 +113,7 @@ export abstract class ChatConnection<Input> {
       maxListedRooms: options.maxListedRooms,
       emit: (event) => this.event(event),
       ...(options.maxTextLength === undefined ? {} : { maxTextLength: options.maxTextLength }),
+      ...(options.historyReplay === undefined ? {} : { replay: options.historyReplay }),
     });
     this.idle = new IdleTimer(options.idleTimeoutMs ?? 0, IDLE);
     this.nameTimer = sendAfter(self(), NAME_TIMEOUT, options.nameTimeoutMs);

@@ -66,6 +66,7 @@ export {
   MAX_HISTORY_PAGE,
   MAX_LISTED_ROOMS,
   MAX_ROOMS_PER_USER,
+  MAX_STATUS_LENGTH,
   type NameRefusal,
   type RoomHistoryPart,
   Session,
@@ -74,6 +75,7 @@ export {
   type SessionEvent,
   type SessionOptions,
   type SessionRequest,
+  TYPING_INTERVAL_MS,
 } from './session.js';
 export { type ChatOptions, ChatSupervisor } from './supervisor.js';
 export {

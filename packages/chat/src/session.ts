@@ -400,8 +400,7 @@ export class Session {
       typedAt: Number.NEGATIVE_INFINITY,
     };
     this.joined = this.joined.concat([joined]);
-    // An away user is away in the room just joined too.
-    if (this.status !== 'online') this.directory.setStatus(pid, this.status, this.statusMessage);
+    this.tellStatus(pid);
     this.emit({ type: 'joined', room: name, users, rejoined: false, ...caughtUp(joined, history) });
   }
 
@@ -500,6 +499,8 @@ export class Session {
     const [pid, [, , users, history]] = await this.directory.join(room.name, this.name, catchUp);
     room.pid = pid;
     room.ref = monitor(pid);
+    // The room started again knows nobody's status: an away user is away there still.
+    this.tellStatus(pid);
     this.emit({
       type: 'joined',
       room: room.name,
@@ -511,6 +512,11 @@ export class Session {
   }
 
   // #region presence
+  /** An away user is away in a room they (re)join too: the room is told as they join. */
+  private tellStatus(room: Pid): void {
+    if (this.status !== 'online') this.directory.setStatus(room, this.status, this.statusMessage);
+  }
+
   /** Sets the user's status, and tells every room they are in; a bad note is refused. */
   private setStatus(status: Status, message?: string): void {
     const note =

@@ -3,9 +3,9 @@
  * every room of the user shows (and the rooms they join later), and typing notices that reach
  * the others at most once a second, never the typer.
  */
-import { send } from '@otp-chat/otp';
+import { exit, send } from '@otp-chat/otp';
 import { describe, expect, it, vi } from 'vitest';
-import type { RoomNews, SessionEvent } from '../src/index.js';
+import { ChatServer, type RoomNews, type SessionEvent } from '../src/index.js';
 import { FakeUser, roomsAndUsersPerTest } from './fake_user.ts';
 
 roomsAndUsersPerTest();
@@ -78,6 +78,22 @@ describe('presence', () => {
     await vi.waitFor(() => expect(news(ann, 'status').at(-1)?.status).toBe('online'));
     await vi.waitFor(() => expect(news(carol, 'status').at(-1)?.status).toBe('online'));
     expect(news(ann, 'status').at(-1)).not.toHaveProperty('message');
+  });
+
+  it('keeps an away user away in a room that crashed and started again', async () => {
+    const ann = await inLobby('ann');
+    const bob = await inLobby('bob');
+    send(bob.pid, ['request', { type: 'status', status: 'away', message: 'lunch' }]);
+    await vi.waitFor(() => expect(news(ann, 'status')).toHaveLength(1));
+    exit(ChatServer.whereis('lobby')!, 'kill');
+    await vi.waitFor(() =>
+      expect(bob.events.some((e) => e.type === 'joined' && e.rejoined)).toBe(true),
+    );
+    await vi.waitFor(async () => {
+      const users = await ann.ask({ type: 'users' }, 'users');
+      const away = users.presence.find((member) => member.username === 'bob');
+      expect(away).toMatchObject({ status: 'away', message: 'lunch' });
+    });
   });
 
   it('refuses a status note that is too long, and changes nothing', async () => {

@@ -23,9 +23,11 @@ export interface JsonAdapter {
   decode(frame: string): readonly ['ok', SessionRequest] | readonly ['error', object];
   /**
    * What the session said, as the message to send: an object, sent as its JSON; a room's news,
-   * encoded once for every member already; or nothing, for an event the protocol leaves out.
+   * encoded once for every member already; several messages, sent in order (a join in step 7
+   * is answered by `joined`, then the room's history); or nothing, for an event the protocol
+   * leaves out.
    */
-  encode(event: SessionEvent): object | Buffer | undefined;
+  encode(event: SessionEvent): object | Buffer | readonly (object | Buffer)[] | undefined;
   /** The message for one of the connection's own errors. */
   errorMessage(code: ConnectionErrorCode, text: string): object;
   /** Why a room dropped the user, sent before the close; nothing: a plain `bye`. */

@@ -99,11 +99,18 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
   }
   // #endregion frames
 
-  /** What the session said, sent as the JSON adapter encodes it. */
+  /**
+   * What the session said, sent as the JSON adapter encodes it: one message, or several in
+   * order, each a frame (a join in step 7 is answered by `joined`, then the room's history).
+   */
   protected show(event: SessionEvent): void {
     const encoded = this.adapter.encode(event);
     if (encoded === undefined) return;
-    this.write(Buffer.isBuffer(encoded) ? encoded : JSON.stringify(encoded));
+    const messages: readonly (object | Buffer)[] = Array.isArray(encoded) ? encoded : [encoded];
+    for (const message of messages) {
+      if (Buffer.isBuffer(message)) this.write(message);
+      else this.reply(message);
+    }
   }
 
   // #region limits

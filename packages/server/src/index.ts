@@ -11,6 +11,7 @@ export {
   type ServerCommand,
   usage,
 } from './command_line.js';
+export { historyOptions, historySettings } from './history_settings.js';
 export { SERVER_LOADER } from './loader.js';
 export {
   type ConfigOf,

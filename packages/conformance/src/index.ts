@@ -26,11 +26,17 @@ export {
   type WebStep,
   webStep,
 } from './step.ts';
-export type {
-  Closed,
-  ServerMessage,
-  ServerMessageOf,
-  WebClient,
-  WebClientClass,
-  WebSocketClass,
+export {
+  type Closed,
+  type HistoryMessage,
+  type HistoryWebClient,
+  historyClient,
+  type MessageRef,
+  type Presence,
+  type ServerMessage,
+  type ServerMessageOf,
+  type Status,
+  type WebClient,
+  type WebClientClass,
+  type WebSocketClass,
 } from './web_client.ts';

@@ -7,6 +7,10 @@ import type { WebClientClass, WebSocketClass } from './web_client.ts';
 
 /** The settings a test may lower to reach a limit quickly; a step ignores those it lacks. */
 export interface ConformanceConfig {
+  /** How many earlier messages a join shows, in a step that keeps history (7 on). */
+  readonly historyReplay?: number;
+  /** How many of a room's last messages it keeps (7 on). */
+  readonly historyLength?: number;
   readonly port: number;
   readonly webPort: number;
   readonly nameTimeoutMs: number;

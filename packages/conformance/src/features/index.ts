@@ -1,13 +1,16 @@
 import type { FeatureContext, StepUnderTest } from '../step.ts';
 import { availability } from './availability.ts';
+import { catchUp } from './catch_up.ts';
 import { commandParsing } from './command_parsing.ts';
 import { connectionCaps } from './connection_caps.ts';
+import { history } from './history.ts';
 import { idleTimeout } from './idle_timeout.ts';
 import { load } from './load.ts';
 import { messageLength } from './message_length.ts';
 import { mixedTransports } from './mixed_transports.ts';
 import { nameRules } from './name_rules.ts';
 import { overload } from './overload.ts';
+import { presence } from './presence.ts';
 import { roomLimits } from './room_limits.ts';
 import { telnetChat } from './telnet_chat.ts';
 import { telnetCommands } from './telnet_commands.ts';
@@ -46,6 +49,9 @@ export const FEATURES = {
   'web-connection-caps': webConnectionCaps,
   'web-origin': webOrigin,
   'websocket-timeouts': websocketTimeouts,
+  history,
+  'catch-up': catchUp,
+  presence,
 } satisfies Record<string, (step: StepUnderTest, context: FeatureContext) => void>;
 
 export type FeatureName = keyof typeof FEATURES;

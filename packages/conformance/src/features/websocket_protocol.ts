@@ -146,7 +146,8 @@ export function websocketProtocol(stepUnderTest: StepUnderTest): void {
       const toAda = await ada.next();
       const toGrace = await grace.next();
       expect(toGrace).toEqual(toAda);
-      expect(toAda).toEqual({
+      // A later step may add fields (step 7 numbers messages: `id` and `epoch`).
+      expect(toAda).toMatchObject({
         type: 'message',
         roomId: 'lobby',
         from: 'ada',
@@ -297,13 +298,18 @@ export function websocketProtocol(stepUnderTest: StepUnderTest): void {
       await chat.webLogin('ada');
       const viewer = await chat.web();
       viewer.listUsers('lobby');
-      expect(await viewer.next()).toEqual({
+      // A later step may add fields (step 7: each member's presence).
+      expect(await viewer.next()).toMatchObject({
         type: 'user_list',
         roomId: 'lobby',
         users: ['bob', 'ada'],
       });
       viewer.listUsers('nowhere');
-      expect(await viewer.next()).toEqual({ type: 'user_list', roomId: 'nowhere', users: [] });
+      expect(await viewer.next()).toMatchObject({
+        type: 'user_list',
+        roomId: 'nowhere',
+        users: [],
+      });
     });
   });
 
@@ -328,11 +334,13 @@ export function websocketProtocol(stepUnderTest: StepUnderTest): void {
       await chat.start();
       const client = await chat.web();
       rawSocket(client).send('{"type": "shout"}');
+      // A later step may add types after these.
       expect(await client.next()).toEqual({
         type: 'error',
         code: 'UNKNOWN_MESSAGE',
-        message:
-          'unknown message type "shout"; the types are join, leave, message, list_rooms, list_users, private',
+        message: expect.stringMatching(
+          /^unknown message type "shout"; the types are join, leave, message, list_rooms, list_users, private(, |$)/,
+        ),
       });
     });
 

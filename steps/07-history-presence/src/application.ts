@@ -1,0 +1,218 @@
+/**
+ * The chat server as an application: one supervisor over everything, so that `printTree()`
+ * shows the whole server and stopping that supervisor stops it all, in order.
+ *
+ *   Chat.Application (one_for_one)
+ *   ├─ ChatServer.Supervisor (rest_for_one)   the rooms, as in step 4
+ *   │  ├─ ChatServer.Registry                 room name -> room process
+ *   │  ├─ ChatServer.RoomIndex                room names, sorted, for the listing
+ *   │  ├─ ChatServer.HistoryKeeper            every room's last messages (step 7)
+ *   │  └─ ChatServer.RoomSupervisor           one process per room
+ *   └─ Chat.Sessions (rest_for_one)           the network side
+ *      ├─ Chat.Users                          user name -> connection process, any transport
+ *      ├─ Chat.Connections                    one process per connection, of any transport
+ *      └─ Chat.Listeners (one_for_one)
+ *         ├─ Chat.Listener                    owns the telnet port
+ *         └─ Chat.WebListener                 owns the HTTP port: the page, and WebSockets
+ *
+ * Children start in this order and stop in the reverse one: the listeners stop accepting
+ * first, then every connection says goodbye, then the rooms go.
+ */
+
+import { ChatSupervisor, USERS } from '@otp-chat/chat';
+import { ConnectionCaps, dialHost, hostInUrl, OriginPolicy } from '@otp-chat/net';
+import {
+  DynamicSupervisor,
+  type ExitReason,
+  formatReason,
+  isAlive,
+  type Pid,
+  Registry,
+  Supervisor,
+  type SupervisorInit,
+} from '@otp-chat/otp';
+import { CONNECTIONS, type Endpoint, LISTENER, Listener } from '@otp-chat/telnet';
+import { WEB_LISTENER, WebListener, WS_PATH } from '@otp-chat/web';
+import { type ChatConfig, defaultConfig, historyOptions, roomLimits } from './config.ts';
+import { jsonAdapter } from './json_adapter.ts';
+
+export const APPLICATION = 'Chat.Application';
+export const SESSIONS = 'Chat.Sessions';
+export const LISTENERS = 'Chat.Listeners';
+
+/** The chat page's files (chat.html, chat.css, and chat.ts, which the web listener bundles). */
+const PUBLIC = new URL('../public/', import.meta.url);
+
+/** Where each listener listens. */
+interface Endpoints {
+  readonly telnet: Endpoint;
+  readonly web: Endpoint;
+}
+
+/** What the network side needs: the settings, where to listen, and the connection caps. */
+interface NetworkArgs {
+  readonly config: ChatConfig;
+  readonly endpoints: Endpoints;
+  /** One count for all the listeners, kept across their restarts: the caps are the server's. */
+  readonly caps: ConnectionCaps;
+  /** Which web pages may open a WebSocket. */
+  readonly origins: OriginPolicy;
+}
+
+// #region sessions
+/**
+ * The network side, `rest_for_one` because each child needs the ones before it: connections
+ * register their user in Chat.Users (and are linked to it), and the listeners
+ * start connections under Chat.Connections. If the users registry dies, the connections and
+ * the listeners are restarted after it; if a listener dies, it alone is, and no session
+ * notices.
+ */
+export const SessionsSupervisor = {
+  name: SESSIONS,
+
+  init(network: NetworkArgs): readonly ['ok', SupervisorInit] {
+    const users = { id: USERS, start: () => Registry.startLink({ keys: 'unique', name: USERS }) };
+    const listeners = {
+      id: LISTENERS,
+      start: () => Supervisor.startLink(ListenersSupervisor, network, { name: LISTENERS }),
+      type: 'supervisor' as const,
+    };
+    return Supervisor.init([users, DynamicSupervisor.childSpec({ name: CONNECTIONS }), listeners], {
+      strategy: 'rest_for_one',
+    });
+  },
+};
+
+/** The listeners are `one_for_one`: none needs another, so none restarts another. */
+export const ListenersSupervisor = {
+  name: LISTENERS,
+
+  init({ config, endpoints, caps, origins }: NetworkArgs): readonly ['ok', SupervisorInit] {
+    return Supervisor.init(
+      [
+        Supervisor.childSpec(
+          Listener,
+          // Telnet connections are labelled so in the tree, beside the WebSocket ones; step 7
+          // turns on their history and presence commands (/history, /away, /back).
+          {
+            config: { ...config, label: 'telnet', history: true, presence: true },
+            caps,
+            endpoint: endpoints.telnet,
+          },
+          { id: LISTENER, name: LISTENER },
+        ),
+        Supervisor.childSpec(
+          WebListener,
+          // The page and the protocol are this step's: the listener and connections are not.
+          {
+            config,
+            caps,
+            origins,
+            endpoint: endpoints.web,
+            publicDir: PUBLIC,
+            adapter: jsonAdapter,
+          },
+          { id: WEB_LISTENER, name: WEB_LISTENER },
+        ),
+      ],
+      { strategy: 'one_for_one' },
+    );
+  },
+};
+// #endregion sessions
+
+// #region application
+/**
+ * The two halves are `one_for_one` under the application: neither needs the other to restart.
+ * Rooms come and go on their own (a connection rejoins a room that went down), and connections
+ * are nothing to the rooms but monitored pids.
+ */
+function children(network: NetworkArgs) {
+  return [
+    {
+      id: 'ChatServer.Supervisor',
+      // Rooms keep their history (step 7): a join shows the last messages, a client pages back.
+      start: () =>
+        ChatSupervisor.startLink(roomLimits(network.config), historyOptions(network.config)),
+      type: 'supervisor' as const,
+    },
+    {
+      id: SESSIONS,
+      start: () => Supervisor.startLink(SessionsSupervisor, network, { name: SESSIONS }),
+      type: 'supervisor' as const,
+    },
+  ];
+}
+// #endregion application
+
+/** A running chat server. */
+export interface Chat {
+  /** The application supervisor. */
+  readonly pid: Pid;
+  readonly host: string;
+  /** The telnet port: the real one, when port 0 was asked for. */
+  readonly port: number;
+  /** The HTTP port (page and WebSockets): the real one, when port 0 was asked for. */
+  readonly webPort: number;
+  /** The address a WebSocket client connects to, `ws://host:webPort/ws`. */
+  readonly wsUrl: string;
+  /**
+   * Stops the server: tells every user, closes every connection, waits until all is down.
+   * Stopping a server that has stopped does nothing.
+   */
+  stop(): Promise<void>;
+}
+
+/** Starts the chat server; resolves once it accepts connections. */
+export async function startChat(options: Partial<ChatConfig> = {}): Promise<Chat> {
+  const config = { ...defaultConfig, ...options };
+  const endpoints: Endpoints = {
+    telnet: { host: config.host, port: config.port },
+    web: { host: config.host, port: config.webPort },
+  };
+  const caps = new ConnectionCaps({
+    maxConnections: config.maxConnections,
+    maxPerAddress: config.maxConnectionsPerIp,
+    exempt: config.ipCapExempt,
+  });
+  // A bad address or origin in the settings throws here, before anything starts.
+  const origins = new OriginPolicy(config.host, config.allowedOrigins);
+  const started = await Supervisor.start(children({ config, endpoints, caps, origins }), {
+    strategy: 'one_for_one',
+    name: APPLICATION,
+  });
+  if (started === 'ignore' || started[0] === 'error') {
+    const reason = started === 'ignore' ? 'ignore' : started[1];
+    throw new Error(`the chat server did not start: ${rootCause(reason)}`);
+  }
+  const pid = started[1];
+  return {
+    pid,
+    host: config.host,
+    get port() {
+      return endpoints.telnet.port;
+    },
+    get webPort() {
+      return endpoints.web.port;
+    },
+    get wsUrl() {
+      return `ws://${hostInUrl(dialHost(config.host))}:${endpoints.web.port}${WS_PATH}`;
+    },
+    stop: async () => {
+      if (isAlive(pid)) await Supervisor.stop(pid);
+    },
+  };
+}
+
+/**
+ * The innermost error of a failed start, for a readable message: a supervisor that cannot
+ * start a child fails with `{ shutdown: ['failed_to_start_child', id, reason] }`, nested once
+ * per level of the tree, and the listener's `listen EADDRINUSE ...` is at the bottom.
+ */
+function rootCause(reason: ExitReason): string {
+  if (reason instanceof Error) return reason.message;
+  const shutdown = (reason as { shutdown?: unknown } | null)?.shutdown;
+  if (Array.isArray(shutdown) && shutdown[0] === 'failed_to_start_child')
+    return rootCause(shutdown[2]);
+  return formatReason(reason);
+}

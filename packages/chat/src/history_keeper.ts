@@ -314,18 +314,24 @@ export const HistoryKeeper = {
   },
 
   /** The last `k` messages of `room`. */
-  last(room: string, k: number): Promise<HistoryReply> {
-    return GenServer.call(HISTORY_KEEPER, ['last', room, k]);
+  last(room: string, k: number, timeoutMs?: number): Promise<HistoryReply> {
+    return GenServer.call(HISTORY_KEEPER, ['last', room, k], timeoutMs);
   },
 
   /** The `k` messages of `room` before message `id` of `epoch`. */
-  before(room: string, epoch: number, id: number, k: number): Promise<HistoryReply> {
-    return GenServer.call(HISTORY_KEEPER, ['before', room, epoch, id, k]);
+  before(
+    room: string,
+    epoch: number,
+    id: number,
+    k: number,
+    timeoutMs?: number,
+  ): Promise<HistoryReply> {
+    return GenServer.call(HISTORY_KEEPER, ['before', room, epoch, id, k], timeoutMs);
   },
 
   /** The messages of `room` after message `id` of `epoch` (id 0: all of those kept). */
-  since(room: string, epoch: number, id: number): Promise<HistoryReply> {
-    return GenServer.call(HISTORY_KEEPER, ['since', room, epoch, id]);
+  since(room: string, epoch: number, id: number, timeoutMs?: number): Promise<HistoryReply> {
+    return GenServer.call(HISTORY_KEEPER, ['since', room, epoch, id], timeoutMs);
   },
 
   /** The total bytes kept, and the rooms with messages kept, least recently written first. */

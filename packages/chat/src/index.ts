@@ -43,6 +43,7 @@ export {
   DEFAULT_ROOM_LIMITS,
   type JoinHistory,
   type JoinReply,
+  KEEPER_TIMEOUT_MS,
   localRooms,
   type MessageRef,
   REGISTRY,

@@ -206,7 +206,8 @@ export interface CatchUp {
  */
 export interface JoinHistory {
   readonly position: MessageRef;
-  readonly caughtUp: HistoryReply;
+  /** `unavailable`: the keeper did not answer (restarting, or too busy); the join went ahead. */
+  readonly caughtUp: HistoryReply | readonly ['error', 'unavailable'];
 }
 
 // #region server
@@ -381,13 +382,36 @@ async function catchUp(state: State, asked: CatchUp = {}): Promise<JoinHistory |
   if (history === undefined) return undefined;
   const position = { epoch: history.epoch, id: history.lastId };
   const { since, replay = 0 } = asked;
-  let caughtUp: HistoryReply = ['ok', []];
+  let caughtUp: HistoryReply | undefined = ['ok', []];
   if (since !== undefined) {
-    caughtUp = await HistoryKeeper.since(state.name, since.epoch, since.id);
+    caughtUp = await askKeeper((ms) => HistoryKeeper.since(state.name, since.epoch, since.id, ms));
   } else if (replay > 0) {
-    caughtUp = await HistoryKeeper.last(state.name, replay);
+    caughtUp = await askKeeper((ms) => HistoryKeeper.last(state.name, replay, ms));
   }
-  return { position, caughtUp };
+  return { position, caughtUp: caughtUp ?? ['error', 'unavailable'] };
+}
+
+/**
+ * How long a room waits for the keeper. The room answers one request at a time, so a join
+ * waiting here holds up every message of the room: better a join without history than that.
+ */
+export const KEEPER_TIMEOUT_MS = 1000;
+
+/**
+ * Asks the keeper, or answers undefined when it is not there or too slow: a room must not
+ * crash, and take every member with it, because the keeper is restarting or behind. A join
+ * then goes ahead without the history, and a page asked for is refused.
+ */
+async function askKeeper(
+  ask: (timeoutMs: number) => Promise<HistoryReply>,
+): Promise<HistoryReply | undefined> {
+  if (whereis(HISTORY_KEEPER) === undefined) return undefined;
+  try {
+    return await ask(KEEPER_TIMEOUT_MS);
+  } catch (error) {
+    if (error instanceof ExitError) return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -550,17 +574,18 @@ export const ChatServer = {
 
   /**
    * At most `limit` messages of `room`'s history: the last ones, or those just before the
-   * message `before`. Undefined when the server keeps no history.
+   * message `before`. Undefined when the server keeps no history, or its keeper did not answer.
    */
   async history(
     room: string,
     limit: number,
     before?: MessageRef,
   ): Promise<HistoryReply | undefined> {
-    if (whereis(HISTORY_KEEPER) === undefined) return undefined;
-    return before === undefined
-      ? HistoryKeeper.last(room, limit)
-      : HistoryKeeper.before(room, before.epoch, before.id, limit);
+    return askKeeper((ms) =>
+      before === undefined
+        ? HistoryKeeper.last(room, limit, ms)
+        : HistoryKeeper.before(room, before.epoch, before.id, limit, ms),
+    );
   },
 };
 // #endregion client

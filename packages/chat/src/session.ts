@@ -559,7 +559,7 @@ export class Session {
     if (epoch === undefined) return this.error('NO_HISTORY', 'history', joined.name);
     const from = before === undefined ? undefined : { epoch, id: before };
     const reply = await this.directory.history(joined.name, limit, from);
-    // The keeper is not running: it crashed, and its supervisor is starting it again.
+    // The keeper is not running (it crashed, and is starting again) or did not answer in time.
     if (reply === undefined) return this.error('NO_HISTORY', 'history', joined.name);
     if (reply[0] === 'error') return this.error(HISTORY_ERRORS[reply[1]], 'history', joined.name);
     const page = historyPart(reply);

@@ -73,14 +73,18 @@ export class FakeUser {
     send(this.pid, ['request', request]);
   }
 
-  /** Sends `request` and waits until the session has emitted an event of type `type`. */
+  /**
+   * Sends `request` and waits until the session has emitted an event of type `type` (for a
+   * second, as vi.waitFor does, unless told otherwise).
+   */
   async ask<T extends SessionEvent['type']>(
     request: SessionRequest,
     type: T,
+    timeout?: number,
   ): Promise<Extract<SessionEvent, { type: T }>> {
     const from = this.events.length;
     this.tell(request);
-    return this.waitFor(type, from);
+    return this.waitFor(type, from, timeout);
   }
 
   /** The first message news (not a join or a leave) the session passed on. */
@@ -95,13 +99,17 @@ export class FakeUser {
   async waitFor<T extends SessionEvent['type']>(
     type: T,
     from = 0,
+    timeout?: number,
   ): Promise<Extract<SessionEvent, { type: T }>> {
-    return vi.waitFor(() => {
-      const event = this.events.slice(from).find((e) => e.type === type);
-      if (event === undefined)
-        throw new Error(`no ${type} event yet: ${this.events.map((e) => e.type)}`);
-      return event as Extract<SessionEvent, { type: T }>;
-    });
+    return vi.waitFor(
+      () => {
+        const event = this.events.slice(from).find((e) => e.type === type);
+        if (event === undefined)
+          throw new Error(`no ${type} event yet: ${this.events.map((e) => e.type)}`);
+        return event as Extract<SessionEvent, { type: T }>;
+      },
+      timeout === undefined ? {} : { timeout },
+    );
   }
 }
 

@@ -4,11 +4,13 @@
  * comes back (`since`) shown exactly what it missed, and a room that crashes going on with
  * its ids where they were.
  */
-import { exit, send } from '@otp-chat/otp';
+import { exit, type Pid, receive, register, send, spawn, unregister, whereis } from '@otp-chat/otp';
 import { describe, expect, it, vi } from 'vitest';
 import {
   ChatServer,
+  HISTORY_KEEPER,
   type HistoryMessage,
+  KEEPER_TIMEOUT_MS,
   localRooms,
   type RoomNews,
   type SessionEvent,
@@ -175,5 +177,48 @@ describe('a room that keeps history', () => {
     expect(page?.[0]).toBe('ok');
     expect((page as ['ok', HistoryMessage[]])[1].map((m) => m.text)).toEqual(['m2', 'm3', 'm4']);
     expect(await localRooms.history('lobby', 0)).toEqual(['error', 'bad_limit']);
+  });
+});
+
+describe('a room whose history keeper does not answer', () => {
+  /** The keeper gives its name to a process that never answers, for the length of `body`. */
+  async function withSilentKeeper(body: () => Promise<void>): Promise<void> {
+    const keeper = whereis(HISTORY_KEEPER) as Pid;
+    const silent = spawn(() => receive(() => false));
+    unregister(HISTORY_KEEPER);
+    register(HISTORY_KEEPER, silent);
+    try {
+      await body();
+    } finally {
+      unregister(HISTORY_KEEPER);
+      register(HISTORY_KEEPER, keeper);
+      exit(silent, 'kill');
+    }
+  }
+
+  it('lets a join in without the history, and goes on; a page is refused, nothing crashes', async () => {
+    const ann = await named('ann');
+    await ann.ask({ type: 'join', room: 'lobby' }, 'joined');
+    say(ann, 'before');
+    await vi.waitFor(() => expect(live(ann)).toHaveLength(1));
+    const room = ChatServer.whereis('lobby');
+
+    await withSilentKeeper(async () => {
+      const bob = await named('bob', 10);
+      // The room waits KEEPER_TIMEOUT_MS for the keeper, then lets bob in without it.
+      const slow = KEEPER_TIMEOUT_MS + 2000;
+      const joined = await bob.ask({ type: 'join', room: 'lobby' }, 'joined', slow);
+      expect(joined.users).toEqual(['ann', 'bob']);
+      expect(joined).not.toHaveProperty('history');
+      expect(await bob.ask({ type: 'history', room: 'lobby' }, 'error', slow)).toMatchObject({
+        code: 'NO_HISTORY',
+      });
+    });
+
+    // The same room, and both members in it: what is said now reaches both, numbered on.
+    expect(ChatServer.whereis('lobby')).toBe(room);
+    say(ann, 'after');
+    await vi.waitFor(() => expect(live(ann).map((news) => news.text)).toEqual(['before', 'after']));
+    expect(live(ann)[1]?.id).toBe(2);
   });
 });

@@ -47,6 +47,8 @@ interface Room {
   reachedTop: boolean;
   /** The notice of a gap above the page on its way, put above it when it comes. */
   readonly pendingGap: HTMLLIElement[];
+  /** When we last told this room we are typing (at most once a second, as the server allows). */
+  typedAt: number;
 }
 
 const page = {
@@ -76,6 +78,8 @@ let user: string | undefined;
 let askedName: string | undefined;
 /** Set while joining our rooms again after a reconnection. */
 let rejoining = false;
+/** The rooms joined again after a reconnection, whose answer is still to come. */
+const reconnected = new Set<string>();
 const rooms = new Map<string, Room>();
 let current: Room | undefined;
 /** How many reconnections have failed in a row, for the backoff. */
@@ -84,8 +88,6 @@ let errorTimer: ReturnType<typeof setTimeout> | undefined;
 /** Our status, sent again after a reconnection: the server forgets it with the connection. */
 let myStatus: Status = 'online';
 let myNote = '';
-/** When we last told the room we are typing (at most once a second). */
-let typedAt = 0;
 
 /** How long "ada is typing..." shows without news of her typing. */
 const TYPING_SHOWN_MS = 3000;
@@ -111,7 +113,10 @@ async function connect(): Promise<void> {
   // After a reconnection, join again the rooms we were in: the server has forgotten us.
   rejoining = rooms.size > 0;
   // With the last message seen in each: the room sends exactly what we missed.
-  for (const room of rooms.values()) opened.join(room.name, user!, room.last);
+  for (const room of rooms.values()) {
+    reconnected.add(room.name);
+    opened.join(room.name, user!, room.last);
+  }
   if (rejoining && myStatus === 'away') opened.setStatus('away', myNote);
   if (!rejoining) failures = 0;
   opened.listRooms();
@@ -230,12 +235,16 @@ function joined({ roomId, users }: ServerMessageOf<'joined'>): void {
       loadingOlder: false,
       reachedTop: false,
       pendingGap: [],
+      typedAt: 0,
     };
     rooms.set(roomId, room);
     addNotice(room, `You joined ${roomId}.`);
     show(room);
-  } else {
+  } else if (reconnected.delete(roomId)) {
     addNotice(room, 'Connected again.');
+  } else {
+    // The connection never dropped: the room crashed, and the server put us back in it.
+    addNotice(room, `${roomId} restarted; you are still in it.`);
   }
   setMembers(room, users);
   // Who is away, and why: the joined message has the names only.
@@ -488,7 +497,7 @@ page.sayForm.addEventListener('submit', (event) => {
   const direct = /^\/msg\s+(\S+)\s+(.+)$/s.exec(text);
   if (direct === null) {
     client.say(current.name, text);
-    typedAt = 0;
+    current.typedAt = 0;
   } else {
     client.privateMessage(direct[1]!, direct[2]!);
     addPrivate(current, `you to ${direct[1]}`, direct[2]!);
@@ -499,8 +508,8 @@ page.sayForm.addEventListener('submit', (event) => {
 /** Keystrokes tell the room we are typing, at most once a second (the server drops more). */
 page.text.addEventListener('input', () => {
   const now = Date.now();
-  if (client === undefined || current === undefined || now - typedAt < 1000) return;
-  typedAt = now;
+  if (client === undefined || current === undefined || now - current.typedAt < 1000) return;
+  current.typedAt = now;
   client.typing(current.name);
 });
 

@@ -242,6 +242,37 @@ function browserTests() {
     await ada.locator('#member-list li.away').waitFor({ state: 'detached' });
   });
 
+  it('tells each room of a typing user, even one after the other within a second', async () => {
+    const [ada, grace] = await adaAndGrace();
+    await joinAnother(ada, 'garden');
+    await joinAnother(grace, 'garden');
+    await grace.press('#text', 'h');
+    await waitForText(ada, '#typing', 'grace is typing');
+    // Straight on, in the other room: that room has not been told yet, so it is told now.
+    await grace.click('#room-list li[data-room="lobby"] button');
+    await waitForText(grace, '#room-title', 'lobby');
+    await grace.press('#text', 'i');
+    await ada.click('#room-list li[data-room="lobby"] button');
+    await waitForText(ada, '#typing', 'grace is typing');
+  });
+
+  it('says a room restarted, not that the connection came back, when only the room crashed', async () => {
+    const [ada, grace] = await adaAndGrace();
+    await say(grace, 'before');
+    await ada.locator('#messages li .text', { hasText: 'before' }).waitFor();
+    exit(step.ChatServer.whereis('lobby')!, 'kill');
+    await ada
+      .locator('#messages li', { hasText: 'lobby restarted; you are still in it.' })
+      .waitFor();
+    await say(grace, 'after');
+    await ada.locator('#messages li .text', { hasText: 'after' }).waitFor();
+    expect(await ada.locator('#messages li[data-id] .text').allTextContents()).toEqual([
+      'before',
+      'after',
+    ]);
+    expect(await ada.locator('#messages li', { hasText: 'Connected again.' }).count()).toBe(0);
+  });
+
   async function joinAnother(page: Page, room: string): Promise<void> {
     await page.fill('#room', room);
     await page.click('#join-form button');

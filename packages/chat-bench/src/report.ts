@@ -186,6 +186,9 @@ export function targets(results: readonly RunResult[]): TargetVerdict[] {
   verdicts.push(cpuTarget(results, 'fanout', 'ws', 1.15));
   verdicts.push(cpuTarget(results, 'rooms', 'ws', 1.15));
   verdicts.push(cpuTarget(results, 'telnet', 'net', 1.15));
+  // History (step 7) must not cost more than a tenth of a delivery: against step 06, without it.
+  verdicts.push(cpuTarget(results, 'fanout', 'otp-chat-06', 1.1));
+  verdicts.push(cpuTarget(results, 'rooms', 'otp-chat-06', 1.1));
   const idle = find<IdleResult>(results, 'idle', 'idle', SUBJECT);
   const idleWs = find<IdleResult>(results, 'idle', 'idle', 'ws');
   const idleTarget = 'idle: memory (RSS) per connection <= 1.3 x ws';

@@ -40,6 +40,8 @@ const WEB_SERVERS = [
   ['ws', 'json'],
   ['socket.io', 'socketio'],
 ] as const;
+/** Where messages flow, step 06 too: what the newest step's history costs per delivery. */
+const LOAD_SERVERS = [...WEB_SERVERS, ['otp-chat-06', 'json']] as const;
 const TELNET_SERVERS = [
   ['otp-chat', 'telnet'],
   ['net', 'telnet'],
@@ -65,7 +67,7 @@ export function scenarioPlan(key: ScenarioKey, sizes: Sizes): Scenario {
         key,
         kind: 'load',
         title: `fan-out: 1 room of ${sizes.fanoutClients} WebSocket clients, ${sizes.fanoutRate} msg/s`,
-        servers: WEB_SERVERS,
+        servers: LOAD_SERVERS,
         rooms: [{ name: TELNET_ROOM, members: sizes.fanoutClients, rate: sizes.fanoutRate }],
       };
     case 'rooms':
@@ -73,7 +75,7 @@ export function scenarioPlan(key: ScenarioKey, sizes: Sizes): Scenario {
         key,
         kind: 'load',
         title: `many rooms: ${sizes.rooms} rooms of ${sizes.roomSize}, ${sizes.roomRate} msg/s each`,
-        servers: WEB_SERVERS,
+        servers: LOAD_SERVERS,
         rooms: roomsOf('room', sizes.rooms * sizes.roomSize, sizes.roomSize, sizes.roomRate),
       };
     case 'idle':

@@ -30,6 +30,8 @@ async function start(name: ServerName): Promise<Peer> {
   switch (name) {
     case 'otp-chat':
       return (await import('./peers/otp_chat.ts')).startOtpChat();
+    case 'otp-chat-06':
+      return (await import('./peers/otp_chat.ts')).startOtpChat('06');
     case 'ws':
       return (await import('./peers/ws_server.ts')).startWsServer();
     case 'socket.io':

@@ -26,12 +26,16 @@ const RUNS = [
   ['fanout', 'ws', 'capacity'],
   ['fanout', 'socket.io', 'load'],
   ['fanout', 'socket.io', 'capacity'],
+  ['fanout', 'otp-chat-06', 'load'],
+  ['fanout', 'otp-chat-06', 'capacity'],
   ['rooms', 'otp-chat', 'load'],
   ['rooms', 'otp-chat', 'capacity'],
   ['rooms', 'ws', 'load'],
   ['rooms', 'ws', 'capacity'],
   ['rooms', 'socket.io', 'load'],
   ['rooms', 'socket.io', 'capacity'],
+  ['rooms', 'otp-chat-06', 'load'],
+  ['rooms', 'otp-chat-06', 'capacity'],
   ['idle', 'otp-chat', 'idle'],
   ['idle', 'ws', 'idle'],
   ['idle', 'socket.io', 'idle'],
@@ -220,23 +224,25 @@ describe('pnpm bench chat --smoke', () => {
     const pairs = new Set(report.ratios.map((r) => `${r.scenario} ${r.pair}`));
     expect([...pairs].sort()).toEqual(
       [
+        'fanout otp-chat / otp-chat-06',
         'fanout otp-chat / socket.io',
         'fanout otp-chat / ws',
         'idle otp-chat / socket.io',
         'idle otp-chat / ws',
+        'rooms otp-chat / otp-chat-06',
         'rooms otp-chat / socket.io',
         'rooms otp-chat / ws',
         'telnet otp-chat / net',
       ].sort(),
     );
     const delivered = report.ratios.filter((r) => r.figure === 'delivered/s');
-    expect(delivered).toHaveLength(5);
+    expect(delivered).toHaveLength(7);
     for (const ratio of delivered) expectPositive(ratio.value, `${ratio.scenario} ${ratio.pair}`);
     const capacity = report.ratios.filter((r) => r.figure === 'capacity');
     expect(capacity.map((r) => `${r.scenario} ${r.pair}`).sort()).toEqual(
       delivered.map((r) => `${r.scenario} ${r.pair}`).sort(),
     );
-    expect(report.targets).toHaveLength(13);
+    expect(report.targets).toHaveLength(15);
     for (const verdict of report.targets) {
       expect(['met', 'not met', 'undecided'], verdict.target).toContain(verdict.verdict);
       expect(verdict.met, verdict.target).toBe(

@@ -1,30 +1,35 @@
 /**
- * The server under test: step 06 as a user runs it (`startChat` with its default settings: the
- * flood limit, the outbound bound, the heartbeat, the frame limit; all but the connection cap
- * and the room rate, see below), on free ports. It speaks
- * both the JSON protocol over WebSockets and telnet lines, to the same rooms.
+ * The server under test: the newest step (07: rooms keep history) as a user runs it
+ * (`startChat` with its default settings: the flood limit, the outbound bound, the heartbeat,
+ * the frame limit, history kept; all but the connection cap and the room rate, see below), on
+ * free ports. It speaks both the JSON protocol over WebSockets and telnet lines, to the same
+ * rooms. `startOtpChat('06')` starts step 06 alike: the same server before history.
  *
- * As in the tests, `OTP_CHAT_IMPL=<dir>` puts another implementation in its place: the server
- * is `<dir>/src/index.ts` (a learner's step 06, or a copy of the step with a change to try).
+ * As in the tests, `OTP_CHAT_IMPL=<dir>` puts another implementation in the newest step's
+ * place: the server is `<dir>/src/index.ts` (a learner's step, or a copy of the step with a
+ * change to try).
  */
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamicSupervisor } from '@otp-chat/otp';
 import { HOST, type Peer } from './peer.ts';
 
-type Step06 = typeof import('@otp-chat/06-websocket-chat');
+type Step =
+  | typeof import('@otp-chat/07-history-presence')
+  | typeof import('@otp-chat/06-websocket-chat');
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
-async function implementation(): Promise<Step06> {
+async function implementation(step: '06' | '07'): Promise<Step> {
+  if (step === '06') return import('@otp-chat/06-websocket-chat');
   const dir = process.env.OTP_CHAT_IMPL;
-  if (!dir) return import('@otp-chat/06-websocket-chat');
+  if (!dir) return import('@otp-chat/07-history-presence');
   const entry = join(isAbsolute(dir) ? dir : resolve(root, dir), 'src', 'index.ts');
-  return (await import(pathToFileURL(entry).href)) as Step06;
+  return (await import(pathToFileURL(entry).href)) as Step;
 }
 
-export async function startOtpChat(): Promise<Peer> {
-  const { CONNECTIONS, startChat } = await implementation();
+export async function startOtpChat(step: '06' | '07' = '07'): Promise<Peer> {
+  const { CONNECTIONS, startChat } = await implementation(step);
   // Two policies are lifted, as an operator would set them for such a load; the bare servers
   // have neither. The cap on connections (10,000 by default) would refuse half of the idle
   // scenario's, which measures what a connection costs, not where the server stops taking them.

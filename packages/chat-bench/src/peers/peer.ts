@@ -1,7 +1,10 @@
 /** What every server of the benchmark offers the server child (see server_child.ts). */
 
-/** The servers the benchmark knows. */
-export const SERVER_NAMES = ['otp-chat', 'ws', 'socket.io', 'net'] as const;
+/**
+ * The servers the benchmark knows. otp-chat is the newest step; otp-chat-06 is step 06, the same
+ * server before rooms kept history, the baseline for what history costs.
+ */
+export const SERVER_NAMES = ['otp-chat', 'otp-chat-06', 'ws', 'socket.io', 'net'] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
 
 /** Where a server takes each kind of client it speaks to. */

@@ -108,26 +108,27 @@ function stepWithFeatures(features: string[]) {
     join(dir, CONFORMANCE_TESTS),
     [
       `import { handle } from '${reset!.packageName}';`,
-      "import { expect, test } from 'vitest';",
+      "import { describe, expect, test } from 'vitest';",
       'const features: Record<string, () => void> = {',
       "  count: () => expect(handle(41, 'increment')).toBe(42),",
       "  reset: () => expect(handle(41, 'reset')).toBe(0),",
       '};',
       `const declared = ${JSON.stringify(features)};`,
       "const wanted = process.env.OTP_CHAT_FEATURES?.split(',') ?? declared;",
-      'for (const name of wanted) test(name, features[name]!);',
+      // Named as the conformance suite names a feature's tests: under `feature <name>`.
+      "for (const name of wanted) describe('feature ' + name, () => test('works', features[name]!));",
       '',
     ].join('\n'),
   );
   return { ...reset!, dir, features };
 }
 
-test('the author check runs each new feature alone, and names one that passes on the step before', async () => {
+test('the author check runs the new features, and names one that passes on the step before', async () => {
   const step = stepWithFeatures(['count', 'reset']);
   const check = await checkAddsBehaviour(steps, step);
   expect(check).toMatchObject({ kind: 'feature-adds-nothing', feature: 'count' });
   expect(describeAuthorCheck(step, check)).toBe(
-    "step 02's new feature count passes on step 01's code (1 tests): if that code has it, " +
+    "step 02's new feature count passes on step 01's code: if that code has it, " +
       'declare it in the step before; if not, its tests do not test what it adds.',
   );
 });

@@ -40,7 +40,7 @@ export const APPLICATION = 'Chat.Application';
 export const SESSIONS = 'Chat.Sessions';
 export const LISTENERS = 'Chat.Listeners';
 
-/** The chat page's files (chat.html, chat.css, and chat.ts, which the web listener bundles). */
+/** The chat page's files (chat.html, and chat.ts, which the web listener bundles). */
 const PUBLIC = new URL('../public/', import.meta.url);
 
 /** Where each listener listens. */

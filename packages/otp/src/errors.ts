@@ -25,6 +25,20 @@ export function formatReason(reason: ExitReason): string {
 }
 
 /**
+ * The innermost reason of a supervisor's failed start, formatted, for a readable message: a
+ * supervisor that cannot start a child fails with
+ * `{ shutdown: ['failed_to_start_child', id, reason] }`, nested once per level of the tree, and
+ * what went wrong (a listener's `listen EADDRINUSE ...`) is at the bottom.
+ */
+export function rootCause(reason: ExitReason): string {
+  if (reason instanceof Error) return reason.message;
+  const shutdown = (reason as { shutdown?: unknown } | null)?.shutdown;
+  if (Array.isArray(shutdown) && shutdown[0] === 'failed_to_start_child')
+    return rootCause(shutdown[2]);
+  return formatReason(reason);
+}
+
+/**
  * Thrown by `exit(reason)` to end the calling process with `reason`, and by calls that fail
  * (`GenServer.call` to a dead server, a timeout): uncaught, the process exits with `reason`,
  * as an Erlang exit exception does. `code` names the failure for programs (`'noproc'`,

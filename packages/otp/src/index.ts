@@ -23,6 +23,7 @@ export {
   formatReason,
   isCleanExit,
   ProcessExitedError,
+  rootCause,
 } from './errors.js';
 export {
   type CallResult,

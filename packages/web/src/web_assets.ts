@@ -1,6 +1,8 @@
 /**
- * A step's browser client, served from memory: the page, its stylesheet, and its script, from
- * the step's `public/` directory (chat.html, chat.css, chat.ts).
+ * A step's browser client, served from memory: the page and its script from the step's
+ * `public/` directory (chat.html, chat.ts), the stylesheet every step's page shares (chat.css,
+ * in this package's `public/`), and the step's own stylesheets, if it has any (any other `.css`
+ * file in its `public/`, which its page links after chat.css to add to it).
  *
  * The script is TypeScript, and it imports the step's own code (the ChatClient the tests and
  * the REPL use). esbuild turns them into one JavaScript module when the server starts: it
@@ -8,10 +10,13 @@
  * browser's developer tools show code a person can read. This runs once per server start and
  * takes a few milliseconds, so there is no build step to forget.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { WebFile } from '@otp-chat/net';
 import { build } from 'esbuild';
+
+/** The page's layout, the same in every step: served at /chat.css. */
+const SHARED_CSS = new URL('../public/chat.css', import.meta.url);
 
 /** By directory: a listener restarted after a crash serves what the first one made. */
 const assets = new Map<string, Promise<ReadonlyMap<string, WebFile>>>();
@@ -30,18 +35,43 @@ export function webAssets(publicDir: URL): Promise<ReadonlyMap<string, WebFile>>
 }
 
 async function loadAssets(publicDir: URL): Promise<ReadonlyMap<string, WebFile>> {
-  const [html, css, js] = await Promise.all([
+  const [html, css, stepCss, js] = await Promise.all([
     readFile(new URL('chat.html', publicDir)),
-    readFile(new URL('chat.css', publicDir)),
+    readFile(SHARED_CSS),
+    stepStylesheets(publicDir),
     bundleScript(publicDir),
   ]);
   const page: WebFile = { body: html, type: 'text/html; charset=utf-8' };
   return new Map([
     ['/', page],
     ['/chat.html', page],
-    ['/chat.css', { body: css, type: 'text/css; charset=utf-8' }],
+    ['/chat.css', stylesheet(css)],
+    ...stepCss,
     ['/chat.js', { body: js, type: 'text/javascript; charset=utf-8' }],
   ]);
+}
+
+function stylesheet(body: Buffer): WebFile {
+  return { body, type: 'text/css; charset=utf-8' };
+}
+
+/** The step's own `.css` files, by the path they are served at (`/` and their name). */
+async function stepStylesheets(publicDir: URL): Promise<[string, WebFile][]> {
+  const names = (await readdir(publicDir)).filter((name) => name.endsWith('.css')).sort();
+  // A step's chat.css would hide the shared one, or be hidden by it: either way a mistake.
+  if (names.includes('chat.css')) {
+    throw new Error(
+      `${publicDir.href}chat.css: chat.css is @otp-chat/web's; give the step's another name`,
+    );
+  }
+  return Promise.all(
+    names.map(
+      async (name): Promise<[string, WebFile]> => [
+        `/${name}`,
+        stylesheet(await readFile(new URL(name, publicDir))),
+      ],
+    ),
+  );
 }
 
 async function bundleScript(publicDir: URL): Promise<Buffer> {

@@ -44,7 +44,7 @@ type Upgraded = readonly ['upgraded', WebSocket, socket: Socket];
 export interface WebListenerArgs extends Pick<ListenerArgs, 'endpoint' | 'caps'> {
   readonly config: WebConfig;
   readonly origins: OriginPolicy;
-  /** The step's `public/` directory, with chat.html, chat.css and chat.ts (see webAssets). */
+  /** The step's `public/` directory, with chat.html and chat.ts (see webAssets). */
   readonly publicDir: URL;
   readonly adapter: JsonAdapter;
 }

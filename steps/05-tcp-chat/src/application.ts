@@ -21,11 +21,10 @@ import { ChatSupervisor, USERS } from '@otp-chat/chat';
 import { ConnectionCaps } from '@otp-chat/net';
 import {
   DynamicSupervisor,
-  type ExitReason,
-  formatReason,
   isAlive,
   type Pid,
   Registry,
+  rootCause,
   Supervisor,
   type SupervisorInit,
 } from '@otp-chat/otp';
@@ -160,17 +159,4 @@ export async function startChat(options: Partial<ChatConfig> = {}): Promise<Chat
       if (isAlive(pid)) await Supervisor.stop(pid);
     },
   };
-}
-
-/**
- * The innermost error of a failed start, for a readable message: a supervisor that cannot
- * start a child fails with `{ shutdown: ['failed_to_start_child', id, reason] }`, nested once
- * per level of the tree, and the listener's `listen EADDRINUSE ...` is at the bottom.
- */
-function rootCause(reason: ExitReason): string {
-  if (reason instanceof Error) return reason.message;
-  const shutdown = (reason as { shutdown?: unknown } | null)?.shutdown;
-  if (Array.isArray(shutdown) && shutdown[0] === 'failed_to_start_child')
-    return rootCause(shutdown[2]);
-  return formatReason(reason);
 }

@@ -17,6 +17,15 @@ const LISTENING =
 const WEB =
   /web chat on http:\/\/127\.0\.0\.1:(\d+)\/chat\.html \(WebSocket: (ws:\/\/127\.0\.0\.1:\d+\/ws)\)\n/;
 
+/** A port nobody listens on, just now. */
+async function freePort(): Promise<number> {
+  const free = createServer().listen(0, '127.0.0.1');
+  await once(free, 'listening');
+  const { port } = free.address() as { port: number };
+  free.close();
+  return port;
+}
+
 export function webCommandLine(anyStep: StepUnderTest, where: FeatureContext): void {
   const step = stepWith(webStep(anyStep), ['settings']);
   // The step's directory: the one above its src/index.ts.
@@ -55,19 +64,13 @@ export function webCommandLine(anyStep: StepUnderTest, where: FeatureContext): v
     );
 
     it('takes the port from CHAT_PORT', async () => {
-      const free = createServer().listen(0, '127.0.0.1');
-      await once(free, 'listening');
-      const { port } = free.address() as { port: number };
-      free.close();
+      const port = await freePort();
       const server = run(['--web-port', '0'], { CHAT_PORT: String(port) });
       expect(await server.output(LISTENING)).toContain(`nc 127.0.0.1 ${port}`);
     });
 
     it('takes the web port from CHAT_WEB_PORT', async () => {
-      const free = createServer().listen(0, '127.0.0.1');
-      await once(free, 'listening');
-      const { port } = free.address() as { port: number };
-      free.close();
+      const port = await freePort();
       const server = run(['--port', '0'], { CHAT_WEB_PORT: String(port) });
       expect(await server.output(WEB)).toContain(`http://127.0.0.1:${port}/chat.html`);
     });

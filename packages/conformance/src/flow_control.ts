@@ -1,8 +1,8 @@
 import { type Pid, Process } from '@otp-chat/otp';
 
-// What the flow-control tests of the steps share: they flood one connection and watch its
-// mailbox and the heap from inside the server's process, which only a step's own test can do
-// (the suite's features see the server from the outside).
+// What the flow-control tests share (the `web-flow-control` feature, step 5's telnet flood):
+// they flood one connection and watch its mailbox and the heap from inside the server's
+// process, which is the test's own when chatFixture starts the server.
 
 /**
  * Samples `pid`'s mailbox length and the heap on every turn of the event loop; the function it

@@ -22,6 +22,7 @@ export {
   type ConformanceConfig,
   type FeatureContext,
   type StepUnderTest,
+  stepWith,
   UNLIMITED_ROOM_RATE,
   type WebStep,
   webStep,

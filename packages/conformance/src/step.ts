@@ -1,3 +1,4 @@
+import type { Session } from '@otp-chat/chat';
 import type { Pid } from '@otp-chat/otp';
 import type { WebClientClass, WebSocketClass } from './web_client.ts';
 
@@ -91,7 +92,37 @@ export interface StepUnderTest {
     whereis(room: string): Pid | undefined;
     /** The names of a room's members. */
     members(room: Pid): Promise<readonly string[]>;
+    /** Opens the room called `room` (flow-control features open thousands, to list them). */
+    createRoom(room: string): Promise<unknown>;
   };
+
+  // Feature `supervision-tree`: the names of the supervisors the chapters draw.
+  /** The registered name of the application's top supervisor. */
+  readonly APPLICATION?: string;
+  /** The registered name of the supervisor of users, connections and listeners. */
+  readonly SESSIONS?: string;
+  /** The registered name of the users' registry. */
+  readonly USERS?: string;
+  /** The registered name of the supervisor of the listeners. */
+  readonly LISTENERS?: string;
+
+  // Features that reach inside the server: flow control lists a room of its own, and a
+  // transport written in the suite drives the step's session.
+  /** The index of open rooms, which a room tells when it has started. */
+  readonly RoomIndex?: {
+    started(room: {
+      readonly id: string;
+      readonly key: string;
+      readonly pid: Pid;
+    }): Promise<unknown>;
+  };
+  /** The session every transport adapts: requests in, events out. */
+  readonly Session?: typeof Session;
+
+  // Feature `web-command-line`: the table `--help` lists (flag, variable, unit of each).
+  readonly settings?: Readonly<
+    Record<string, { readonly flag: string; readonly env: string; readonly unit: string }>
+  >;
 
   // The web features (`websocket-protocol` and after): absent from a telnet-only step.
   readonly ChatClient?: WebClientClass;
@@ -135,6 +166,21 @@ export function webStep(step: StepUnderTest): WebStep {
     throw new Error(`a web feature needs the step to export ${missing.join(', ')}`);
   }
   return step as WebStep;
+}
+
+/**
+ * The step as a feature needs it: the optional members `names` present, or a clear error (which
+ * the suite reports as the feature's one failing test) naming those the step lacks.
+ */
+export function stepWith<Step extends StepUnderTest, const Name extends keyof StepUnderTest>(
+  step: Step,
+  names: readonly Name[],
+): Step & Required<Pick<StepUnderTest, Name>> {
+  const missing = names.filter((name) => step[name] === undefined);
+  if (missing.length > 0) {
+    throw new Error(`this feature needs the step to export ${missing.join(', ')}`);
+  }
+  return step as Step & Required<Pick<StepUnderTest, Name>>;
 }
 
 export type { WebSocketClass };

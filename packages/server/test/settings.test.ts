@@ -1,6 +1,8 @@
 import {
   chatSettings,
   defaultsOf,
+  historyOptions,
+  historySettings,
   portNumber,
   positiveInteger,
   readCommandLine,
@@ -212,5 +214,115 @@ describe('webSettings', () => {
     expect(() => readSettings(webSettings, { 'max-frame-bytes': '0' }, {})).toThrow(
       /--max-frame-bytes/,
     );
+  });
+});
+
+// A web step's settings are chatSettings and webSettings together (steps/06 and 07, config.ts):
+// what each of the web's defaults and readings is, in that table.
+describe('the settings of a step with the web', () => {
+  const settings = { ...chatSettings, ...webSettings };
+
+  it("are the chat's and the web's, with their defaults", () => {
+    const defaults = defaultsOf(settings);
+    expect(defaults).toMatchObject({ webPort: 4000, maxFrameBytes: 16_384, heartbeatMs: 30_000 });
+    expect(defaults.port).toBe(8080);
+  });
+
+  it('each come from a flag or else an environment variable', () => {
+    const env = { CHAT_WEB_PORT: '9001', CHAT_HEARTBEAT_MS: '100', CHAT_MAX_FRAME_BYTES: '512' };
+    expect(readSettings(settings, { 'web-port': '0' }, env)).toEqual({
+      webPort: 0,
+      heartbeatMs: 100,
+      maxFrameBytes: 512,
+    });
+  });
+
+  it.each([
+    ['web-port', '65536', /^--web-port: not a port/],
+    ['heartbeat-ms', 'x', /^--heartbeat-ms: not a whole number above 0/],
+    ['max-frame-bytes', '0', /^--max-frame-bytes: not a whole number above 0/],
+  ])('refuse --%s %j', (flag, value, message) => {
+    expect(() => readSettings(settings, { [flag]: value }, {})).toThrow(message);
+  });
+
+  it('take the origins allowed to open a WebSocket comma-separated, none by default', () => {
+    expect(defaultsOf(settings).allowedOrigins).toEqual([]);
+    expect(
+      readSettings(settings, {}, { CHAT_ALLOWED_ORIGINS: 'https://a.example, https://b.example' }),
+    ).toEqual({ allowedOrigins: ['https://a.example', 'https://b.example'] });
+  });
+});
+
+// Step 7's settings add historySettings to the web step's.
+describe('historySettings', () => {
+  const settings = { ...chatSettings, ...webSettings, ...historySettings };
+
+  it('keep history by default: 100 messages a room, 50 shown on a join, 64 MB, an hour', () => {
+    expect(defaultsOf(historySettings)).toEqual({
+      historyLength: 100,
+      historyReplay: 50,
+      historyMaxBytes: 64 * 1024 * 1024,
+      historyKeepMs: 60 * 60 * 1000,
+    });
+    for (const key of Object.keys(historySettings)) {
+      expect(chatSettings).not.toHaveProperty(key);
+      expect(webSettings).not.toHaveProperty(key);
+    }
+  });
+
+  it('read each from its flag, or else its variable', () => {
+    expect(
+      readSettings(
+        settings,
+        { 'history-length': '20', 'history-max-bytes': '4096' },
+        { CHAT_HISTORY_REPLAY: '5', CHAT_HISTORY_KEEP_MS: '1000', CHAT_HISTORY_LENGTH: '99' },
+      ),
+    ).toEqual({ historyLength: 20, historyReplay: 5, historyMaxBytes: 4096, historyKeepMs: 1000 });
+    expect(usage(settings)).toContain('--history-replay <messages>');
+    expect(usage(settings)).toContain('(default 50; env CHAT_HISTORY_REPLAY)');
+  });
+
+  it('take a replay of 0, which shows a join nothing, and refuse a length of 0', () => {
+    expect(readSettings(historySettings, { 'history-replay': '0' }, {})).toEqual({
+      historyReplay: 0,
+    });
+    expect(() => readSettings(historySettings, { 'history-length': '0' }, {})).toThrow(
+      /^--history-length: not a whole number above 0: '0'/,
+    );
+    expect(() => readSettings(historySettings, {}, { CHAT_HISTORY_REPLAY: '-1' })).toThrow(
+      /^CHAT_HISTORY_REPLAY: not a whole number: '-1'/,
+    );
+    expect(() => readSettings(historySettings, { 'history-max-bytes': 'lots' }, {})).toThrow(
+      /^--history-max-bytes: not a whole number above 0/,
+    );
+    expect(() => readSettings(historySettings, {}, { CHAT_HISTORY_KEEP_MS: '0' })).toThrow(
+      /^CHAT_HISTORY_KEEP_MS: not a whole number above 0/,
+    );
+  });
+
+  it('refuse a replay above the length, against the default of either, naming both flags', () => {
+    const refused = (replay: number, length: number) =>
+      new RangeError(
+        `--history-replay (${replay}) cannot be above --history-length (${length}): ` +
+          'a join cannot show more messages than a room keeps',
+      );
+    expect(() => readSettings(historySettings, { 'history-replay': '101' }, {})).toThrow(
+      refused(101, 100),
+    );
+    expect(() => readSettings(historySettings, {}, { CHAT_HISTORY_LENGTH: '10' })).toThrow(
+      refused(50, 10),
+    );
+    expect(
+      readSettings(historySettings, { 'history-length': '10', 'history-replay': '10' }, {}),
+    ).toEqual({ historyLength: 10, historyReplay: 10 });
+  });
+
+  it('give the history options ChatSupervisor takes', () => {
+    const config = { ...defaultsOf(historySettings), historyLength: 20, historyKeepMs: 5 };
+    expect(historyOptions(config)).toEqual({
+      historyLength: 20,
+      maxBytes: 64 * 1024 * 1024,
+      keepEmptyMs: 5,
+    });
   });
 });

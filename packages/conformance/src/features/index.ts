@@ -3,6 +3,7 @@ import { availability } from './availability.ts';
 import { catchUp } from './catch_up.ts';
 import { commandParsing } from './command_parsing.ts';
 import { connectionCaps } from './connection_caps.ts';
+import { customTransport } from './custom_transport.ts';
 import { history } from './history.ts';
 import { idleTimeout } from './idle_timeout.ts';
 import { load } from './load.ts';
@@ -12,11 +13,14 @@ import { nameRules } from './name_rules.ts';
 import { overload } from './overload.ts';
 import { presence } from './presence.ts';
 import { roomLimits } from './room_limits.ts';
+import { supervisionTree } from './supervision_tree.ts';
 import { telnetChat } from './telnet_chat.ts';
 import { telnetCommands } from './telnet_commands.ts';
 import { telnetLimits } from './telnet_limits.ts';
 import { webAvailability } from './web_availability.ts';
+import { webCommandLine } from './web_command_line.ts';
 import { webConnectionCaps } from './web_connection_caps.ts';
+import { webFlowControl } from './web_flow_control.ts';
 import { webOrigin } from './web_origin.ts';
 import { webPage } from './web_page.ts';
 import { websocketLimits } from './websocket_limits.ts';
@@ -52,6 +56,10 @@ export const FEATURES = {
   history,
   'catch-up': catchUp,
   presence,
+  'supervision-tree': supervisionTree,
+  'custom-transport': customTransport,
+  'web-flow-control': webFlowControl,
+  'web-command-line': webCommandLine,
 } satisfies Record<string, (step: StepUnderTest, context: FeatureContext) => void>;
 
 export type FeatureName = keyof typeof FEATURES;

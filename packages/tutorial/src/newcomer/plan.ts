@@ -34,7 +34,16 @@ export interface SessionEntry {
 
 export type Action =
   /** Runs to its end; exit status 0, and the shown output if there is one. */
-  | { kind: 'run'; at: Where; command: string; args: string[]; shown?: Shown; dry?: string }
+  | {
+      kind: 'run';
+      at: Where;
+      command: string;
+      args: string[];
+      shown?: Shown;
+      dry?: string;
+      /** The command run in its place, when its short form is another command. */
+      instead?: string;
+    }
   /** A chat server: started, compared, talked to by the clients that follow, then Ctrl-C. */
   | { kind: 'server'; at: Where; command: string; shown?: Shown; clients: Client[] }
   /** `npx pnpm repl NN`, with the session typed into it when the document shows one. */
@@ -126,6 +135,7 @@ function actionFor(
     kind: 'run',
     args: dry?.args ?? [],
     ...(dry ? { dry: dry.why } : {}),
+    ...(dry?.instead ? { instead: dry.instead } : {}),
     ...(shown ? { shown } : {}),
   };
 }
@@ -134,12 +144,23 @@ function actionFor(
  * Commands a newcomer would run as written but the check runs in a shorter form: a benchmark
  * takes minutes and its figures are noise on a shared machine; a question is answered.
  */
-function dryForm(pnpm: string[] | undefined): { args: string[]; why: string } | undefined {
+function dryForm(
+  pnpm: string[] | undefined,
+): { args: string[]; why: string; instead?: string } | undefined {
   if (pnpm?.[0] === 'bench:otp' || (pnpm?.[0] === 'bench' && pnpm[1] === 'otp')) {
     return { args: ['--quick'], why: 'the quick run (--quick): the full one takes minutes' };
   }
   if (pnpm?.[0] === 'bench:chat' || (pnpm?.[0] === 'bench' && pnpm[1] === 'chat')) {
     return { args: ['--help'], why: 'its --help: a run takes minutes' };
+  }
+  // Every step's tests, one after the other: minutes that repeat the Quick start's npm test,
+  // which ran them all already (the command itself has its test in the tutorial's suite).
+  if (pnpm?.[0] === 'tutorial' && pnpm[1] === 'list' && pnpm.includes('--test')) {
+    return {
+      args: [],
+      instead: 'npx pnpm tutorial list',
+      why: "tutorial list: npm test ran every step's tests already",
+    };
   }
   if (pnpm?.[0] === 'tutorial' && pnpm[1] === 'reset' && !pnpm.includes('--yes')) {
     return { args: ['--yes'], why: 'the question answered yes (--yes)' };

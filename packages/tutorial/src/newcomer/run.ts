@@ -116,7 +116,7 @@ async function runCommand(
   newcomer: Newcomer,
   action: Extract<Action, { kind: 'run' }>,
 ): Promise<string[]> {
-  const command = [action.command, ...action.args].join(' ');
+  const command = [action.instead ?? action.command, ...action.args].join(' ');
   const exercise = exerciseStep(newcomer, action.command);
   // `start` for a step the newcomer has a workspace for already must refuse, and say so.
   const refusal = exercise?.verb === 'start' && existsSync(workspace(newcomer, exercise.step));

@@ -88,6 +88,7 @@ describe('what a newcomer is told to type, read from a document', () => {
       'npx pnpm tutorial start <step>',
       'npx pnpm bench:chat',
       'npm test',
+      'npx pnpm tutorial list --test',
       '```',
     );
     expect(
@@ -99,6 +100,12 @@ describe('what a newcomer is told to type, read from a document', () => {
       ['skip', 8, ''],
       ['run', 9, 'its --help: a run takes minutes'],
       ['run', 10, ''],
+      ['run', 11, "tutorial list: npm test ran every step's tests already"],
     ]);
+    expect(planDoc('README.md', text, steps).at(-1)).toMatchObject({
+      command: 'npx pnpm tutorial list --test',
+      instead: 'npx pnpm tutorial list',
+      args: [],
+    });
   });
 });

@@ -111,4 +111,19 @@ describe('the newcomer runs a command to its end', () => {
     expect(readFileSync(count, 'utf8')).toBe('test\n');
     expect(out.text()).toContain('- a.md:2  npm test  (passed at a.md:1 already)');
   });
+
+  test('a command whose short form is another runs that one, and says so', async () => {
+    const { result, log } = await run([
+      {
+        kind: 'run',
+        at: { doc: 'README.md', line: 4 },
+        command: 'echo long; exit 9',
+        instead: 'echo short',
+        dry: 'the short form',
+        args: [],
+      },
+    ]);
+    expect(result).toMatchObject({ passed: 1, failed: 0 });
+    expect(log).toContain('README.md:4  echo long; exit 9  (as the short form)');
+  });
 });

@@ -1,0 +1,74 @@
+/**
+ * Opening the database: SQLite in a file under the data directory when no `DATABASE_URL` is
+ * given (nothing to install), PostgreSQL when it names one. Both behind the same Kysely
+ * instance, so that nothing above this file knows which engine it talks to.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface StoreLocation {
+  /** A `postgres://` (or `postgresql://`) URL; left out, SQLite in `dataDir`. */
+  readonly databaseUrl?: string | undefined;
+  /** Where the SQLite file lives (created if missing). */
+  readonly dataDir: string;
+}
+
+export interface OpenStore {
+  readonly db: Kysely<Database>;
+  readonly engine: Engine;
+  /** Where it is, for a log line: the SQLite file, or the URL without its password. */
+  readonly where: string;
+}
+
+/** The SQLite file's name in the data directory. */
+export const SQLITE_FILE = 'chat.sqlite3';
+
+/** PostgreSQL's `int8` (type oid 20, our times and ids) read as a number, not a string. */
+const INT8 = 20;
+
+export function openStore(location: StoreLocation): OpenStore {
+  const url = location.databaseUrl;
+  if (url !== undefined && url !== '') return openPostgres(url);
+  return openSqlite(location.dataDir);
+}
+
+function openPostgres(url: string): OpenStore {
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new RangeError(`DATABASE_URL: not a postgres:// URL: ${withoutPassword(url)}`);
+  }
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+      oid === INT8 ? Number : pg.types.getTypeParser(oid, format),
+  };
+  const pool = new pg.Pool({ connectionString: url, types, max: 4 });
+  // A connection that breaks while idle in the pool must not crash the server: the next query
+  // gets a fresh one, and its own error if the database is still away.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', where: withoutPassword(url) };
+}
+
+function openSqlite(dataDir: string): OpenStore {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, SQLITE_FILE);
+  const sqlite = new SQLite(file);
+  // WAL: readers never wait for the writer, and a commit is one append to the log.
+  sqlite.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: a commit survives the process being killed (the log is written before
+  // the commit returns), and the file is never corrupt; a power cut may lose the last commits.
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, engine: 'sqlite', where: file };
+}
+
+function withoutPassword(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+}

@@ -1,0 +1,168 @@
+/**
+ * Rooms and their messages, read and written with Kysely's query builder: the same code for
+ * SQLite and PostgreSQL. Messages are written by the writer (writer.ts) only; this file has
+ * the rest: a room found or made, its description, the listing, and history pages, each
+ * query on an index (rooms by slug; messages by room and seq).
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+/** A stored room, as a starting room process needs it. */
+export interface StoredRoom {
+  readonly id: number;
+  readonly name: string;
+  readonly description: string | null;
+  readonly epoch: number;
+  /** The last id given in the room (0 when nothing was said), so that numbering goes on. */
+  readonly lastSeq: number;
+}
+
+export interface HistoryRow {
+  readonly seq: number;
+  readonly username: string;
+  readonly content: string;
+  readonly insertedAt: number;
+}
+
+export interface RoomToStore {
+  readonly name: string;
+  /** The name as rooms are compared (the chat's nameKey): unique. */
+  readonly slug: string;
+  /** The epoch a room gets if it is new (the chat's newEpoch). */
+  readonly epoch: number;
+  readonly description?: string | undefined;
+  readonly now: number;
+}
+
+/** The room with `slug`, made first if there is none (by us, or by whoever got there first). */
+export async function findOrCreateRoom(
+  db: Kysely<Database>,
+  room: RoomToStore,
+): Promise<StoredRoom> {
+  await db
+    .insertInto('rooms')
+    .values({
+      name: room.name,
+      slug: room.slug,
+      description: room.description ?? null,
+      epoch: room.epoch,
+      inserted_at: room.now,
+      updated_at: room.now,
+    })
+    .onConflict((conflict) => conflict.column('slug').doNothing())
+    .execute();
+  return (await findRoom(db, room.slug, room.epoch)) as StoredRoom;
+}
+
+/** The room with `slug`, or undefined. A room stored before it had an epoch gets `epoch`. */
+export async function findRoom(
+  db: Kysely<Database>,
+  slug: string,
+  epoch: number,
+): Promise<StoredRoom | undefined> {
+  const row = await db
+    .selectFrom('rooms')
+    .select(['id', 'name', 'description', 'epoch'])
+    .select((eb) =>
+      eb
+        .selectFrom('messages')
+        .whereRef('messages.room_id', '=', 'rooms.id')
+        .select((inner) => inner.fn.coalesce(inner.fn.max('seq'), inner.lit(0)).as('last'))
+        .as('lastSeq'),
+    )
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  let roomEpoch = Number(row.epoch);
+  if (roomEpoch === 0) {
+    // Migration 0002 gave rooms already stored the epoch 0, which no room is ever given.
+    await db.updateTable('rooms').set({ epoch }).where('id', '=', row.id).execute();
+    roomEpoch = epoch;
+  }
+  return {
+    id: Number(row.id),
+    name: row.name,
+    description: row.description,
+    epoch: roomEpoch,
+    lastSeq: Number(row.lastSeq ?? 0),
+  };
+}
+
+/** Sets a room's description (`/topic`); false if there is no such room. */
+export async function setDescription(
+  db: Kysely<Database>,
+  slug: string,
+  description: string | null,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('rooms')
+    .set({ description, updated_at: now })
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Up to `limit` rooms after the slug `after`, in slug order, with their descriptions. */
+export async function listRooms(
+  db: Kysely<Database>,
+  after: string | undefined,
+  limit: number,
+): Promise<{ name: string; slug: string; description: string | null }[]> {
+  let query = db
+    .selectFrom('rooms')
+    .select(['name', 'slug', 'description'])
+    .orderBy('slug')
+    .limit(limit);
+  if (after !== undefined) query = query.where('slug', '>', after);
+  return query.execute();
+}
+
+/** The `limit` messages just before `seq` (all the last ones when `seq` is undefined), oldest first. */
+export async function messagesBefore(
+  db: Kysely<Database>,
+  roomId: number,
+  seq: number | undefined,
+  limit: number,
+): Promise<HistoryRow[]> {
+  let query = db
+    .selectFrom('messages')
+    .select(['seq', 'username', 'content', 'inserted_at'])
+    .where('room_id', '=', roomId)
+    .orderBy('seq', 'desc')
+    .limit(limit);
+  if (seq !== undefined) query = query.where('seq', '<', seq);
+  return (await query.execute()).reverse().map(historyRow);
+}
+
+/** The messages after `seq`, oldest first, at most `limit`. */
+export async function messagesSince(
+  db: Kysely<Database>,
+  roomId: number,
+  seq: number,
+  limit: number,
+): Promise<HistoryRow[]> {
+  const rows = await db
+    .selectFrom('messages')
+    .select(['seq', 'username', 'content', 'inserted_at'])
+    .where('room_id', '=', roomId)
+    .where('seq', '>', seq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map(historyRow);
+}
+
+function historyRow(row: {
+  seq: number;
+  username: string;
+  content: string;
+  inserted_at: number;
+}): HistoryRow {
+  return {
+    seq: Number(row.seq),
+    username: row.username,
+    content: row.content,
+    insertedAt: Number(row.inserted_at),
+  };
+}

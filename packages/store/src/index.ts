@@ -11,4 +11,13 @@ export {
   migrationStatus,
   migrations,
 } from './migrations/index.ts';
+export {
+  CHUNK_SIZE,
+  type Deleted,
+  FIRST_SWEEP_MS,
+  RetentionJob,
+  type RetentionOptions,
+  type SweepReply,
+  sweep,
+} from './retention.ts';
 export type { Database, MessageTable, RoomTable } from './schema.ts';

@@ -4,7 +4,8 @@
  * instance, so that nothing above this file knows which engine it talks to.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
@@ -17,6 +18,11 @@ export interface StoreLocation {
   readonly databaseUrl?: string | undefined;
   /** Where the SQLite file lives (created if missing). */
   readonly dataDir: string;
+  /**
+   * How long to wait for a PostgreSQL connection before giving up (ms); left out, for ever
+   * (pg's default). A command line sets it, to fail in one line on a host that never answers.
+   */
+  readonly connectTimeoutMs?: number | undefined;
 }
 
 export interface OpenStore {
@@ -32,13 +38,22 @@ export const SQLITE_FILE = 'chat.sqlite3';
 /** PostgreSQL's `int8` (type oid 20, our times and ids) read as a number, not a string. */
 const INT8 = 20;
 
+/**
+ * Where the data lives when nothing says otherwise: `data/` at the root of this repository
+ * (git ignores it). The one place that default is written: the chat server and `pnpm db:*`
+ * both ask here.
+ */
+export function defaultDataDir(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'data');
+}
+
 export function openStore(location: StoreLocation): OpenStore {
   const url = location.databaseUrl;
-  if (url !== undefined && url !== '') return openPostgres(url);
+  if (url !== undefined && url !== '') return openPostgres(url, location.connectTimeoutMs);
   return openSqlite(location.dataDir);
 }
 
-function openPostgres(url: string): OpenStore {
+function openPostgres(url: string, connectTimeoutMs = 0): OpenStore {
   if (!/^postgres(ql)?:\/\//.test(url)) {
     throw new RangeError(`DATABASE_URL: not a postgres:// URL: ${withoutPassword(url)}`);
   }
@@ -46,7 +61,12 @@ function openPostgres(url: string): OpenStore {
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
       oid === INT8 ? Number : pg.types.getTypeParser(oid, format),
   };
-  const pool = new pg.Pool({ connectionString: url, types, max: 4 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    types,
+    max: 4,
+    connectionTimeoutMillis: connectTimeoutMs,
+  });
   // A connection that breaks while idle in the pool must not crash the server: the next query
   // gets a fresh one, and its own error if the database is still away.
   pool.on('error', () => {});
@@ -69,6 +89,13 @@ function openSqlite(dataDir: string): OpenStore {
   return { db, engine: 'sqlite', where: file };
 }
 
-function withoutPassword(url: string): string {
-  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+/** The URL with its password, if any, as `***`: what a log line or an error may show. */
+export function withoutPassword(url: string): string {
+  return (
+    url
+      // Up to the last @ before the path: a password may hold an @ of its own.
+      .replace(/\/\/([^:/@]*):[^/]*@/, '//$1:***@')
+      // pg also takes the password as a parameter.
+      .replace(/([?&]password=)[^&]*/gi, '$1***')
+  );
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, it } from 'vitest';
-import { type Engine, type OpenStore, openStore } from '../src/index.ts';
+import { type Engine, type OpenStore, openStore, type StoreLocation } from '../src/index.ts';
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -31,13 +31,17 @@ if (postgresProblem !== undefined) {
   if (process.env.CI) throw new Error(`${reason}; on CI, .ci/run must start PostgreSQL`);
 }
 
+/** A store open in a test, and where it is, for a test that opens it another way too (a CLI). */
+export type TestStore = OpenStore & { readonly location: StoreLocation };
+
 /** A store of its own for one test: an empty SQLite directory, or an empty PostgreSQL database. */
 async function freshStore(
   engine: Engine,
-): Promise<{ store: OpenStore; drop: () => Promise<void> }> {
+): Promise<{ store: TestStore; drop: () => Promise<void> }> {
   if (engine === 'sqlite') {
     const dataDir = mkdtempSync(join(tmpdir(), 'otp-chat-store-'));
-    const store = openStore({ dataDir });
+    const location = { dataDir };
+    const store = { ...openStore(location), location };
     return {
       store,
       drop: async () => {
@@ -50,7 +54,8 @@ async function freshStore(
   await admin(`create database ${name}`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const store = openStore({ databaseUrl: url.href, dataDir: '' });
+  const location = { databaseUrl: url.href, dataDir: '' };
+  const store = { ...openStore(location), location };
   return {
     store,
     drop: async () => {
@@ -74,7 +79,7 @@ async function admin(statement: string): Promise<void> {
  * Runs `tests` once per engine. In a test, `await open()` gives a store of its own, empty and
  * not migrated; it is closed and dropped after the test.
  */
-export function onEachEngine(tests: (open: () => Promise<OpenStore>) => void): void {
+export function onEachEngine(tests: (open: () => Promise<TestStore>) => void): void {
   for (const engine of ['sqlite', 'postgres'] as const) {
     if (engine === 'postgres' && postgresProblem !== undefined) {
       describe.skip(`on ${engine} (NOT RUN: no PostgreSQL)`, () => it('', () => {}));

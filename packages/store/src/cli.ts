@@ -10,7 +10,8 @@
  * one line on stderr and exit status 1; a bad command line, the usage and status 2.
  */
 import { parseArgs } from 'node:util';
-import { defaultDataDir, openStore, type StoreLocation } from './engine.ts';
+import { openStore, type StoreLocation } from './engine.ts';
+import { defaultDataDir } from './location.ts';
 import { migrateToLatest, migrationStatus } from './migrations/index.ts';
 
 const USAGE = 'usage: pnpm db:migrate | pnpm db:status  [--data-dir <dir>]';

@@ -4,11 +4,11 @@
  * instance, so that nothing above this file knows which engine it talks to.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { withoutPassword } from './location.ts';
 import type { Database } from './schema.ts';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -37,15 +37,6 @@ export const SQLITE_FILE = 'chat.sqlite3';
 
 /** PostgreSQL's `int8` (type oid 20, our times and ids) read as a number, not a string. */
 const INT8 = 20;
-
-/**
- * Where the data lives when nothing says otherwise: `data/` at the root of this repository
- * (git ignores it). The one place that default is written: the chat server and `pnpm db:*`
- * both ask here.
- */
-export function defaultDataDir(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'data');
-}
 
 export function openStore(location: StoreLocation): OpenStore {
   const url = location.databaseUrl;
@@ -87,15 +78,4 @@ function openSqlite(dataDir: string): OpenStore {
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, engine: 'sqlite', where: file };
-}
-
-/** The URL with its password, if any, as `***`: what a log line or an error may show. */
-export function withoutPassword(url: string): string {
-  return (
-    url
-      // Up to the last @ before the path: a password may hold an @ of its own.
-      .replace(/\/\/([^:/@]*):[^/]*@/, '//$1:***@')
-      // pg also takes the password as a parameter.
-      .replace(/([?&]password=)[^&]*/gi, '$1***')
-  );
 }

@@ -1,12 +1,11 @@
 export {
-  defaultDataDir,
   type Engine,
   type OpenStore,
   openStore,
   SQLITE_FILE,
   type StoreLocation,
-  withoutPassword,
 } from './engine.ts';
+export { defaultDataDir, withoutPassword } from './location.ts';
 export {
   migrateTo,
   migrateToLatest,

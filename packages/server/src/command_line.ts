@@ -40,11 +40,15 @@ export function usage(table: SettingsTable, command = 'pnpm start'): string {
   const width = Math.max(...settings.map((setting) => flagHelp(setting).length));
   for (const setting of settings) {
     lines.push(`  ${flagHelp(setting).padEnd(width)}  ${setting.why}`);
-    lines.push(
-      `  ${' '.repeat(width)}  (default ${String(setting.default) || 'none'}; env ${setting.env})`,
-    );
+    lines.push(`  ${' '.repeat(width)}  (default ${shownDefault(setting)}; env ${setting.env})`);
   }
   return lines.join('\n');
+}
+
+/** A setting's default for `--help`: `none` when there is none (no limit, no URL). */
+function shownDefault(setting: Setting<unknown>): string {
+  if (setting.default === undefined) return 'none';
+  return setting.show?.(setting.default) ?? (String(setting.default) || 'none');
 }
 
 function flagHelp(setting: Setting<unknown>): string {

@@ -17,12 +17,15 @@ export {
   type ConfigOf,
   commaList,
   defaultsOf,
+  duration,
   nonEmpty,
   portNumber,
   positiveInteger,
   readSettings,
   type Setting,
   type SettingsTable,
+  showDuration,
   wholeNumber,
 } from './settings.js';
+export { type StoreSettings, storeOptions, storeSettings } from './store_settings.js';
 export { webSettings } from './web_settings.js';

@@ -23,6 +23,8 @@ export interface Setting<T> {
    * the whole config (defaults filled in), throws a RangeError that names the flags.
    */
   readonly fitsWith?: (config: Readonly<Record<string, unknown>>) => void;
+  /** The default as `--help` shows it, when String() would not write it as the flag takes it. */
+  show?(value: T): string;
 }
 
 /** A table of settings, keyed by the config field each one sets. */
@@ -96,6 +98,36 @@ export function portNumber(text: string): number {
     throw new RangeError(`not a port: '${text}' (use 0-65535; 0 picks a free port)`);
   }
   return port;
+}
+
+const MS_PER: Readonly<Record<string, number>> = {
+  d: 24 * 60 * 60 * 1000,
+  h: 60 * 60 * 1000,
+  m: 60 * 1000,
+  s: 1000,
+  ms: 1,
+};
+
+/**
+ * A duration above 0, with its unit, in ms: `500ms`, `90s`, `15m`, `12h`, `30d`. The unit is
+ * required: a bare `30` could be seconds or days, and a setting measured in days should not
+ * have to be written in milliseconds.
+ */
+export function duration(text: string): number {
+  const [, count, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim()) ?? [];
+  const ms = Number(count) * (MS_PER[unit ?? ''] ?? Number.NaN);
+  if (!Number.isSafeInteger(ms) || ms === 0) {
+    throw new RangeError(
+      `not a duration: '${text}' (a whole number above 0 and a unit: 500ms, 90s, 15m, 12h, 30d)`,
+    );
+  }
+  return ms;
+}
+
+/** A duration as `duration` reads it, in the largest unit that writes it whole: `1m`. */
+export function showDuration(ms: number): string {
+  const [unit, size] = Object.entries(MS_PER).find(([, size]) => ms % size === 0) ?? ['ms', 1];
+  return `${ms / size}${unit}`;
 }
 
 /** A comma-separated list; an empty text is an empty list. */

@@ -1,6 +1,7 @@
 import {
   chatSettings,
   defaultsOf,
+  duration,
   historyOptions,
   historySettings,
   portNumber,
@@ -8,9 +9,13 @@ import {
   readCommandLine,
   readSettings,
   type SettingsTable,
+  showDuration,
+  storeOptions,
+  storeSettings,
   usage,
   webSettings,
 } from '@otp-chat/server';
+import { defaultDataDir } from '@otp-chat/store/location';
 import { describe, expect, it } from 'vitest';
 
 const table = {
@@ -323,6 +328,117 @@ describe('historySettings', () => {
       historyLength: 20,
       maxBytes: 64 * 1024 * 1024,
       keepEmptyMs: 5,
+    });
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['500ms', 500],
+    ['90s', 90_000],
+    ['15m', 15 * 60_000],
+    [' 12h ', 12 * 3_600_000],
+    ['30d', 30 * 86_400_000],
+  ])('read %j as %i ms', (text, ms) => {
+    expect(duration(text)).toBe(ms);
+  });
+
+  it.each(['30', '0s', '-1m', '1.5h', '2w', 'h', '', '1 d'])(
+    'refuse %j, saying how to write one',
+    (text) => {
+      expect(() => duration(text)).toThrow(
+        new RangeError(
+          `not a duration: '${text}' (a whole number above 0 and a unit: 500ms, 90s, 15m, 12h, 30d)`,
+        ),
+      );
+    },
+  );
+
+  it('show in the largest unit that writes them whole, as they are read back', () => {
+    for (const ms of [1, 1500, 60_000, 90_000, 86_400_000, 3 * 3_600_000]) {
+      expect(duration(showDuration(ms))).toBe(ms);
+    }
+    expect([60_000, 90_000, 86_400_000].map(showDuration)).toEqual(['1m', '90s', '1d']);
+  });
+});
+
+// Step 8's settings add storeSettings to step 7's.
+describe('storeSettings', () => {
+  const settings = { ...chatSettings, ...webSettings, ...historySettings, ...storeSettings };
+
+  it('store in SQLite under data/ by default, keep every message, and sweep every minute', () => {
+    expect(defaultsOf(storeSettings)).toEqual({
+      databaseUrl: undefined,
+      dataDir: defaultDataDir(),
+      retentionMaxAgeMs: undefined,
+      retentionMaxMessages: undefined,
+      retentionIntervalMs: 60_000,
+    });
+    expect(defaultDataDir()).toMatch(/[/\\]data$/);
+    for (const key of Object.keys(storeSettings)) {
+      expect({ ...chatSettings, ...webSettings, ...historySettings }).not.toHaveProperty(key);
+    }
+    const help = usage(settings);
+    expect(help).toContain('(default none; env DATABASE_URL)');
+    expect(help).toContain('(default none; env CHAT_RETENTION_MAX_AGE)');
+    expect(help).toContain('(default 1m; env CHAT_RETENTION_INTERVAL)');
+    expect(help).toContain(`(default ${defaultDataDir()}; env OTP_CHAT_DATA_DIR)`);
+  });
+
+  it('read each from its flag, or else its variable', () => {
+    expect(
+      readSettings(
+        settings,
+        { 'retention-max-age': '30d', 'data-dir': '/var/chat', 'retention-interval': '10s' },
+        {
+          DATABASE_URL: 'postgres://chat@db/chat',
+          CHAT_RETENTION_MAX_MESSAGES: '1000',
+          OTP_CHAT_DATA_DIR: '/elsewhere',
+          CHAT_RETENTION_INTERVAL: '1h',
+        },
+      ),
+    ).toEqual({
+      databaseUrl: 'postgres://chat@db/chat',
+      dataDir: '/var/chat',
+      retentionMaxAgeMs: 30 * 86_400_000,
+      retentionMaxMessages: 1000,
+      retentionIntervalMs: 10_000,
+    });
+    expect(readSettings(storeSettings, { 'database-url': 'postgresql://db/chat' }, {})).toEqual({
+      databaseUrl: 'postgresql://db/chat',
+    });
+  });
+
+  it('take an empty DATABASE_URL as none: SQLite', () => {
+    expect(readSettings(storeSettings, {}, { DATABASE_URL: '' })).toEqual({
+      databaseUrl: undefined,
+    });
+  });
+
+  it('refuse a URL that is not PostgreSQL without showing its password', () => {
+    expect(() =>
+      readSettings(storeSettings, {}, { DATABASE_URL: 'mysql://chat:s3cret@db/chat' }),
+    ).toThrow(new RangeError("DATABASE_URL: not a postgres:// URL: 'mysql://chat:***@db/chat'"));
+  });
+
+  it.each([
+    ['retention-max-age', '30', /^--retention-max-age: not a duration: '30'/],
+    ['retention-max-messages', '0', /^--retention-max-messages: not a whole number above 0/],
+    ['retention-interval', '0m', /^--retention-interval: not a duration: '0m'/],
+    ['data-dir', ' ', /^--data-dir: cannot be empty/],
+  ])('refuse --%s %j', (flag, value, message) => {
+    expect(() => readSettings(storeSettings, { [flag]: value }, {})).toThrow(message);
+  });
+
+  it('give the location and the retention options the store takes', () => {
+    const config = {
+      ...defaultsOf(storeSettings),
+      dataDir: '/var/chat',
+      retentionMaxMessages: 500,
+    };
+    expect(storeOptions(config)).toEqual({
+      location: { databaseUrl: undefined, dataDir: '/var/chat' },
+      retention: { maxAgeMs: undefined, maxMessagesPerRoom: 500, intervalMs: 60_000 },
     });
   });
 });

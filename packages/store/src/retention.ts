@@ -16,6 +16,7 @@ import {
   type ChildSpec,
   type From,
   GenServer,
+  isAlive,
   type NoReplyResult,
   type Server,
   type StartResult,
@@ -159,6 +160,9 @@ async function inChunks(
     // Each DELETE is a transaction of its own; between two, the writer's commits get a turn
     // (better-sqlite3 runs a statement synchronously, so SQLite needs the event loop back).
     await nextTurn();
+    // A job stopped or killed mid-sweep is dead at once, but this loop would run on as code
+    // it left behind: stop here instead, and leave the rest to the next job's sweep.
+    if (!isAlive(self())) return total;
   }
 }
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { exit, GenServer, isAlive, type Pid, Supervisor, whereis } from '@otp-chat/otp';
+import { exit, GenServer, isAlive, type Pid, Supervisor, unlink, whereis } from '@otp-chat/otp';
 import { describe, expect, it } from 'vitest';
 import {
   migrateToLatest,
@@ -148,6 +148,23 @@ describe('the retention job', () => {
       expect(reply[1]).toMatch(/messages/);
       expect(isAlive(job)).toBe(true);
       await GenServer.stop(job);
+    });
+
+    it('stops deleting at once when it is killed in the middle of a sweep', async () => {
+      const db = await migrated(open);
+      const lobby = await room(db, 'lobby');
+      await said(db, lobby, 5000, () => 10 * DAY);
+      // A chunk of one row: the sweep takes thousands of statements, plenty of time to kill it.
+      const job = await started(db, { maxAgeMs: DAY, chunkSize: 1, intervalMs: NO_TIMER });
+      unlink(job); // its kill is not the test's
+      RetentionJob.sweepNow(job).catch(() => {}); // the caller's call fails with the kill
+      await until(async () => (await seqsOf(db, lobby)).length < 5000);
+      exit(job, 'kill');
+      await sleep(100); // for the one DELETE that may have been on its way
+      const left = (await seqsOf(db, lobby)).length;
+      await sleep(200);
+      expect((await seqsOf(db, lobby)).length).toBe(left);
+      expect(left).toBeGreaterThan(0);
     });
 
     it('is restarted by its supervisor when it is killed', async () => {

@@ -24,7 +24,8 @@ async function postgresReachable(): Promise<string | undefined> {
   }
 }
 
-const postgresProblem = await postgresReachable();
+/** Why PostgreSQL cannot be reached, or undefined when it can. */
+export const postgresProblem = await postgresReachable();
 if (postgresProblem !== undefined) {
   const reason = `PostgreSQL tests NOT RUN: cannot reach ${ADMIN_URL} (${postgresProblem})`;
   console.warn(`\n${'!'.repeat(100)}\n!! ${reason}\n${'!'.repeat(100)}\n`);

@@ -46,10 +46,28 @@ function openPostgres(url: string): OpenStore {
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
       oid === INT8 ? Number : pg.types.getTypeParser(oid, format),
   };
-  const pool = new pg.Pool({ connectionString: url, types, max: 4 });
-  // A connection that breaks while idle in the pool must not crash the server: the next query
-  // gets a fresh one, and its own error if the database is still away.
-  pool.on('error', () => {});
+  const pool = new pg.Pool({
+    connectionString: url,
+    types,
+    max: 4,
+    // A database that is away fails a new connection in 5 s, not at the kernel's TCP timeouts
+    // (minutes), and idle connections are probed by TCP keepalive. (No query timeout: a
+    // migration may rightly take long; a line that goes silent mid-query still waits on TCP.)
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+  });
+  // A connection that breaks while idle in the pool must not crash the server (an 'error' event
+  // with no listener would): the pool drops it, the next query gets a fresh one, and its own
+  // error if the database is still away.
+  pool.on('error', (error) => {
+    console.warn(
+      `PostgreSQL (${withoutPassword(url)}): an idle connection failed: ${error.message}`,
+    );
+  });
+  // A connection in use breaks too (a query on it is running, or about to): pg emits 'error' on
+  // that client as well, where the pool has no listener while it is lent out. Its query fails
+  // with the error, and whoever ran it says so; this listener only keeps the process up.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', where: withoutPassword(url) };
 }

@@ -32,15 +32,23 @@ if (postgresProblem !== undefined) {
   if (process.env.CI) throw new Error(`${reason}; on CI, .ci/run must start PostgreSQL`);
 }
 
+/** A store of its own, and where it is: to open it a second time, or reach it another way. */
+export interface FreshStore {
+  readonly store: OpenStore;
+  /** PostgreSQL: the test database's URL. */
+  readonly url?: string;
+  /** SQLite: the data directory. */
+  readonly dataDir?: string;
+}
+
 /** A store of its own for one test: an empty SQLite directory, or an empty PostgreSQL database. */
-async function freshStore(
-  engine: Engine,
-): Promise<{ store: OpenStore; drop: () => Promise<void> }> {
+async function freshStore(engine: Engine): Promise<FreshStore & { drop: () => Promise<void> }> {
   if (engine === 'sqlite') {
     const dataDir = mkdtempSync(join(tmpdir(), 'otp-chat-store-'));
     const store = openStore({ dataDir });
     return {
       store,
+      dataDir,
       drop: async () => {
         await store.db.destroy();
         rmSync(dataDir, { recursive: true, force: true });
@@ -54,6 +62,7 @@ async function freshStore(
   const store = openStore({ databaseUrl: url.href, dataDir: '' });
   return {
     store,
+    url: url.href,
     drop: async () => {
       await store.db.destroy();
       await admin(`drop database if exists ${name} with (force)`);
@@ -77,20 +86,28 @@ async function admin(statement: string): Promise<void> {
  */
 export function onEachEngine(tests: (open: () => Promise<OpenStore>) => void): void {
   for (const engine of ['sqlite', 'postgres'] as const) {
-    if (engine === 'postgres' && postgresProblem !== undefined) {
-      describe.skip(`on ${engine} (NOT RUN: no PostgreSQL)`, () => it('', () => {}));
-      continue;
-    }
-    describe(`on ${engine}`, () => {
-      const opened: Array<() => Promise<void>> = [];
-      afterEach(async () => {
-        for (const drop of opened.splice(0)) await drop();
-      });
-      tests(async () => {
-        const { store, drop } = await freshStore(engine);
-        opened.push(drop);
-        return store;
-      });
-    });
+    onEngine(engine, (open) => tests(async () => (await open()).store));
   }
+}
+
+/**
+ * Runs `tests` on one engine (reported loudly as not run when it is PostgreSQL and there is
+ * none). `await open()` gives a fresh store and where it is.
+ */
+export function onEngine(engine: Engine, tests: (open: () => Promise<FreshStore>) => void): void {
+  if (engine === 'postgres' && postgresProblem !== undefined) {
+    describe.skip(`on ${engine} (NOT RUN: no PostgreSQL)`, () => it('', () => {}));
+    return;
+  }
+  describe(`on ${engine}`, () => {
+    const opened: Array<() => Promise<void>> = [];
+    afterEach(async () => {
+      for (const drop of opened.splice(0)) await drop();
+    });
+    tests(async () => {
+      const { drop, ...fresh } = await freshStore(engine);
+      opened.push(drop);
+      return fresh;
+    });
+  });
 }

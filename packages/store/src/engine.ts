@@ -17,6 +17,11 @@ export interface StoreLocation {
   readonly databaseUrl?: string | undefined;
   /** Where the SQLite file lives (created if missing). */
   readonly dataDir: string;
+  /**
+   * SQLite only: open the file read-only (it must exist): every write fails, reads work. For
+   * the tests of a read-only file, since root (as tests may run) writes whatever the mode bits.
+   */
+  readonly readonly?: boolean;
 }
 
 export interface OpenStore {
@@ -35,7 +40,7 @@ const INT8 = 20;
 export function openStore(location: StoreLocation): OpenStore {
   const url = location.databaseUrl;
   if (url !== undefined && url !== '') return openPostgres(url);
-  return openSqlite(location.dataDir);
+  return openSqlite(location.dataDir, location.readonly ?? false);
 }
 
 function openPostgres(url: string): OpenStore {
@@ -72,12 +77,13 @@ function openPostgres(url: string): OpenStore {
   return { db, engine: 'postgres', where: withoutPassword(url) };
 }
 
-function openSqlite(dataDir: string): OpenStore {
-  mkdirSync(dataDir, { recursive: true });
+function openSqlite(dataDir: string, readonly: boolean): OpenStore {
+  if (!readonly) mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, SQLITE_FILE);
-  const sqlite = new SQLite(file);
-  // WAL: readers never wait for the writer, and a commit is one append to the log.
-  sqlite.pragma('journal_mode = WAL');
+  const sqlite = new SQLite(file, { readonly, fileMustExist: readonly });
+  // WAL: readers never wait for the writer, and a commit is one append to the log. (Read-only,
+  // the file keeps the mode it was made with, WAL.)
+  if (!readonly) sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a commit survives the process being killed (the log is written before
   // the commit returns), and the file is never corrupt; a power cut may lose the last commits.
   sqlite.pragma('synchronous = NORMAL');

@@ -3,9 +3,11 @@
  * cuts the line (test/tcp_proxy.ts); SQLite through a file that can no longer be written.
  * Each runs on the engine it concerns, and the PostgreSQL part says loudly when it did not run.
  */
+import { accessSync, chmodSync, constants } from 'node:fs';
+import { join } from 'node:path';
 import { GenServer, isAlive, type Pid, receive, self, spawn, TIMEOUT } from '@otp-chat/otp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { migrateToLatest, type OpenStore, openStore } from '../src/index.ts';
+import { migrateToLatest, type OpenStore, openStore, SQLITE_FILE } from '../src/index.ts';
 import {
   MAX_BACKOFF_MS,
   MessageWriter,
@@ -196,3 +198,63 @@ describe('the message writer when PostgreSQL goes away', () => {
     }, 30_000);
   });
 });
+
+describe('the message writer on a SQLite file it cannot write', () => {
+  onEngine('sqlite', (open) => {
+    it('answers STORAGE_UNAVAILABLE and stays up, while reads still work', async () => {
+      const { store, dataDir } = await open();
+      const room = await migratedWithRoom(store);
+      await inProcess(async () => {
+        const writer = await started(store.db);
+        expect(await written(writer, room, [1])).toEqual([['stored', 1]]);
+        await GenServer.stop(writer);
+      });
+      // The file and its directory become read-only. Root writes whatever the mode bits say
+      // (tests may run as root), so there the file is opened read-only instead, which fails the
+      // same writes the same way (SQLITE_READONLY). A connection keeps the mode it was opened
+      // with, so the store is opened again either way.
+      const file = join(dataDir!, SQLITE_FILE);
+      chmodSync(file, 0o444);
+      chmodSync(dataDir!, 0o555);
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      let readOnly: OpenStore | undefined;
+      try {
+        readOnly = openStore({ dataDir: dataDir!, readonly: writable(file) });
+        const db = readOnly.db;
+        await inProcess(async () => {
+          const writer = await started(db);
+          expect(await written(writer, room, [2, 3])).toEqual([failed(2), failed(3)]);
+          expect(isAlive(writer)).toBe(true);
+          await GenServer.stop(writer);
+        });
+        // The write really failed on the file, as a read-only database.
+        expect(warn).toHaveBeenCalledWith(expect.stringMatching(/not stored: .*readonly/));
+        expect(await storedSeqs(db)).toEqual([1]);
+        const rooms = await db.selectFrom('rooms').select('slug').execute();
+        expect(rooms).toEqual([{ slug: 'lobby' }]);
+      } finally {
+        await readOnly?.db.destroy();
+        chmodSync(dataDir!, 0o755);
+        chmodSync(file, 0o644);
+      }
+      // Writable again: a writer on a store opened again stores (the read-only connection
+      // cannot become writable, so the same writer cannot recover on it; see the report).
+      await inProcess(async () => {
+        const writer = await started(store.db);
+        expect(await written(writer, room, [2])).toEqual([['stored', 2]]);
+        await GenServer.stop(writer);
+      });
+      expect(await storedSeqs(store.db)).toEqual([1, 2]);
+    });
+  });
+});
+
+/** Whether this process may write `file` despite its mode bits (root may). */
+function writable(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

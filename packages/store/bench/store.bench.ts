@@ -4,7 +4,8 @@
  *
  *   npx pnpm bench store                 3 s of throughput, 2 x 5 s of latency per engine
  *   npx pnpm bench store --quick         a fraction of a second each: checks that it still runs
- *   npx pnpm bench store --node 24       the same under Node 24 (better-sqlite3 must be built for it)
+ *   npx pnpm bench store --node 24       the same under Node 24 (better-sqlite3 must be built for
+ *                                        it: else the SQLite part says it did not run, exit 1)
  *   npx pnpm bench store --out r.json    also writes the figures as JSON
  *
  * - throughput: ROOMS sender processes (one a room, as rooms will be), each keeping up to
@@ -393,9 +394,17 @@ function passMiss(pass: boolean): string {
   return pass ? 'PASS' : 'MISS';
 }
 
-async function onSqlite(): Promise<EngineReport> {
+/** The SQLite part, or why it did not run (better-sqlite3 not built for this Node). */
+async function onSqlite(): Promise<EngineReport | string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'otp-chat-store-bench-'));
-  const store = openStore({ dataDir });
+  let store: OpenStore;
+  try {
+    store = openStore({ dataDir });
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    const why = (error as Error).message.replace(/\s+/g, ' ').slice(0, 400);
+    return `better-sqlite3 does not load on Node ${process.version}: it must be built for this Node (${why})`;
+  }
   try {
     return await benchEngine(store);
   } finally {
@@ -439,15 +448,19 @@ console.log(
 );
 const sqlite = await onSqlite();
 const postgres = await onPostgres();
-if (typeof postgres === 'string') {
-  const line = `!! PostgreSQL part NOT RUN: ${postgres}`;
-  console.log(`\n${'!'.repeat(100)}\n${line}\n${'!'.repeat(100)}`);
+const notRun = (part: string, why: string) =>
+  console.log(`\n${'!'.repeat(100)}\n!! ${part} part NOT RUN: ${why}\n${'!'.repeat(100)}`);
+if (typeof sqlite === 'string') {
+  notRun('SQLite', sqlite);
+  process.exitCode = 1;
 }
+if (typeof postgres === 'string') notRun('PostgreSQL', postgres);
 if (values.out !== undefined) {
   const report = {
     node: process.version,
     quick,
-    engines: [sqlite, ...(typeof postgres === 'string' ? [] : [postgres])],
+    engines: [sqlite, postgres].filter((e): e is EngineReport => typeof e !== 'string'),
+    sqliteNotRun: typeof sqlite === 'string' ? sqlite : null,
     postgresNotRun: typeof postgres === 'string' ? postgres : null,
   };
   writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);

@@ -37,6 +37,7 @@ interface Report {
     addedP99: number;
     passes: { throughput: boolean | null; addedP99: boolean };
   }>;
+  sqliteNotRun: string | null;
   postgresNotRun: string | null;
 }
 
@@ -54,6 +55,7 @@ describe('pnpm bench store --quick', () => {
     expect(report.node).toBe(process.version);
     const engines = postgresProblem === undefined ? ['sqlite', 'postgres'] : ['sqlite'];
     expect(report.engines.map((e) => e.engine)).toEqual(engines);
+    expect(report.sqliteNotRun).toBeNull();
     if (postgresProblem === undefined) expect(report.postgresNotRun).toBeNull();
     else expect(stdout).toContain('PostgreSQL part NOT RUN');
     for (const e of report.engines) {

@@ -129,7 +129,7 @@ describe('the message writer when PostgreSQL goes away', () => {
         const start = performance.now();
         expect(await written(writer, room, [2, 3])).toEqual([failed(2), failed(3)]);
         expect(performance.now() - start).toBeLessThan(2_000);
-        // During the backoff, batches fail at once without trying the database.
+        // And so does the next, whether the backoff turns it away or the refused line does.
         expect(await written(writer, room, [4], 500)).toEqual([failed(4)]);
         expect(isAlive(writer)).toBe(true);
 

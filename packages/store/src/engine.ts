@@ -19,10 +19,16 @@ export interface StoreLocation {
   /** Where the SQLite file lives (created if missing). */
   readonly dataDir: string;
   /**
-   * How long to wait for a PostgreSQL connection before giving up (ms); left out, for ever
-   * (pg's default). A command line sets it, to fail in one line on a host that never answers.
+   * How long to wait for a PostgreSQL connection before giving up (ms); 5 s when left out, so
+   * that a database that is away fails a new connection in seconds, not at the kernel's TCP
+   * timeouts (minutes).
    */
   readonly connectTimeoutMs?: number | undefined;
+  /**
+   * SQLite only: open the file read-only (it must exist): every write fails, reads work. For
+   * the tests of a read-only file, since root (as tests may run) writes whatever the mode bits.
+   */
+  readonly readonly?: boolean;
 }
 
 export interface OpenStore {
@@ -41,10 +47,10 @@ const INT8 = 20;
 export function openStore(location: StoreLocation): OpenStore {
   const url = location.databaseUrl;
   if (url !== undefined && url !== '') return openPostgres(url, location.connectTimeoutMs);
-  return openSqlite(location.dataDir);
+  return openSqlite(location.dataDir, location.readonly ?? false);
 }
 
-function openPostgres(url: string, connectTimeoutMs = 0): OpenStore {
+function openPostgres(url: string, connectTimeoutMs = 5_000): OpenStore {
   if (!/^postgres(ql)?:\/\//.test(url)) {
     throw new RangeError(`DATABASE_URL: not a postgres:// URL: ${withoutPassword(url)}`);
   }
@@ -56,21 +62,34 @@ function openPostgres(url: string, connectTimeoutMs = 0): OpenStore {
     connectionString: url,
     types,
     max: 4,
+    // Idle connections are probed by TCP keepalive. (No query timeout: a migration may rightly
+    // take long; a line that goes silent mid-query still waits on TCP.)
     connectionTimeoutMillis: connectTimeoutMs,
+    keepAlive: true,
   });
-  // A connection that breaks while idle in the pool must not crash the server: the next query
-  // gets a fresh one, and its own error if the database is still away.
-  pool.on('error', () => {});
+  // A connection that breaks while idle in the pool must not crash the server (an 'error' event
+  // with no listener would): the pool drops it, the next query gets a fresh one, and its own
+  // error if the database is still away.
+  pool.on('error', (error) => {
+    console.warn(
+      `PostgreSQL (${withoutPassword(url)}): an idle connection failed: ${error.message}`,
+    );
+  });
+  // A connection in use breaks too (a query on it is running, or about to): pg emits 'error' on
+  // that client as well, where the pool has no listener while it is lent out. Its query fails
+  // with the error, and whoever ran it says so; this listener only keeps the process up.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', where: withoutPassword(url) };
 }
 
-function openSqlite(dataDir: string): OpenStore {
-  mkdirSync(dataDir, { recursive: true });
+function openSqlite(dataDir: string, readonly: boolean): OpenStore {
+  if (!readonly) mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, SQLITE_FILE);
-  const sqlite = new SQLite(file);
-  // WAL: readers never wait for the writer, and a commit is one append to the log.
-  sqlite.pragma('journal_mode = WAL');
+  const sqlite = new SQLite(file, { readonly, fileMustExist: readonly });
+  // WAL: readers never wait for the writer, and a commit is one append to the log. (Read-only,
+  // the file keeps the mode it was made with, WAL.)
+  if (!readonly) sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a commit survives the process being killed (the log is written before
   // the commit returns), and the file is never corrupt; a power cut may lose the last commits.
   sqlite.pragma('synchronous = NORMAL');

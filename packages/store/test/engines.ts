@@ -24,7 +24,8 @@ async function postgresReachable(): Promise<string | undefined> {
   }
 }
 
-const postgresProblem = await postgresReachable();
+/** Why PostgreSQL cannot be reached, or undefined when it can. */
+export const postgresProblem = await postgresReachable();
 if (postgresProblem !== undefined) {
   const reason = `PostgreSQL tests NOT RUN: cannot reach ${ADMIN_URL} (${postgresProblem})`;
   console.warn(`\n${'!'.repeat(100)}\n!! ${reason}\n${'!'.repeat(100)}\n`);
@@ -34,16 +35,24 @@ if (postgresProblem !== undefined) {
 /** A store open in a test, and where it is, for a test that opens it another way too (a CLI). */
 export type TestStore = OpenStore & { readonly location: StoreLocation };
 
+/** A store of its own, and where it is: to open it a second time, or reach it another way. */
+export interface FreshStore {
+  readonly store: TestStore;
+  /** PostgreSQL: the test database's URL. */
+  readonly url?: string;
+  /** SQLite: the data directory. */
+  readonly dataDir?: string;
+}
+
 /** A store of its own for one test: an empty SQLite directory, or an empty PostgreSQL database. */
-async function freshStore(
-  engine: Engine,
-): Promise<{ store: TestStore; drop: () => Promise<void> }> {
+async function freshStore(engine: Engine): Promise<FreshStore & { drop: () => Promise<void> }> {
   if (engine === 'sqlite') {
     const dataDir = mkdtempSync(join(tmpdir(), 'otp-chat-store-'));
     const location = { dataDir };
     const store = { ...openStore(location), location };
     return {
       store,
+      dataDir,
       drop: async () => {
         await store.db.destroy();
         rmSync(dataDir, { recursive: true, force: true });
@@ -58,6 +67,7 @@ async function freshStore(
   const store = { ...openStore(location), location };
   return {
     store,
+    url: url.href,
     drop: async () => {
       await store.db.destroy();
       await admin(`drop database if exists ${name} with (force)`);
@@ -81,20 +91,28 @@ async function admin(statement: string): Promise<void> {
  */
 export function onEachEngine(tests: (open: () => Promise<TestStore>) => void): void {
   for (const engine of ['sqlite', 'postgres'] as const) {
-    if (engine === 'postgres' && postgresProblem !== undefined) {
-      describe.skip(`on ${engine} (NOT RUN: no PostgreSQL)`, () => it('', () => {}));
-      continue;
-    }
-    describe(`on ${engine}`, () => {
-      const opened: Array<() => Promise<void>> = [];
-      afterEach(async () => {
-        for (const drop of opened.splice(0)) await drop();
-      });
-      tests(async () => {
-        const { store, drop } = await freshStore(engine);
-        opened.push(drop);
-        return store;
-      });
-    });
+    onEngine(engine, (open) => tests(async () => (await open()).store));
   }
+}
+
+/**
+ * Runs `tests` on one engine (reported loudly as not run when it is PostgreSQL and there is
+ * none). `await open()` gives a fresh store and where it is.
+ */
+export function onEngine(engine: Engine, tests: (open: () => Promise<FreshStore>) => void): void {
+  if (engine === 'postgres' && postgresProblem !== undefined) {
+    describe.skip(`on ${engine} (NOT RUN: no PostgreSQL)`, () => it('', () => {}));
+    return;
+  }
+  describe(`on ${engine}`, () => {
+    const opened: Array<() => Promise<void>> = [];
+    afterEach(async () => {
+      for (const drop of opened.splice(0)) await drop();
+    });
+    tests(async () => {
+      const { drop, ...fresh } = await freshStore(engine);
+      opened.push(drop);
+      return fresh;
+    });
+  });
 }

@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { headersTree } from '../../../../scripts/native-addons.mjs';
 
 // The newcomer's machine: a fresh clone of the repository's HEAD, and a shell environment in
 // which Node and npm are the only JavaScript tools. The system's other commands (sh, git, sed,
@@ -48,6 +49,7 @@ export function makeSandbox(repository: string): Sandbox {
     LANG: 'C.UTF-8',
     TERM: 'dumb',
     ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
+    ...machineBuildSettings(),
   };
   return {
     root,
@@ -55,6 +57,21 @@ export function makeSandbox(repository: string): Sandbox {
     commit,
     remove: () => rmSync(home, { recursive: true, force: true }),
   };
+}
+
+/**
+ * What this machine's own installs use to compile native addons, which the newcomer's machine
+ * has the same way: a fact of the machine, not something a newcomer types. It reaches the npm
+ * registry but not nodejs.org or GitHub, so better-sqlite3 can download neither its prebuilt
+ * binary nor, for node-gyp, the headers of the node it compiles for. .ci/run fetches each Node's
+ * headers from the npm registry (scripts/native-addons.mjs); when the running node has its tree
+ * here, the newcomer's first install compiles against it (npm_config_nodedir). Without it, under
+ * Node 24, node-gyp would take the nodedir of ~/.npmrc, Node 20's headers, and build an addon
+ * Node 24 refuses. A real newcomer with internet gets the prebuilt binary and compiles nothing.
+ */
+function machineBuildSettings(): NodeJS.ProcessEnv {
+  const nodedir = headersTree();
+  return nodedir === undefined ? {} : { npm_config_nodedir: nodedir };
 }
 
 // Every command of the system's PATH, as symlinks in one directory, minus the package managers

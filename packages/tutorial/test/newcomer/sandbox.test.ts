@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { headersTree, headersVersion } from '../../../../scripts/native-addons.mjs';
 import { withoutScriptBanner } from '../../src/newcomer/processes.ts';
 import { makeSandbox } from '../../src/newcomer/sandbox.ts';
 import { REPOSITORY } from '../helpers.ts';
@@ -23,8 +24,20 @@ test("the newcomer's machine: a clone of HEAD, and a PATH with node, npm and npx
     for (const present of ['node', 'npm', 'npx', 'git', 'sh'])
       expect(which(present).status).toBe(0);
     for (const absent of ['pnpm', 'pnpx', 'corepack', 'yarn']) expect(which(absent).status).toBe(1);
+    // The one build setting of this machine: the headers of the running node, when they are here
+    // (this machine cannot download them), for the install to compile better-sqlite3 against.
+    const nodedir = headersTree();
+    expect(sandbox.env.npm_config_nodedir).toBe(nodedir);
+    if (nodedir !== undefined) expect(headersVersion(nodedir)).toBe(process.versions.node);
     expect(Object.keys(sandbox.env).sort()).toEqual(
-      ['HOME', 'LANG', 'PATH', 'TERM', ...(process.env.TMPDIR ? ['TMPDIR'] : [])].sort(),
+      [
+        'HOME',
+        'LANG',
+        'PATH',
+        'TERM',
+        ...(process.env.TMPDIR ? ['TMPDIR'] : []),
+        ...(nodedir === undefined ? [] : ['npm_config_nodedir']),
+      ].sort(),
     );
   } finally {
     sandbox.remove();

@@ -4,8 +4,9 @@
  *
  *   npx pnpm bench store                 3 s of throughput, 2 x 5 s of latency per engine
  *   npx pnpm bench store --quick         a fraction of a second each: checks that it still runs
- *   npx pnpm bench store --node 24       the same under Node 24 (better-sqlite3 must be built for
- *                                        it: else the SQLite part says it did not run, exit 1)
+ *   npx pnpm bench store --node 24       the same under Node 24 (its built-in node:sqlite; on 20
+ *                                        and 22, better-sqlite3: if it does not load, the SQLite
+ *                                        part says it did not run, exit 1)
  *   npx pnpm bench store --out r.json    also writes the figures as JSON
  *
  * - throughput: ROOMS sender processes (one a room, as rooms will be), each keeping up to
@@ -37,7 +38,13 @@ import {
 } from '@otp-chat/otp';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
-import { type Engine, migrateToLatest, type OpenStore, openStore } from '../src/index.ts';
+import {
+  type Engine,
+  migrateToLatest,
+  type OpenStore,
+  openStore,
+  SQLITE_LIBRARY,
+} from '../src/index.ts';
 import type { Database } from '../src/schema.ts';
 import { MessageWriter, type StoredMessage, type WriterReply } from '../src/writer.ts';
 
@@ -394,7 +401,7 @@ function passMiss(pass: boolean): string {
   return pass ? 'PASS' : 'MISS';
 }
 
-/** The SQLite part, or why it did not run (better-sqlite3 not built for this Node). */
+/** The SQLite part, or why it did not run (on Node 20 and 22, better-sqlite3 not built for it). */
 async function onSqlite(): Promise<EngineReport | string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'otp-chat-store-bench-'));
   let store: OpenStore;
@@ -403,7 +410,7 @@ async function onSqlite(): Promise<EngineReport | string> {
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     const why = (error as Error).message.replace(/\s+/g, ' ').slice(0, 400);
-    return `better-sqlite3 does not load on Node ${process.version}: it must be built for this Node (${why})`;
+    return `${SQLITE_LIBRARY} does not open a database on Node ${process.version} (${why})`;
   }
   try {
     return await benchEngine(store);

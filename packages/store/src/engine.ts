@@ -5,11 +5,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { withoutPassword } from './location.ts';
 import type { Database } from './schema.ts';
+import { openSqliteFile } from './sqlite.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -86,15 +86,15 @@ function openPostgres(url: string, connectTimeoutMs = 5_000): OpenStore {
 function openSqlite(dataDir: string, readonly: boolean): OpenStore {
   if (!readonly) mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, SQLITE_FILE);
-  const sqlite = new SQLite(file, { readonly, fileMustExist: readonly });
+  const sqlite = openSqliteFile(file, readonly);
   // WAL: readers never wait for the writer, and a commit is one append to the log. (Read-only,
   // the file keeps the mode it was made with, WAL.)
-  if (!readonly) sqlite.pragma('journal_mode = WAL');
+  if (!readonly) sqlite.exec('PRAGMA journal_mode = WAL');
   // NORMAL in WAL mode: a commit survives the process being killed (the log is written before
   // the commit returns), and the file is never corrupt; a power cut may lose the last commits.
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  sqlite.exec('PRAGMA synchronous = NORMAL');
+  sqlite.exec('PRAGMA foreign_keys = ON');
+  sqlite.exec('PRAGMA busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite.database }) });
   return { db, engine: 'sqlite', where: file };
 }

@@ -22,3 +22,4 @@ export {
   sweep,
 } from './retention.ts';
 export type { Database, MessageTable, RoomTable } from './schema.ts';
+export { SQLITE_LIBRARY, type SqliteLibrary } from './sqlite.ts';

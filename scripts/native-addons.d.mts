@@ -6,6 +6,8 @@ export interface NativeAddon {
   from: string;
   /** JavaScript that fails unless the addon loads and works. */
   check: string;
+  /** The first Node major that does not use it, if one does not. */
+  usedBelow?: number;
 }
 export declare const NATIVE_ADDONS: readonly NativeAddon[];
 export declare function cachedTree(version: string): string;

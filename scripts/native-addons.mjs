@@ -4,8 +4,9 @@
 // load under 24. So .ci/run rebuilds them before each Node's npm test, and once more afterwards
 // for the machine's node. Run this script with the node to build for:
 //
-//   <node> scripts/native-addons.mjs rebuild   rebuilds each addon for that node, then checks
-//                                              that it loads there; exit 1, saying why, if not
+//   <node> scripts/native-addons.mjs rebuild   rebuilds each addon that node uses and that does
+//                                              not load there yet, then checks it loads; exit
+//                                              1, saying why, if not
 //   <node> scripts/native-addons.mjs headers   prints that node's headers tree (getting it first)
 //
 // node-gyp compiles against the headers of the node it builds for (npm_config_nodedir). On a
@@ -32,6 +33,8 @@ export const NATIVE_ADDONS = [
     name: 'better-sqlite3',
     from: 'packages/store',
     check: "require('better-sqlite3')(':memory:').prepare('select 1').get()",
+    // Node 24 has SQLite built in and must not load this one (packages/store/src/sqlite.ts).
+    usedBelow: 24,
   },
 ];
 
@@ -110,9 +113,27 @@ function loadProblem(addon) {
   return shown.join('\n') || `exit status ${result.status}`;
 }
 
-/** Rebuilds every native addon for the running node and checks each loads; throws if not. */
+/**
+ * Makes every native addon the running node uses load under it: one that loads already is left
+ * as it is (a fresh install built it for this node), the others are rebuilt, then checked.
+ * Throws if one still does not load.
+ */
 function rebuild() {
   const label = `Node.js ${process.version} (${process.execPath})`;
+  const major = Number(process.versions.node.split('.')[0]);
+  for (const addon of NATIVE_ADDONS) {
+    if (addon.usedBelow !== undefined && major >= addon.usedBelow) {
+      console.error(`native addons: ${addon.name} is not used under ${label}`);
+    } else if (loadProblem(addon) === undefined) {
+      console.error(`native addons: ${addon.name} loads under ${label} as built`);
+    } else {
+      rebuildOne(addon, label);
+    }
+  }
+}
+
+/** Rebuilds `addon` for the running node and checks it loads; throws if not. */
+function rebuildOne(addon, label) {
   const nodedir = ensureHeaders();
   // This node first on the PATH, so that pnpm and the addon's install script run under it, and
   // the workspace's own pnpm (the root devDependency) next.
@@ -123,7 +144,7 @@ function rebuild() {
       delimiter,
     ),
   };
-  for (const addon of NATIVE_ADDONS) {
+  {
     console.error(`native addons: rebuilding ${addon.name} for ${label}, headers ${nodedir}`);
     // The compiler's output (a few hundred lines of warnings) is shown only when it failed.
     const pnpm = spawnSync('pnpm', ['--filter', `./${addon.from}`, 'rebuild', addon.name], {

@@ -690,10 +690,11 @@ export const ChatServer = {
         ? HistoryKeeper.last(room, limit, ms)
         : HistoryKeeper.before(room, before.epoch, before.id, limit, ms),
     );
-    // Past the keeper's window, storage has the rest. Read here, in the asker's process: a
-    // slow query holds up the one who asked, never the room or the keeper.
-    if (reply?.[0] !== 'gap' || reply[1] === 'all') return reply;
-    return (await fromStorage(room, limit, before)) ?? reply;
+    // Past the keeper's window (or a page longer than it), storage has the rest. Read here,
+    // in the asker's process: a slow query holds up the one who asked, never the room or
+    // the keeper.
+    const pastWindow = reply?.[0] === 'gap' ? reply[1] !== 'all' : reply?.[1] === 'bad_limit';
+    return pastWindow ? ((await fromStorage(room, limit, before)) ?? reply) : reply;
   },
 };
 // #endregion client

@@ -3,7 +3,7 @@
  * until the test releases them in whatever order it likes (`hold`), or fails them (`fail`, as
  * a database that went away). What it stored can be read back, as a database's rows.
  */
-import { type Pid, send } from '@otp-chat/otp';
+import { type Pid, self, send } from '@otp-chat/otp';
 import type { ChatStorage, HistoryMessage, OpenedRoom, StorageReply } from '../src/index.js';
 
 interface Write {
@@ -19,6 +19,8 @@ export class FakeStorage implements ChatStorage {
   readonly held: Write[] = [];
   /** What was stored, by room name (lower case), in the order stored. */
   readonly stored = new Map<string, HistoryMessage[]>();
+  /** The processes that read pages (`before`), in order. */
+  readonly readers: Pid[] = [];
   private readonly rooms: Array<{ name: string; epoch: number }> = [];
 
   async open(room: string, epoch: number, recent: number): Promise<OpenedRoom> {
@@ -39,6 +41,7 @@ export class FakeStorage implements ChatStorage {
   }
 
   async before(room: string, before: number | undefined, limit: number): Promise<HistoryMessage[]> {
+    this.readers.push(self());
     const older = this.messagesOf(room.toLowerCase()).filter((m) => m.id < (before ?? Infinity));
     return older.slice(-limit);
   }

@@ -130,4 +130,21 @@ describe('a room with storage', () => {
     await vi.waitFor(() => expect(texts(ann)).toEqual(['3 three']));
     expect(storage.stored.get('lobby')!.map((m) => m.id)).toEqual([1, 2, 3]);
   });
+
+  it('reads a page past the keeper window from storage', async () => {
+    const ann = await inLobby('ann');
+    for (const text of ['one', 'two', 'three', 'four', 'five']) say(ann, text);
+    await vi.waitFor(() => expect(texts(ann)).toHaveLength(5));
+    // The keeper holds the last 2 (4 and 5): the page before 4 is storage's.
+    const page = await ann.ask({ type: 'history', before: 4, limit: 2 }, 'history');
+    expect(page.messages.map((m) => `${m.id} ${m.text}`)).toEqual(['2 two', '3 three']);
+    expect(page).toMatchObject({ more: true });
+    expect(page.gone).toBeUndefined();
+    // A page longer than the keeper's window, to the first message: nothing more before it.
+    const first = await ann.ask({ type: 'history', before: 5, limit: 10 }, 'history', 2000);
+    expect(first.messages.map((m) => m.id)).toEqual([1, 2, 3, 4]);
+    expect(first).toMatchObject({ more: false });
+    // Read by the session that asked, not by the room or the keeper.
+    expect(new Set(storage.readers)).toEqual(new Set([ann.pid]));
+  });
 });

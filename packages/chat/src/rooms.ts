@@ -40,6 +40,7 @@ import {
   type StartResult,
   self,
   send,
+  sendAfter,
   type ViaName,
   whereis,
 } from '@otp-chat/otp';
@@ -163,8 +164,11 @@ export interface State {
   readonly limits: RoomLimits;
   /** The room's rate: a message takes a token, or is dropped. */
   readonly bucket: TokenBucket;
-  /** Numbers messages and hands them to the keeper, when the server keeps history. */
-  readonly history: HistoryWriter | undefined;
+  /**
+   * Numbers messages and hands them to the keeper, when the server keeps history (with
+   * storage, once the room is open in it).
+   */
+  history: HistoryWriter | undefined;
   /** Where messages are stored before anyone sees them, when the server has storage. */
   readonly storage: RoomStorage | undefined;
 }
@@ -172,8 +176,12 @@ export interface State {
 /** A room's storage, and its messages waiting for it. */
 interface RoomStorage {
   readonly api: ChatStorage;
-  /** The storage's name for the room. */
-  readonly key: number;
+  /** How many of the room's last messages seed the keeper. */
+  readonly recent: number;
+  /** The storage's name for the room; undefined until the room is open in storage. */
+  key: number | undefined;
+  /** How long to wait before trying to open the room again, while storage is away. */
+  retryMs: number;
   /** Messages handed to storage, not yet broadcast, in the order numbered. */
   readonly unstored: Unstored[];
 }
@@ -257,11 +265,19 @@ const callbacks = {
       ratePerSecond: limits.messagesPerSecond,
       burst: limits.messageBurst,
     });
-    // Opened before anything is numbered: a room that cannot reach its storage does not start.
-    const opened = await openStorage(room);
-    const history = await attachHistory(room, opened?.[1]);
-    const storage = opened && { api: opened[0], key: opened[1].key, unstored: [] };
-    return ['ok', { name: room, members: new Map(), limits, bucket, history, storage }];
+    const storage = roomStorage();
+    const state: State = {
+      name: room,
+      members: new Map(),
+      limits,
+      bucket,
+      history: undefined,
+      storage,
+    };
+    // With storage, nothing is numbered before the room is open in it (see openInStorage).
+    if (storage === undefined) state.history = await attachHistory(room);
+    else await openInStorage(state, storage);
+    return ['ok', state];
   },
 
   async handleCall(request: Call, _from: From, state: State): Promise<CallResult<State>> {
@@ -295,9 +311,13 @@ const callbacks = {
   },
 
   // A member's process ended: it has left; or storage answered. Anything else is dropped, loudly.
-  handleInfo(message: unknown, state: State): NoReplyResult<State> {
+  async handleInfo(message: unknown, state: State): Promise<NoReplyResult<State>> {
     if (isStorageReply(message) && state.storage !== undefined) {
       storageReply(state, state.storage, message);
+      return ['noreply', state];
+    }
+    if (message === OPEN_STORAGE && state.storage !== undefined) {
+      await openInStorage(state, state.storage);
       return ['noreply', state];
     }
     if (isDown(message)) {
@@ -364,8 +384,9 @@ function say(state: State, pid: Pid, text: string): void {
   const timestamp = Date.now();
   const news: MessageNews = { type: 'message', roomId: state.name, from, text: content, timestamp };
   // From step 8 on, a server may store messages: nobody sees one before it is stored.
-  if (state.storage !== undefined && state.history !== undefined) {
-    store(state.storage, state.history, news, pid);
+  if (state.storage !== undefined) {
+    if (state.history === undefined) send(pid, unstoredNotice(state));
+    else store(state.storage, state.history, news, pid);
     return;
   }
   // From step 7 on, a server may keep history: the room numbers the message first.
@@ -387,7 +408,7 @@ function store(storage: RoomStorage, history: HistoryWriter, news: MessageNews, 
     stored: false,
   });
   // The id is the tag: unique in the room's numbering, which never gives an id twice.
-  storage.api.write(storage.key, message, self(), id);
+  storage.api.write(storage.key!, message, self(), id);
 }
 
 /**
@@ -403,8 +424,7 @@ function storageReply(state: State, storage: RoomStorage, reply: StorageReply): 
   if (reply[0] === 'stored') unstored[index]!.stored = true;
   else {
     const [failed] = unstored.splice(index, 1);
-    const notice: RoomNotice = ['room_notice', state.name, 'unstored', STORAGE_UNAVAILABLE];
-    if (state.members.has(failed!.sender)) send(failed!.sender, notice);
+    if (state.members.has(failed!.sender)) send(failed!.sender, unstoredNotice(state));
   }
   while (unstored[0]?.stored) {
     const { message, news, sender } = unstored.shift()!;
@@ -413,12 +433,40 @@ function storageReply(state: State, storage: RoomStorage, reply: StorageReply): 
   }
 }
 
-/** Opens the room in storage, when the server has storage: the storage, and the room in it. */
-async function openStorage(room: string): Promise<readonly [ChatStorage, OpenedRoom] | undefined> {
+function unstoredNotice(state: State): RoomNotice {
+  return ['room_notice', state.name, 'unstored', STORAGE_UNAVAILABLE];
+}
+
+/** The storage the rooms' registry names for rooms, when the server has storage. */
+function roomStorage(): RoomStorage | undefined {
   const found = Registry.meta<RoomStorageSetting>(REGISTRY, ROOM_STORAGE);
   if (found === 'error') return undefined;
-  const { storage, recent } = found[1];
-  return [storage, await storage.open(room, newEpoch(), recent)];
+  const { storage: api, recent } = found[1];
+  return { api, recent, key: undefined, retryMs: FIRST_RETRY_MS, unstored: [] };
+}
+
+/** The room tries again to open in storage after this, doubling up to MAX_RETRY_MS. */
+const FIRST_RETRY_MS = 100;
+const MAX_RETRY_MS = 5000;
+const OPEN_STORAGE = 'open_storage';
+
+/**
+ * Opens the room in storage, and attaches it to its history from there: its numbering goes on
+ * where storage has it. While storage is away the room runs all the same (joins, leaves,
+ * presence), refuses messages with STORAGE_UNAVAILABLE, and tries again later, by itself.
+ */
+async function openInStorage(state: State, storage: RoomStorage): Promise<void> {
+  let opened: OpenedRoom;
+  try {
+    opened = await storage.api.open(state.name, newEpoch(), storage.recent);
+  } catch (error) {
+    console.warn(`ChatServer: ${state.name} cannot open in storage: ${(error as Error).message}`);
+    sendAfter(self(), OPEN_STORAGE, storage.retryMs);
+    storage.retryMs = Math.min(MAX_RETRY_MS, storage.retryMs * 2);
+    return;
+  }
+  storage.key = opened.key;
+  state.history = await attachHistory(state.name, opened);
 }
 // #endregion storage
 

@@ -15,6 +15,10 @@ interface Write {
 
 export class FakeStorage implements ChatStorage {
   mode: 'auto' | 'hold' | 'fail' = 'auto';
+  /** While true, opening a room fails, as with a database that is away. */
+  away = false;
+  /** How many rooms were opened. */
+  opens = 0;
   /** Writes handed over and not answered yet (in `hold` mode), in the order they came. */
   readonly held: Write[] = [];
   /** What was stored, by room name (lower case), in the order stored. */
@@ -24,6 +28,8 @@ export class FakeStorage implements ChatStorage {
   private readonly rooms: Array<{ name: string; epoch: number }> = [];
 
   async open(room: string, epoch: number, recent: number): Promise<OpenedRoom> {
+    if (this.away) throw new Error('the fake database is away');
+    this.opens++;
     const name = room.toLowerCase();
     let key = this.rooms.findIndex((known) => known.name === name);
     if (key < 0) key = this.rooms.push({ name, epoch }) - 1;

@@ -147,4 +147,19 @@ describe('a room with storage', () => {
     // Read by the session that asked, not by the room or the keeper.
     expect(new Set(storage.readers)).toEqual(new Set([ann.pid]));
   });
+
+  it('opens a room while storage is away, refuses its messages, and recovers by itself', async () => {
+    storage.away = true;
+    const ann = await inLobby('ann');
+    const bob = await inLobby('bob');
+    say(ann, 'too soon');
+    expect(await ann.waitFor('error')).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    expect((await ann.ask({ type: 'users' }, 'users')).users).toEqual(['ann', 'bob']);
+
+    storage.away = false;
+    await vi.waitFor(() => expect(storage.opens).toBe(1));
+    say(bob, 'made it');
+    await vi.waitFor(() => expect(texts(ann)).toEqual(['1 made it']));
+    expect(texts(bob)).toEqual(['1 made it']);
+  });
 });

@@ -17,6 +17,7 @@ import {
   spawn,
   whenIdle,
 } from '@otp-chat/otp';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sqlStorage } from '../src/chat_storage.ts';
 import { migrateToLatest, type OpenStore } from '../src/index.ts';
@@ -164,6 +165,31 @@ onEachEngine((open) => {
         '3 ann: three',
         '4 bob: four',
       ]);
+    });
+    it('refuses messages while the database is away, and recovers by itself', async () => {
+      const store = await open();
+      await migrateToLatest(store.db, store.engine);
+      await startChat(store);
+      const [ann] = await inLobby('ann');
+      const [bob] = await inLobby('bob');
+      say(ann, 'one');
+      await vi.waitFor(() => expect(live(bob)).toEqual(['1 one']));
+
+      // The table gone is a database that refuses every write, on either engine.
+      await sql`alter table messages rename to messages_away`.execute(store.db);
+      const from = ann.events.length;
+      say(ann, 'lost');
+      expect(await ann.waitFor('error', from)).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+      const [carol] = await inLobby('carol');
+      expect((await carol.ask({ type: 'users' }, 'users')).users).toEqual(['ann', 'bob', 'carol']);
+
+      await sql`alter table messages_away rename to messages`.execute(store.db);
+      // The writer fails batches at once for its backoff (100 ms after one failure).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      say(bob, 'back');
+      await vi.waitFor(() => expect(live(carol)).toEqual(['3 back']));
+      expect(live(ann)).toEqual(['1 one', '3 back']);
+      expect(await rows(store)).toEqual(['1 ann: one', '3 bob: back']);
     });
   });
 });

@@ -72,6 +72,16 @@ export const DEFAULT_HISTORY_OPTIONS: HistoryOptions = {
 
 /** What a request the keeper cannot read answers (a wrong room name, a wrong shape). */
 export type BadRequest = readonly ['error', 'bad_request'];
+/**
+ * Where a room's history stands in storage, for the keeper to go on from: its epoch, the last
+ * id stored, and its last messages, oldest first (at most the keeper's historyLength are kept).
+ */
+export interface HistorySeed {
+  readonly epoch: number;
+  readonly lastId: number;
+  readonly recent: readonly HistoryMessage[];
+}
+
 export type AttachReply = readonly ['ok', epoch: number, lastId: number] | BadRequest;
 export type HistoryReply = HistoryResult | BadRequest;
 
@@ -83,7 +93,7 @@ export interface HistoryUsage {
 
 // #region state
 interface Kept {
-  readonly history: RoomHistory;
+  history: RoomHistory;
   /** The room process that writes it, monitored; none while the room has no process. */
   owner: { readonly pid: Pid; readonly ref: Ref } | undefined;
   /** While the room has no process: the timer that will drop the history, and its token. */
@@ -119,8 +129,10 @@ const callbacks = {
     const [tag, room, ...args] = Array.isArray(request) ? request : [];
     const key = roomKey(room);
     if (key === undefined) return ['reply', BAD_REQUEST, state];
-    if (tag === 'attach' && args.length === 0) {
-      const { epoch, lastId } = attach(state, key, from.pid);
+    if (tag === 'attach' && args.length <= 1) {
+      const seed = args[0];
+      if (seed !== undefined && !isSeed(seed)) return ['reply', BAD_REQUEST, state];
+      const { epoch, lastId } = attach(state, key, from.pid, seed);
       return ['reply', ['ok', epoch, lastId], state];
     }
     return ['reply', query(historyOf(state, key), tag, args), state];
@@ -151,12 +163,23 @@ const BAD_REQUEST: BadRequest = ['error', 'bad_request'];
  * A room's process attaches: the keeper watches it, and answers where its numbering is: the
  * epoch, and the last id issued in it. A room with no history kept gets a new one (a new epoch).
  */
-function attach(state: State, key: string, pid: Pid): RoomHistory {
+function attach(state: State, key: string, pid: Pid, seed?: HistorySeed): RoomHistory {
   let kept = state.histories.get(key);
+  // With storage, the database is the truth: the history starts again from what it holds,
+  // which includes messages stored after a crashed room could pass them on.
+  if (kept !== undefined && seed !== undefined) {
+    state.bytes -= kept.history.bytes;
+    kept.history = seeded(state.options.historyLength, seed);
+    state.bytes += kept.history.bytes;
+  }
   if (kept === undefined) {
-    const history = new RoomHistory({ max: state.options.historyLength });
+    const history =
+      seed === undefined
+        ? new RoomHistory({ max: state.options.historyLength })
+        : seeded(state.options.historyLength, seed);
     kept = { history, owner: undefined, expiry: undefined };
     state.histories.set(key, kept);
+    state.bytes += history.bytes;
   }
   stopExpiry(kept);
   // A room started again may attach before the DOWN of the process it replaces arrives.
@@ -165,6 +188,15 @@ function attach(state: State, key: string, pid: Pid): RoomHistory {
   kept.owner = { pid, ref };
   state.owners.set(ref, key);
   return kept.history;
+}
+
+/** A history that goes on from storage's: its epoch, its last id, its last messages. */
+function seeded(max: number, { epoch, lastId, recent }: HistorySeed): RoomHistory {
+  // Messages that do not end at lastId are not the room's last ones: none are kept then.
+  const window = recent.at(-1)?.id === lastId ? recent : [];
+  const history = new RoomHistory({ max, epoch, lastId: (window[0]?.id ?? lastId + 1) - 1 });
+  for (const message of window) history.store(message);
+  return history;
 }
 
 /** The room's process is gone: its history stays, for `keepEmptyMs` unless it comes back. */
@@ -276,6 +308,17 @@ function isHistoryMessage(message: unknown): message is HistoryMessage {
   );
 }
 
+function isSeed(seed: unknown): seed is HistorySeed {
+  const s = seed as Partial<HistorySeed> | null;
+  return (
+    Number.isSafeInteger(s?.epoch) &&
+    Number.isSafeInteger(s?.lastId) &&
+    s!.lastId! >= 0 &&
+    Array.isArray(s?.recent) &&
+    s.recent.every((m) => isHistoryMessage(m) && m.epoch === s.epoch && m.id <= s.lastId!)
+  );
+}
+
 function validOptions({ historyLength, maxBytes, keepEmptyMs }: HistoryOptions): boolean {
   return (
     Number.isSafeInteger(historyLength) &&
@@ -308,9 +351,13 @@ export const HistoryKeeper = {
     return { id: HISTORY_KEEPER, start: () => HistoryKeeper.startLink(options) };
   },
 
-  /** The calling room process attaches to its history: the answer is its epoch and last id. */
-  attach(room: string): Promise<AttachReply> {
-    return GenServer.call(HISTORY_KEEPER, ['attach', room]);
+  /**
+   * The calling room process attaches to its history: the answer is its epoch and last id.
+   * With a `seed`, the history is made again from it (see HistorySeed).
+   */
+  attach(room: string, seed?: HistorySeed): Promise<AttachReply> {
+    const request = seed === undefined ? ['attach', room] : ['attach', room, seed];
+    return GenServer.call(HISTORY_KEEPER, request);
   },
 
   /** The last `k` messages of `room`. */
@@ -362,16 +409,32 @@ export class HistoryWriter {
     return this.issued;
   }
 
-  /** Attaches the calling room process to the history of `room`. */
-  static async attach(room: string): Promise<readonly ['ok', HistoryWriter] | BadRequest> {
-    const reply = await HistoryKeeper.attach(room);
+  /**
+   * Attaches the calling room process to the history of `room`; with `seed` (what storage
+   * has of the room), the keeper's history of it starts again from that.
+   */
+  static async attach(
+    room: string,
+    seed?: HistorySeed,
+  ): Promise<readonly ['ok', HistoryWriter] | BadRequest> {
+    const reply = await HistoryKeeper.attach(room, seed);
     return reply[0] === 'ok' ? ['ok', new HistoryWriter(room, reply[1], reply[2])] : reply;
   }
 
   append(said: Said): HistoryMessage {
-    const message = newHistoryMessage(said, this.epoch, ++this.issued, Date.now());
-    GenServer.cast(HISTORY_KEEPER, ['append', this.room, message]);
+    const message = this.number(said);
+    this.keep(message);
     return message;
+  }
+
+  /** Gives what was said the room's next id and the server's time; the keeper is not told. */
+  number(said: Said): HistoryMessage {
+    return newHistoryMessage(said, this.epoch, ++this.issued, Date.now());
+  }
+
+  /** Hands a numbered message to the keeper (with storage, once it is stored). */
+  keep(message: HistoryMessage): void {
+    GenServer.cast(HISTORY_KEEPER, ['append', this.room, message]);
   }
 }
 // #endregion writer

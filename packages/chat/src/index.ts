@@ -31,6 +31,7 @@ export {
   HistoryKeeper,
   type HistoryOptions,
   type HistoryReply,
+  type HistorySeed,
   type HistoryUsage,
   HistoryWriter,
 } from './history_keeper.js';
@@ -49,6 +50,7 @@ export {
   REGISTRY,
   ROOM_HISTORY,
   ROOM_LIMITS,
+  ROOM_STORAGE,
   ROOM_SUPERVISOR,
   type RoomDirectory,
   type RoomLimits,
@@ -56,6 +58,7 @@ export {
   type RoomMessage,
   type RoomNotice,
   type RoomPage,
+  type RoomStorageSetting,
 } from './rooms.js';
 // The rules (message, names, text) are exported once, in rules.ts, which the page also uses.
 export * from './rules.js';
@@ -78,6 +81,14 @@ export {
   type SessionRequest,
   TYPING_INTERVAL_MS,
 } from './session.js';
+// Storage (step 8): what a room needs of a database, whichever database it is.
+export {
+  type ChatStorage,
+  isStorageReply,
+  type OpenedRoom,
+  STORAGE_UNAVAILABLE,
+  type StorageReply,
+} from './storage.js';
 export { type ChatOptions, ChatSupervisor } from './supervisor.js';
 export {
   claimUserName,

@@ -40,19 +40,29 @@ import {
   type StartResult,
   self,
   send,
+  sendAfter,
   type ViaName,
   whereis,
 } from '@otp-chat/otp';
+import { type HistoryMessage, newEpoch } from './history.js';
 import {
   HISTORY_KEEPER,
   HistoryKeeper,
   type HistoryReply,
+  type HistorySeed,
   HistoryWriter,
 } from './history_keeper.js';
 import { newMessage } from './message.js';
 import { nameKey, nameProblem } from './names.js';
 import { RoomEvent, type RoomNews, type Status } from './room_event.js';
 import { byName, RoomIndex } from './room_index.js';
+import {
+  type ChatStorage,
+  isStorageReply,
+  type OpenedRoom,
+  STORAGE_UNAVAILABLE,
+  type StorageReply,
+} from './storage.js';
 import { lookupUser, type Transport } from './users.js';
 
 /** A room's news about a message said in it. */
@@ -72,12 +82,10 @@ export type RoomMessage = readonly ['room_event', RoomEvent];
  * rate and was dropped (`limit`: the messages a second the room passes on); `behind`, the member
  * had `limit` messages waiting unread, so the room dropped it (it is no longer a member).
  */
-export type RoomNotice = readonly [
-  'room_notice',
-  room: string,
-  what: 'busy' | 'behind',
-  limit: number,
-];
+export type RoomNotice =
+  | readonly ['room_notice', room: string, what: 'busy' | 'behind', limit: number]
+  /** With storage (step 8): the member's message could not be stored, so nobody saw it. */
+  | readonly ['room_notice', room: string, what: 'unstored', code: typeof STORAGE_UNAVAILABLE];
 // #endregion messages
 
 // #region limits
@@ -115,6 +123,15 @@ export const DEFAULT_ROOM_LIMITS: RoomLimits = {
 export const ROOM_LIMITS = 'room_limits';
 /** The key in the rooms' registry's meta that says whether rooms keep history. */
 export const ROOM_HISTORY = 'room_history';
+/** The key in the rooms' registry's meta of the storage rooms write to (a RoomStorageSetting). */
+export const ROOM_STORAGE = 'room_storage';
+
+/** What rooms read of storage as they start: where to store, and how much to read back. */
+export interface RoomStorageSetting {
+  readonly storage: ChatStorage;
+  /** How many of a room's last messages seed the keeper when the room opens. */
+  readonly recent: number;
+}
 // #endregion limits
 
 interface Member {
@@ -147,8 +164,33 @@ export interface State {
   readonly limits: RoomLimits;
   /** The room's rate: a message takes a token, or is dropped. */
   readonly bucket: TokenBucket;
-  /** Numbers messages and hands them to the keeper, when the server keeps history. */
-  readonly history: HistoryWriter | undefined;
+  /**
+   * Numbers messages and hands them to the keeper, when the server keeps history (with
+   * storage, once the room is open in it).
+   */
+  history: HistoryWriter | undefined;
+  /** Where messages are stored before anyone sees them, when the server has storage. */
+  readonly storage: RoomStorage | undefined;
+}
+
+/** A room's storage, and its messages waiting for it. */
+interface RoomStorage {
+  readonly api: ChatStorage;
+  /** How many of the room's last messages seed the keeper. */
+  readonly recent: number;
+  /** The storage's name for the room; undefined until the room is open in storage. */
+  key: number | undefined;
+  /** How long to wait before trying to open the room again, while storage is away. */
+  retryMs: number;
+  /** Messages handed to storage, not yet broadcast, in the order numbered. */
+  readonly unstored: Unstored[];
+}
+
+interface Unstored {
+  readonly message: HistoryMessage;
+  readonly news: MessageNews;
+  readonly sender: Pid;
+  stored: boolean;
 }
 
 type Call =
@@ -223,8 +265,19 @@ const callbacks = {
       ratePerSecond: limits.messagesPerSecond,
       burst: limits.messageBurst,
     });
-    const history = await attachHistory(room);
-    return ['ok', { name: room, members: new Map(), limits, bucket, history }];
+    const storage = roomStorage();
+    const state: State = {
+      name: room,
+      members: new Map(),
+      limits,
+      bucket,
+      history: undefined,
+      storage,
+    };
+    // With storage, nothing is numbered before the room is open in it (see openInStorage).
+    if (storage === undefined) state.history = await attachHistory(room);
+    else await openInStorage(state, storage);
+    return ['ok', state];
   },
 
   async handleCall(request: Call, _from: From, state: State): Promise<CallResult<State>> {
@@ -257,8 +310,16 @@ const callbacks = {
     return state.members.size === 0 ? ['stop', 'normal', state] : ['noreply', state];
   },
 
-  // A member's process ended: it has left. Any other plain message is dropped, loudly.
-  handleInfo(message: unknown, state: State): NoReplyResult<State> {
+  // A member's process ended: it has left; or storage answered. Anything else is dropped, loudly.
+  async handleInfo(message: unknown, state: State): Promise<NoReplyResult<State>> {
+    if (isStorageReply(message) && state.storage !== undefined) {
+      storageReply(state, state.storage, message);
+      return ['noreply', state];
+    }
+    if (message === OPEN_STORAGE && state.storage !== undefined) {
+      await openInStorage(state, state.storage);
+      return ['noreply', state];
+    }
     if (isDown(message)) {
       leave(state, message.pid as Pid);
       return state.members.size === 0 ? ['stop', 'normal', state] : ['noreply', state];
@@ -322,9 +383,92 @@ function say(state: State, pid: Pid, text: string): void {
   const { username: from, content } = message;
   const timestamp = Date.now();
   const news: MessageNews = { type: 'message', roomId: state.name, from, text: content, timestamp };
+  // From step 8 on, a server may store messages: nobody sees one before it is stored.
+  if (state.storage !== undefined) {
+    if (state.history === undefined) send(pid, unstoredNotice(state));
+    else store(state.storage, state.history, news, pid);
+    return;
+  }
   // From step 7 on, a server may keep history: the room numbers the message first.
   broadcast(state, state.history ? numbered(state.history, news) : news, pid);
 }
+
+// #region storage
+/**
+ * Numbers a message and hands it to storage; it waits in `unstored` for the reply. The room
+ * goes on meanwhile (joins, leaves, other messages): the reply is one more message in its mailbox.
+ */
+function store(storage: RoomStorage, history: HistoryWriter, news: MessageNews, pid: Pid): void {
+  const message = history.number({ from: news.from, text: news.text });
+  const { id, epoch, timestamp } = message;
+  storage.unstored.push({
+    message,
+    news: { ...news, id, epoch, timestamp },
+    sender: pid,
+    stored: false,
+  });
+  // The id is the tag: unique in the room's numbering, which never gives an id twice.
+  storage.api.write(storage.key!, message, self(), id);
+}
+
+/**
+ * Storage answered for a message. Stored: the messages at the head of the queue that are all
+ * stored are passed on, in the order numbered, so a reply that comes early waits for those
+ * before it. Not stored: the sender alone is told, and nobody ever sees it (its id stays
+ * unused: a gap, never a repeat).
+ */
+function storageReply(state: State, storage: RoomStorage, reply: StorageReply): void {
+  const { unstored } = storage;
+  const index = unstored.findIndex((waiting) => waiting.message.id === reply[1]);
+  if (index < 0) return;
+  if (reply[0] === 'stored') unstored[index]!.stored = true;
+  else {
+    const [failed] = unstored.splice(index, 1);
+    if (state.members.has(failed!.sender)) send(failed!.sender, unstoredNotice(state));
+  }
+  while (unstored[0]?.stored) {
+    const { message, news, sender } = unstored.shift()!;
+    state.history!.keep(message);
+    broadcast(state, news, sender);
+  }
+}
+
+function unstoredNotice(state: State): RoomNotice {
+  return ['room_notice', state.name, 'unstored', STORAGE_UNAVAILABLE];
+}
+
+/** The storage the rooms' registry names for rooms, when the server has storage. */
+function roomStorage(): RoomStorage | undefined {
+  const found = Registry.meta<RoomStorageSetting>(REGISTRY, ROOM_STORAGE);
+  if (found === 'error') return undefined;
+  const { storage: api, recent } = found[1];
+  return { api, recent, key: undefined, retryMs: FIRST_RETRY_MS, unstored: [] };
+}
+
+/** The room tries again to open in storage after this, doubling up to MAX_RETRY_MS. */
+const FIRST_RETRY_MS = 100;
+const MAX_RETRY_MS = 5000;
+const OPEN_STORAGE = 'open_storage';
+
+/**
+ * Opens the room in storage, and attaches it to its history from there: its numbering goes on
+ * where storage has it. While storage is away the room runs all the same (joins, leaves,
+ * presence), refuses messages with STORAGE_UNAVAILABLE, and tries again later, by itself.
+ */
+async function openInStorage(state: State, storage: RoomStorage): Promise<void> {
+  let opened: OpenedRoom;
+  try {
+    opened = await storage.api.open(state.name, newEpoch(), storage.recent);
+  } catch (error) {
+    console.warn(`ChatServer: ${state.name} cannot open in storage: ${(error as Error).message}`);
+    sendAfter(self(), OPEN_STORAGE, storage.retryMs);
+    storage.retryMs = Math.min(MAX_RETRY_MS, storage.retryMs * 2);
+    return;
+  }
+  storage.key = opened.key;
+  state.history = await attachHistory(state.name, opened);
+}
+// #endregion storage
 
 // #region presence
 /** A member's status changed: everyone in the room is told, the member too. */
@@ -366,11 +510,14 @@ function numbered(history: HistoryWriter, news: MessageNews): MessageNews {
   return { ...news, timestamp, id, epoch };
 }
 
-/** Attaches a starting room to its history, when the server keeps history. */
-async function attachHistory(room: string): Promise<HistoryWriter | undefined> {
+/**
+ * Attaches a starting room to its history, when the server keeps history; with storage, the
+ * history goes on from what storage holds (`seed`).
+ */
+async function attachHistory(room: string, seed?: HistorySeed): Promise<HistoryWriter | undefined> {
   const found = Registry.meta<boolean>(REGISTRY, ROOM_HISTORY);
   if (found === 'error' || !found[1]) return undefined;
-  const attached = await HistoryWriter.attach(room);
+  const attached = await HistoryWriter.attach(room, seed);
   // The room's name passed the name rules, so the keeper can read it: this is a bug.
   if (attached[0] !== 'ok') throw new Error(`ChatServer: the history keeper refused ${room}`);
   return attached[1];
@@ -380,7 +527,12 @@ async function attachHistory(room: string): Promise<HistoryWriter | undefined> {
 async function catchUp(state: State, asked: CatchUp = {}): Promise<JoinHistory | undefined> {
   const history = state.history;
   if (history === undefined) return undefined;
-  const position = { epoch: history.epoch, id: history.lastId };
+  // Messages still waiting for storage are not said yet: the member will get them live.
+  const waiting = state.storage?.unstored[0]?.message.id;
+  const position = {
+    epoch: history.epoch,
+    id: waiting === undefined ? history.lastId : waiting - 1,
+  };
   const { since, replay = 0 } = asked;
   let caughtUp: HistoryReply | undefined = ['ok', []];
   if (since !== undefined) {
@@ -581,14 +733,37 @@ export const ChatServer = {
     limit: number,
     before?: MessageRef,
   ): Promise<HistoryReply | undefined> {
-    return askKeeper((ms) =>
+    const reply = await askKeeper((ms) =>
       before === undefined
         ? HistoryKeeper.last(room, limit, ms)
         : HistoryKeeper.before(room, before.epoch, before.id, limit, ms),
     );
+    // Past the keeper's window (or a page longer than it), storage has the rest. Read here,
+    // in the asker's process: a slow query holds up the one who asked, never the room or
+    // the keeper.
+    const pastWindow = reply?.[0] === 'gap' ? reply[1] !== 'all' : reply?.[1] === 'bad_limit';
+    return pastWindow ? ((await fromStorage(room, limit, before)) ?? reply) : reply;
   },
 };
 // #endregion client
+
+/**
+ * A page of `room` from storage, when the server has storage, or undefined (no storage, or it
+ * is away: the keeper's answer then stands).
+ */
+async function fromStorage(
+  room: string,
+  limit: number,
+  before: MessageRef | undefined,
+): Promise<HistoryReply | undefined> {
+  const found = Registry.meta<RoomStorageSetting>(REGISTRY, ROOM_STORAGE);
+  if (found === 'error') return undefined;
+  try {
+    return ['ok', await found[1].storage.before(room, before?.id, limit)];
+  } catch {
+    return undefined;
+  }
+}
 
 /** Opens `room` and returns its pid, or the pid of whoever opened it just before us. */
 async function openRoom(room: string): Promise<Pid> {

@@ -97,6 +97,8 @@ export type SessionErrorCode =
   | 'RATE_LIMITED'
   /** A join past the rooms a user may be in (`limit`). */
   | 'TOO_MANY_ROOMS'
+  /** A message the server could not store (its database is away): nobody saw it (step 8). */
+  | 'STORAGE_UNAVAILABLE'
   | HistoryErrorCode;
 
 /** The errors only a history request gets: a transport that sends none never sees them. */
@@ -456,10 +458,15 @@ export class Session {
   }
 
   /**
-   * What a room says to this user alone: a message over its rate was dropped, or the user was
-   * so far behind that the room dropped them, which ends the session.
+   * What a room says to this user alone: a message over its rate was dropped, or could not be
+   * stored; or the user was so far behind that the room dropped them, which ends the session.
    */
-  private roomNotice([, room, what, limit]: RoomNotice): void {
+  private roomNotice(notice: RoomNotice): void {
+    if (notice[2] === 'unstored') {
+      this.error(notice[3], 'say', notice[1]);
+      return;
+    }
+    const [, room, what, limit] = notice;
     if (what === 'busy') {
       this.error('RATE_LIMITED', 'say', room, undefined, limit);
       return;

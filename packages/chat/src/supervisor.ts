@@ -11,9 +11,18 @@ import {
   Supervisor,
   type SupervisorInit,
 } from '@otp-chat/otp';
-import { HistoryKeeper, type HistoryOptions } from './history_keeper.js';
+import { DEFAULT_HISTORY_OPTIONS, HistoryKeeper, type HistoryOptions } from './history_keeper.js';
 import { ROOM_INDEX, RoomIndex } from './room_index.js';
-import { REGISTRY, ROOM_HISTORY, ROOM_LIMITS, ROOM_SUPERVISOR, type RoomLimits } from './rooms.js';
+import {
+  REGISTRY,
+  ROOM_HISTORY,
+  ROOM_LIMITS,
+  ROOM_STORAGE,
+  ROOM_SUPERVISOR,
+  type RoomLimits,
+  type RoomStorageSetting,
+} from './rooms.js';
+import type { ChatStorage } from './storage.js';
 
 /** What the rooms' side is started with. */
 export interface ChatOptions {
@@ -21,12 +30,24 @@ export interface ChatOptions {
   readonly limits?: Partial<RoomLimits>;
   /** Keep each room's history (from step 7 on), with these options; none without it. */
   readonly history?: Partial<HistoryOptions>;
+  /**
+   * Store every message before anyone sees it (from step 8 on). Storage implies history: the
+   * keeper holds each room's last messages, read back from storage when the room opens.
+   */
+  readonly storage?: ChatStorage;
 }
 
 // #region supervisor
 /** The registry of rooms; it keeps the limits (and whether to keep history) rooms read as they start. */
-function registry({ limits = {}, history }: ChatOptions): ChildSpec {
-  const meta = { [ROOM_LIMITS]: limits, [ROOM_HISTORY]: history !== undefined };
+function registry({ limits = {}, history, storage }: ChatOptions): ChildSpec {
+  const meta: Record<string, unknown> = {
+    [ROOM_LIMITS]: limits,
+    [ROOM_HISTORY]: history !== undefined,
+  };
+  if (storage !== undefined) {
+    const recent = history?.historyLength ?? DEFAULT_HISTORY_OPTIONS.historyLength;
+    meta[ROOM_STORAGE] = { storage, recent } satisfies RoomStorageSetting;
+  }
   return {
     id: REGISTRY,
     start: () => Registry.startLink({ keys: 'unique', name: REGISTRY, meta }),
@@ -43,11 +64,16 @@ export const ChatSupervisor = {
   // names went with them. The history keeper, when there is one, comes before the rooms too:
   // rooms attach to it as they start, so rooms that outlived it start again and attach to its
   // successor (whose new epochs tell clients that what the old one kept is gone).
-  init(options: ChatOptions = {}): readonly ['ok', SupervisorInit] {
+  // Storage's processes (its writer) come before the keeper and the rooms: a writer that
+  // crashed took the replies rooms wait for, so the rooms start again and open anew.
+  init(given: ChatOptions = {}): readonly ['ok', SupervisorInit] {
+    const options =
+      given.storage === undefined ? given : { ...given, history: given.history ?? {} };
     const index = { id: ROOM_INDEX, start: () => RoomIndex.startLink() };
+    const storage = options.storage?.children ?? [];
     const keeper = options.history === undefined ? [] : [HistoryKeeper.childSpec(options.history)];
     const rooms = DynamicSupervisor.childSpec({ name: ROOM_SUPERVISOR });
-    return Supervisor.init([registry(options), index, ...keeper, rooms], {
+    return Supervisor.init([registry(options), index, ...storage, ...keeper, rooms], {
       strategy: 'rest_for_one',
     });
   },
@@ -56,8 +82,13 @@ export const ChatSupervisor = {
   startLink(
     limits: Partial<RoomLimits> = {},
     history?: Partial<HistoryOptions>,
+    storage?: ChatStorage,
   ): Promise<StartResult> {
-    const options: ChatOptions = { limits, ...(history === undefined ? {} : { history }) };
+    const options: ChatOptions = {
+      limits,
+      ...(history === undefined ? {} : { history }),
+      ...(storage === undefined ? {} : { storage }),
+    };
     return Supervisor.startLink(ChatSupervisor, options, { name: 'ChatServer.Supervisor' });
   },
 };

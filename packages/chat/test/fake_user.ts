@@ -10,6 +10,7 @@ import {
 } from '@otp-chat/otp';
 import { afterEach, beforeEach, vi } from 'vitest';
 import {
+  type ChatStorage,
   ChatSupervisor,
   type HistoryOptions,
   type RoomLimits,
@@ -120,12 +121,14 @@ function isRequest(message: unknown): message is readonly ['request', SessionReq
 const users: Pid[] = [];
 
 /**
- * Before each test, the rooms (keeping history with `history`, with `limits` where given) and the
- * users registry under one supervisor; after it, every fake user killed and the tree stopped.
+ * Before each test, the rooms (keeping history with `history`, with `limits` where given,
+ * storing messages in what `storage` gives, made anew for each test) and the users registry
+ * under one supervisor; after it, every fake user killed and the tree stopped.
  */
 export function roomsAndUsersPerTest(
   history?: Partial<HistoryOptions>,
   limits: Partial<RoomLimits> = {},
+  storage?: () => ChatStorage,
 ): void {
   let tree: Pid;
   beforeEach(async () => {
@@ -133,7 +136,7 @@ export function roomsAndUsersPerTest(
       [
         {
           id: 'rooms',
-          start: () => ChatSupervisor.startLink(limits, history),
+          start: () => ChatSupervisor.startLink(limits, history, storage?.()),
           type: 'supervisor' as const,
         },
         { id: USERS, start: () => Registry.startLink({ keys: 'unique', name: USERS }) },

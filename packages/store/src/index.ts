@@ -1,3 +1,4 @@
+export { MESSAGE_WRITER, sqlStorage } from './chat_storage.ts';
 export {
   type Engine,
   type OpenStore,

@@ -67,7 +67,9 @@ export interface WriterStats {
 }
 
 type Cast = readonly ['write', Pending];
-type Call = 'stats';
+/** A read to run once the writes already queued are committed (see `afterWrites`). */
+type Read = (db: Kysely<Database>) => Promise<unknown>;
+type Call = 'stats' | readonly ['after_writes', Read];
 
 const callbacks = {
   name: 'MessageWriter',
@@ -84,8 +86,17 @@ const callbacks = {
     return ['noreply', state, 0];
   },
 
-  handleCall(request: Call, _from: From, state: State): CallResult<State> {
+  async handleCall(request: Call, _from: From, state: State): Promise<CallResult<State>> {
     if (request === 'stats') return ['reply', { ...state.stats }, state];
+    if (Array.isArray(request) && request[0] === 'after_writes') {
+      // Everything sent before this call is in the mailbox before it: commit it, then read.
+      await commit(state);
+      try {
+        return ['reply', ['ok', await request[1](state.db)], state];
+      } catch (error) {
+        return ['reply', ['error', (error as Error).message], state];
+      }
+    }
     throw new Error(`MessageWriter: unknown call ${String(request)}`);
   },
 
@@ -154,6 +165,18 @@ export const MessageWriter = {
   /** Asks the writer to store `message`; `['stored', tag]` or a failure comes back to `replyTo`. */
   write(writer: Server, message: StoredMessage, replyTo: Pid, tag: unknown): void {
     GenServer.cast(writer, ['write', { message, replyTo, tag }]);
+  },
+
+  /**
+   * Runs `read` in the writer once every write sent to it before is committed (or failed):
+   * so a room that opens again reads a last seq that counts what its crashed predecessor
+   * left queued. `['error', why]` when the read throws (the database is away).
+   */
+  afterWrites<T>(
+    writer: Server,
+    read: (db: Kysely<Database>) => Promise<T>,
+  ): Promise<readonly ['ok', T] | readonly ['error', string]> {
+    return GenServer.call(writer, ['after_writes', read]);
   },
 
   stats(writer: Server): Promise<WriterStats> {

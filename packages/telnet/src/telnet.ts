@@ -201,6 +201,8 @@ function errorLines(error: SessionError): string[] {
       ];
     case 'TOO_MANY_ROOMS':
       return [`error: you are in ${error.limit} rooms, the most allowed; /leave one first`];
+    case 'STORAGE_UNAVAILABLE':
+      return [`error: ${error.subject} cannot store messages just now; yours was not sent.`];
     case 'INVALID_LIMIT':
     case 'UNKNOWN_MESSAGE_ID':
     case 'NO_HISTORY':

@@ -97,6 +97,18 @@ describe('encodeEvent', () => {
     };
     expect(encodeEvent(blank, sessionOf('ann', ['lobby']))).toEqual([]);
   });
+
+  it('tells the sender a message the server could not store was not sent', () => {
+    const unstored: SessionEvent = {
+      type: 'error',
+      code: 'STORAGE_UNAVAILABLE',
+      request: 'say',
+      subject: 'lobby',
+    };
+    expect(encodeEvent(unstored, sessionOf('ann', ['lobby']))).toEqual([
+      'error: lobby cannot store messages just now; yours was not sent.',
+    ]);
+  });
 });
 
 describe('connectionSpec', () => {

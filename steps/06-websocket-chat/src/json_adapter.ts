@@ -93,7 +93,9 @@ export function encodeEvent(event: SessionEvent): ServerMessage | Buffer | undef
     case 'users':
       return { type: 'user_list', roomId: event.room, users: [...event.users] };
     case 'error':
-      return isHistoryError(event.code) ? undefined : errorMessage(event.code, errorText(event));
+      return isHistoryError(event.code) || event.code === 'STORAGE_UNAVAILABLE'
+        ? undefined
+        : errorMessage(event.code, errorText(event));
     // The protocol has no message for these: a join names the user, nobody asks for help or
     // (before step 7) for history.
     case 'named':
@@ -124,7 +126,8 @@ function errorText(error: SessionError): string {
       return `${error.subject} is busy: at most ${error.limit} messages a second; this one was dropped`;
     case 'TOO_MANY_ROOMS':
       return `you are in ${error.limit} rooms, the most allowed: leave one first`;
-    // A history request's errors: never sent (see encodeEvent).
+    // A history request's errors, and storage's (step 8): never sent (see encodeEvent).
+    case 'STORAGE_UNAVAILABLE':
     case 'INVALID_LIMIT':
     case 'UNKNOWN_MESSAGE_ID':
     case 'NO_HISTORY':

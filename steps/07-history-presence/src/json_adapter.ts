@@ -205,6 +205,9 @@ function errorText(error: SessionError): string {
       return `before: ${error.subject} has no message with that id`;
     case 'NO_HISTORY':
       return `${error.subject} keeps no history on this server`;
+    // A server with storage (step 8 on) only: this step's never sends it.
+    case 'STORAGE_UNAVAILABLE':
+      return `${error.subject} cannot store messages just now; yours was not sent`;
   }
 }
 

@@ -100,6 +100,7 @@ export const ERROR_CODES = [
   'INVALID_LIMIT', // a get_history `limit` that is not 1 to 100 (or above what rooms keep)
   'UNKNOWN_MESSAGE_ID', // a get_history `before` the room never gave
   'NO_HISTORY', // this server keeps no history (its keeper is restarting)
+  'STORAGE_UNAVAILABLE', // a message the server could not store (step 8 on): nobody saw it
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -1,0 +1,75 @@
+/**
+ * An in-memory ChatStorage the tests control: it answers writes at once (`auto`), holds them
+ * until the test releases them in whatever order it likes (`hold`), or fails them (`fail`, as
+ * a database that went away). What it stored can be read back, as a database's rows.
+ */
+import { type Pid, self, send } from '@otp-chat/otp';
+import type { ChatStorage, HistoryMessage, OpenedRoom, StorageReply } from '../src/index.js';
+
+interface Write {
+  readonly room: string;
+  readonly message: HistoryMessage;
+  readonly replyTo: Pid;
+  readonly tag: unknown;
+}
+
+export class FakeStorage implements ChatStorage {
+  mode: 'auto' | 'hold' | 'fail' = 'auto';
+  /** While true, opening a room fails, as with a database that is away. */
+  away = false;
+  /** How many rooms were opened. */
+  opens = 0;
+  /** Writes handed over and not answered yet (in `hold` mode), in the order they came. */
+  readonly held: Write[] = [];
+  /** What was stored, by room name (lower case), in the order stored. */
+  readonly stored = new Map<string, HistoryMessage[]>();
+  /** The processes that read pages (`before`), in order. */
+  readonly readers: Pid[] = [];
+  private readonly rooms: Array<{ name: string; epoch: number }> = [];
+
+  async open(room: string, epoch: number, recent: number): Promise<OpenedRoom> {
+    if (this.away) throw new Error('the fake database is away');
+    this.opens++;
+    const name = room.toLowerCase();
+    let key = this.rooms.findIndex((known) => known.name === name);
+    if (key < 0) key = this.rooms.push({ name, epoch }) - 1;
+    const messages = this.messagesOf(name);
+    // Writes still held count: a room opened again must not give their ids twice.
+    const ids = [...messages, ...this.held.filter((w) => w.room === name).map((w) => w.message)];
+    const lastId = Math.max(0, ...ids.map((m) => m.id));
+    return { key, epoch: this.rooms[key]!.epoch, lastId, recent: messages.slice(-recent) };
+  }
+
+  write(key: number, message: HistoryMessage, replyTo: Pid, tag: unknown): void {
+    const write = { room: this.rooms[key]!.name, message, replyTo, tag };
+    if (this.mode === 'hold') this.held.push(write);
+    else this.answer(write, this.mode === 'auto');
+  }
+
+  async before(room: string, before: number | undefined, limit: number): Promise<HistoryMessage[]> {
+    this.readers.push(self());
+    const older = this.messagesOf(room.toLowerCase()).filter((m) => m.id < (before ?? Infinity));
+    return older.slice(-limit);
+  }
+
+  /** Answers the held write of message `id` (stored, unless `ok` is false). */
+  release(id: number, ok = true): void {
+    const index = this.held.findIndex((write) => write.message.id === id);
+    if (index < 0) throw new Error(`no held write of message ${id}`);
+    this.answer(this.held.splice(index, 1)[0]!, ok);
+  }
+
+  private answer(write: Write, ok: boolean): void {
+    if (ok) this.messagesOf(write.room).push(write.message);
+    const reply: StorageReply = ok
+      ? ['stored', write.tag]
+      : ['store_failed', write.tag, 'STORAGE_UNAVAILABLE'];
+    send(write.replyTo, reply);
+  }
+
+  private messagesOf(room: string): HistoryMessage[] {
+    let messages = this.stored.get(room);
+    if (messages === undefined) this.stored.set(room, (messages = []));
+    return messages;
+  }
+}

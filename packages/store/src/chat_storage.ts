@@ -1,0 +1,60 @@
+/**
+ * The chat's storage (ChatStorage, from @otp-chat/chat) over this package: the writer for the
+ * messages, and the rooms' queries for the rest. Hand `sqlStorage(db)` to ChatSupervisor as
+ * its `storage`; the writer it needs is one of its children, started before the rooms.
+ */
+import type { ChatStorage, HistoryMessage, OpenedRoom } from '@otp-chat/chat';
+import { nameKey } from '@otp-chat/chat/rules';
+import type { Kysely } from 'kysely';
+import { findOrCreateRoom, type HistoryRow, messagesBefore } from './rooms.ts';
+import type { Database } from './schema.ts';
+import { MessageWriter } from './writer.ts';
+
+/** The writer's registered name. */
+export const MESSAGE_WRITER = 'Store.MessageWriter';
+
+export function sqlStorage(db: Kysely<Database>, writer = MESSAGE_WRITER): ChatStorage {
+  return {
+    children: [{ id: writer, start: () => MessageWriter.startLink(db, writer) }],
+
+    // Through the writer, after what it has queued: a room started again after a crash counts
+    // the messages its predecessor handed over and never heard back about.
+    async open(room, epoch, recent): Promise<OpenedRoom> {
+      const opened = await MessageWriter.afterWrites(writer, async (tx) => {
+        const now = Date.now();
+        const stored = await findOrCreateRoom(tx, { name: room, slug: nameKey(room), epoch, now });
+        const rows = await messagesBefore(tx, stored.id, undefined, recent);
+        return { key: stored.id, epoch: stored.epoch, lastId: stored.lastSeq, rows };
+      });
+      if (opened[0] === 'error') throw new Error(`storage: cannot open ${room}: ${opened[1]}`);
+      const { rows, ...where } = opened[1];
+      return { ...where, recent: rows.map((row) => historyMessage(where.epoch, row)) };
+    },
+
+    write(key, message, replyTo, tag) {
+      const { id: seq, from: username, text: content, timestamp: insertedAt } = message;
+      MessageWriter.write(
+        writer,
+        { roomId: key, seq, username, content, insertedAt },
+        replyTo,
+        tag,
+      );
+    },
+
+    // A read in the caller's process, on the pool: it waits for no write.
+    async before(room, before, limit) {
+      const stored = await db
+        .selectFrom('rooms')
+        .select(['id', 'epoch'])
+        .where('slug', '=', nameKey(room))
+        .executeTakeFirst();
+      if (stored === undefined) return [];
+      const rows = await messagesBefore(db, Number(stored.id), before, limit);
+      return rows.map((row) => historyMessage(Number(stored.epoch), row));
+    },
+  };
+}
+
+function historyMessage(epoch: number, row: HistoryRow): HistoryMessage {
+  return { epoch, id: row.seq, timestamp: row.insertedAt, from: row.username, text: row.content };
+}

@@ -1,0 +1,195 @@
+/**
+ * The chat over this package's storage, on both engines: what people say is in the database
+ * before anyone sees it, and a server started again on the same database goes on where the
+ * last one stopped (same epoch, next id, the last messages replayed to a join).
+ */
+import { inspect } from 'node:util';
+import { ChatSupervisor, type SessionEvent, USERS } from '@otp-chat/chat';
+import { FakeUser } from '@otp-chat/chat/testing';
+import {
+  exit,
+  GenServer,
+  type Pid,
+  Registry,
+  Supervisor,
+  self,
+  send,
+  spawn,
+  whenIdle,
+} from '@otp-chat/otp';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sqlStorage } from '../src/chat_storage.ts';
+import { migrateToLatest, type OpenStore } from '../src/index.ts';
+import { onEachEngine } from './engines.ts';
+
+/** A chat server's rooms and users, storing in `store`. */
+async function startChat(store: OpenStore): Promise<Pid> {
+  const rooms = () => ChatSupervisor.startLink({}, { historyLength: 100 }, sqlStorage(store.db));
+  const started = await Supervisor.start(
+    [
+      { id: 'rooms', start: rooms, type: 'supervisor' as const },
+      { id: USERS, start: () => Registry.startLink({ keys: 'unique', name: USERS }) },
+    ],
+    { strategy: 'one_for_one' },
+  );
+  if (started === 'ignore' || started[0] !== 'ok') throw new Error(`no chat: ${inspect(started)}`);
+  running.trees.push(started[1]);
+  return started[1];
+}
+
+const running: { trees: Pid[]; users: FakeUser[] } = { trees: [], users: [] };
+
+/** Stops the chat server and its users: what a restart of the server does to them. */
+async function stopChat(): Promise<void> {
+  for (const user of running.users.splice(0)) exit(user.pid, 'kill');
+  for (const tree of running.trees.splice(0)) await Supervisor.stop(tree);
+  await whenIdle();
+}
+
+async function inLobby(
+  name: string,
+): Promise<[FakeUser, Extract<SessionEvent, { type: 'joined' }>]> {
+  const user = new FakeUser();
+  running.users.push(user);
+  const joined = await user.ask({ type: 'join', room: 'lobby', username: name }, 'joined');
+  return [user, joined];
+}
+
+function say(user: FakeUser, text: string): void {
+  send(user.pid, ['request', { type: 'say', text }]);
+}
+
+/** The messages a user was shown live, as `id text`. */
+function live(user: FakeUser): string[] {
+  return user.events.flatMap((event) =>
+    event.type === 'room' && event.event.news.type === 'message'
+      ? [`${event.event.news.id} ${event.event.news.text}`]
+      : [],
+  );
+}
+
+async function rows(store: OpenStore): Promise<string[]> {
+  const stored = await store.db
+    .selectFrom('messages')
+    .select(['seq', 'username', 'content'])
+    .orderBy('seq')
+    .execute();
+  return stored.map((row) => `${row.seq} ${row.username}: ${row.content}`);
+}
+
+/** Runs `body` in a process of its own (the writer's replies come to its mailbox). */
+function inProcess<T>(body: () => Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    spawn(() => body().then(resolve, reject));
+  });
+}
+
+/** The epoch of the first message a user was shown live. */
+function epochOf(user: FakeUser): number | undefined {
+  for (const event of user.events) {
+    if (event.type === 'room' && event.event.news.type === 'message') return event.event.news.epoch;
+  }
+  return undefined;
+}
+
+onEachEngine((open) => {
+  describe('sqlStorage', () => {
+    it('opens a room after the writes already queued, so its last id counts them', async () => {
+      const store = await open();
+      await migrateToLatest(store.db, store.engine);
+      const storage = sqlStorage(store.db);
+      const [writer] = storage.children!;
+      const started = await writer!.start();
+      if (started === 'ignore' || started[0] !== 'ok') throw new Error('no writer');
+      const opened = await inProcess(async () => {
+        const { key, epoch } = await storage.open('Lobby', 42, 10);
+        // As a room that crashed would leave them: handed over, no reply read.
+        for (const id of [1, 2, 3]) {
+          const message = { epoch, id, timestamp: 1000 + id, from: 'ann', text: `m${id}` };
+          storage.write(key, message, self(), id);
+        }
+        return storage.open('lobby', 7, 2);
+      });
+      expect(opened).toMatchObject({ epoch: 42, lastId: 3 });
+      expect(opened.recent.map((m) => [m.id, m.text, m.epoch])).toEqual([
+        [2, 'm2', 42],
+        [3, 'm3', 42],
+      ]);
+      expect((await storage.before('LOBBY', 3, 5)).map((m) => m.id)).toEqual([1, 2]);
+      await GenServer.stop(started[1]);
+    });
+  });
+
+  describe('the chat with SQL storage', () => {
+    afterEach(stopChat);
+
+    it('stores every message, numbered, before anyone sees it', async () => {
+      const store = await open();
+      await migrateToLatest(store.db, store.engine);
+      await startChat(store);
+      const [ann] = await inLobby('ann');
+      const [bob] = await inLobby('bob');
+      say(ann, 'one');
+      say(bob, 'two');
+      say(ann, 'three');
+      await vi.waitFor(() => expect(live(bob)).toEqual(['1 one', '2 two', '3 three']));
+      expect(await rows(store)).toEqual(['1 ann: one', '2 bob: two', '3 ann: three']);
+      expect(live(ann)).toEqual(live(bob));
+    });
+
+    it('goes on after a restart: same epoch, the next id, the last messages replayed', async () => {
+      const store = await open();
+      await migrateToLatest(store.db, store.engine);
+      await startChat(store);
+      const [ann] = await inLobby('ann');
+      for (const text of ['one', 'two', 'three']) say(ann, text);
+      await vi.waitFor(() => expect(live(ann)).toHaveLength(3));
+      const epoch = epochOf(ann);
+      await stopChat();
+
+      await startChat(store);
+      const [bob, joined] = await inLobby('bob');
+      expect(joined.history?.messages.map((m) => `${m.id} ${m.from}: ${m.text}`)).toEqual([
+        '1 ann: one',
+        '2 ann: two',
+        '3 ann: three',
+      ]);
+      expect(joined.history?.messages.every((m) => m.epoch === epoch)).toBe(true);
+      say(bob, 'four');
+      await vi.waitFor(() => expect(live(bob)).toEqual(['4 four']));
+      expect(epochOf(bob)).toBe(epoch);
+      expect(await rows(store)).toEqual([
+        '1 ann: one',
+        '2 ann: two',
+        '3 ann: three',
+        '4 bob: four',
+      ]);
+    });
+    it('refuses messages while the database is away, and recovers by itself', async () => {
+      const store = await open();
+      await migrateToLatest(store.db, store.engine);
+      await startChat(store);
+      const [ann] = await inLobby('ann');
+      const [bob] = await inLobby('bob');
+      say(ann, 'one');
+      await vi.waitFor(() => expect(live(bob)).toEqual(['1 one']));
+
+      // The table gone is a database that refuses every write, on either engine.
+      await sql`alter table messages rename to messages_away`.execute(store.db);
+      const from = ann.events.length;
+      say(ann, 'lost');
+      expect(await ann.waitFor('error', from)).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+      const [carol] = await inLobby('carol');
+      expect((await carol.ask({ type: 'users' }, 'users')).users).toEqual(['ann', 'bob', 'carol']);
+
+      await sql`alter table messages_away rename to messages`.execute(store.db);
+      // The writer fails batches at once for its backoff (100 ms after one failure).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      say(bob, 'back');
+      await vi.waitFor(() => expect(live(carol)).toEqual(['3 back']));
+      expect(live(ann)).toEqual(['1 one', '3 back']);
+      expect(await rows(store)).toEqual(['1 ann: one', '3 bob: back']);
+    });
+  });
+});

@@ -87,7 +87,7 @@ const callbacks = {
   },
 
   async handleCall(request: Call, _from: From, state: State): Promise<CallResult<State>> {
-    if (request === 'stats') return ['reply', { ...state.stats }, state];
+    if (request === 'stats') return ['reply', { ...state.stats }, state, whilePending(state)];
     if (Array.isArray(request) && request[0] === 'after_writes') {
       // Everything sent before this call is in the mailbox before it: commit it, then read.
       await commit(state);
@@ -102,9 +102,18 @@ const callbacks = {
 
   async handleInfo(message: unknown, state: State): Promise<NoReplyResult<State>> {
     if (message === 'timeout') await commit(state);
-    return ['noreply', state];
+    return ['noreply', state, whilePending(state)];
   },
 };
+
+/**
+ * The timeout after a callback: 0 while writes are pending, so that the batch is written as
+ * soon as the mailbox is empty. Any message cancels a GenServer timeout, so every callback that
+ * leaves writes pending must ask for it again, or they would wait for the next message.
+ */
+function whilePending(state: State): number {
+  return state.pending.length > 0 ? 0 : Number.POSITIVE_INFINITY;
+}
 
 /** Writes what is pending in one transaction, then tells each sender how it went. */
 async function commit(state: State): Promise<void> {

@@ -1,4 +1,4 @@
-import { GenServer, type Pid, receive, self, spawn } from '@otp-chat/otp';
+import { GenServer, type Pid, receive, self, spawn, TIMEOUT } from '@otp-chat/otp';
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest, type OpenStore } from '../src/index.ts';
 import { MessageWriter, type StoredMessage, type WriterReply } from '../src/writer.ts';
@@ -73,6 +73,22 @@ describe('the message writer', () => {
       expect(rows.map((row) => Number(row.seq))).toEqual(
         Array.from({ length: 3000 }, (_, i) => i + 1),
       );
+    });
+
+    it('writes what is pending even when a call came between the write and its commit', async () => {
+      const store = await open();
+      const room = await migratedWithRoom(store);
+      const reply = await inProcess(async () => {
+        const writer = await started(store.db);
+        // The call is in the mailbox behind the write: it ends the write's 0 ms timeout.
+        MessageWriter.write(writer, message(room, 1), self(), 'one');
+        await MessageWriter.stats(writer);
+        const reply = await receive(undefined, 2000);
+        await GenServer.stop(writer);
+        return reply;
+      });
+      expect(reply).not.toBe(TIMEOUT);
+      expect(reply).toEqual(['stored', 'one']);
     });
 
     it('writes none of a batch that fails, says so to each sender, and recovers by itself', async () => {

@@ -184,6 +184,8 @@ interface RoomStorage {
   retryMs: number;
   /** Messages handed to storage, not yet broadcast, in the order numbered. */
   readonly unstored: Unstored[];
+  /** The monitor on storage's writer (ChatStorage.writer), while the room is open in storage. */
+  writerMonitor: Ref | undefined;
 }
 
 interface Unstored {
@@ -320,6 +322,10 @@ const callbacks = {
       await openInStorage(state, state.storage);
       return ['noreply', state];
     }
+    if (isDown(message) && message.ref === state.storage?.writerMonitor) {
+      writerDown(state, state.storage);
+      return ['noreply', state];
+    }
     if (isDown(message)) {
       leave(state, message.pid as Pid);
       return state.members.size === 0 ? ['stop', 'normal', state] : ['noreply', state];
@@ -385,8 +391,9 @@ function say(state: State, pid: Pid, text: string): void {
   const news: MessageNews = { type: 'message', roomId: state.name, from, text: content, timestamp };
   // From step 8 on, a server may store messages: nobody sees one before it is stored.
   if (state.storage !== undefined) {
-    if (state.history === undefined) send(pid, unstoredNotice(state));
-    else store(state.storage, state.history, news, pid);
+    if (state.history === undefined || state.storage.key === undefined) {
+      send(pid, unstoredNotice(state));
+    } else store(state.storage, state.history, news, pid);
     return;
   }
   // From step 7 on, a server may keep history: the room numbers the message first.
@@ -442,7 +449,14 @@ function roomStorage(): RoomStorage | undefined {
   const found = Registry.meta<RoomStorageSetting>(REGISTRY, ROOM_STORAGE);
   if (found === 'error') return undefined;
   const { storage: api, recent } = found[1];
-  return { api, recent, key: undefined, retryMs: FIRST_RETRY_MS, unstored: [] };
+  return {
+    api,
+    recent,
+    key: undefined,
+    retryMs: FIRST_RETRY_MS,
+    unstored: [],
+    writerMonitor: undefined,
+  };
 }
 
 /** The room tries again to open in storage after this, doubling up to MAX_RETRY_MS. */
@@ -460,13 +474,40 @@ async function openInStorage(state: State, storage: RoomStorage): Promise<void> 
   try {
     opened = await storage.api.open(state.name, newEpoch(), storage.recent);
   } catch (error) {
-    console.warn(`ChatServer: ${state.name} cannot open in storage: ${(error as Error).message}`);
-    sendAfter(self(), OPEN_STORAGE, storage.retryMs);
-    storage.retryMs = Math.min(MAX_RETRY_MS, storage.retryMs * 2);
-    return;
+    return retryOpen(state, storage, (error as Error).message);
+  }
+  if (storage.api.writer !== undefined) {
+    const writer = storage.api.writer();
+    if (writer === undefined) return retryOpen(state, storage, 'its writer is not running');
+    storage.writerMonitor = monitor(writer);
   }
   storage.key = opened.key;
-  state.history = await attachHistory(state.name, opened);
+  storage.retryMs = FIRST_RETRY_MS;
+  // Opened again after its writer ended: the numbering goes on from the room's own (which
+  // counts every id it gave, stored or lost), so no id is given twice.
+  state.history ??= await attachHistory(state.name, opened);
+}
+
+function retryOpen(state: State, storage: RoomStorage, why: string): void {
+  console.warn(`ChatServer: ${state.name} cannot open in storage: ${why}`);
+  sendAfter(self(), OPEN_STORAGE, storage.retryMs);
+  storage.retryMs = Math.min(MAX_RETRY_MS, storage.retryMs * 2);
+}
+
+/**
+ * Storage's writer ended: the messages the room handed it and heard nothing back about are
+ * lost. Each fails as if storage had said so (the sender told, nobody shown it, its id never
+ * given again); the room opens in storage again, through the writer restarted.
+ */
+function writerDown(state: State, storage: RoomStorage): void {
+  storage.writerMonitor = undefined;
+  storage.key = undefined;
+  for (const { sender } of storage.unstored.splice(0)) {
+    if (state.members.has(sender)) send(sender, unstoredNotice(state));
+  }
+  // Not at once: its supervisor is restarting it (and a writer still named but gone would
+  // be monitored, and DOWN, again and again).
+  retryOpen(state, storage, 'its writer ended');
 }
 // #endregion storage
 

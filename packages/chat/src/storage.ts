@@ -49,6 +49,13 @@ export interface ChatStorage {
    * without it), oldest first. Rejects when storage is away.
    */
   before(room: string, before: number | undefined, limit: number): Promise<HistoryMessage[]>;
+  /**
+   * The process that holds the writes handed over and not answered yet (a writer), if there is
+   * one: when it ends, those are lost unanswered. A room open in storage monitors it; on its
+   * DOWN the room fails every message still waiting (STORAGE_UNAVAILABLE, the sender told) and
+   * opens again once it is back. Undefined when it is not running now.
+   */
+  writer?(): Pid | undefined;
 }
 
 /** Whether a message is a storage reply (which the room receives as plain info). */

@@ -25,6 +25,8 @@ export class FakeStorage implements ChatStorage {
   readonly stored = new Map<string, HistoryMessage[]>();
   /** The processes that read pages (`before`), in order. */
   readonly readers: Pid[] = [];
+  /** Set by a test: the process a room monitors as storage's writer (ChatStorage.writer). */
+  writer?: () => Pid | undefined;
   private readonly rooms: Array<{ name: string; epoch: number }> = [];
 
   async open(room: string, epoch: number, recent: number): Promise<OpenedRoom> {

@@ -3,7 +3,7 @@
  * stored, in the order numbered; one that cannot be stored reaches nobody, and its sender is
  * told STORAGE_UNAVAILABLE; the room goes on meanwhile; and no id is ever given twice.
  */
-import { exit, send } from '@otp-chat/otp';
+import { exit, type Pid, receive, send, spawn } from '@otp-chat/otp';
 import { describe, expect, it, vi } from 'vitest';
 import { ChatServer, type RoomNews } from '../src/index.js';
 import { FakeStorage } from './fake_storage.ts';
@@ -161,5 +161,38 @@ describe('a room with storage', () => {
     say(bob, 'made it');
     await vi.waitFor(() => expect(texts(ann)).toEqual(['1 made it']));
     expect(texts(bob)).toEqual(['1 made it']);
+  });
+
+  it("fails the messages its storage's writer held when the writer ends, and goes on with new ids", async () => {
+    const idle = (): Pid => spawn(() => receive());
+    let writer = idle();
+    storage.writer = () => writer;
+    const [ann, bob, carol] = [await inLobby('ann'), await inLobby('bob'), await inLobby('carol')];
+    say(ann, 'one');
+    await vi.waitFor(() => expect(texts(carol)).toEqual(['1 one']));
+
+    storage.mode = 'hold';
+    say(ann, 'two');
+    say(bob, 'three');
+    await vi.waitFor(() => expect(storage.held).toHaveLength(2));
+    // The writer dies with both: they are lost, and nobody will ever answer for them.
+    storage.held.splice(0);
+    const [fromAnn, fromBob] = [ann.events.length, bob.events.length];
+    const dead = writer;
+    writer = idle(); // its supervisor's restart
+    exit(dead, 'kill');
+    expect(await ann.waitFor('error', fromAnn)).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    expect(await bob.waitFor('error', fromBob)).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    expect(carol.events.filter((event) => event.type === 'error')).toEqual([]);
+
+    // Opened again through the new writer: the next message has an id never given before.
+    storage.mode = 'auto';
+    await vi.waitFor(() => expect(storage.opens).toBe(2));
+    say(carol, 'four');
+    await vi.waitFor(() => expect(texts(ann)).toEqual(['1 one', '4 four']));
+    expect(texts(bob)).toEqual(['1 one', '4 four']);
+    expect(texts(carol)).toEqual(['1 one', '4 four']);
+    expect(storage.stored.get('lobby')!.map((m) => m.id)).toEqual([1, 4]);
+    exit(writer, 'kill');
   });
 });

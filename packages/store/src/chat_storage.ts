@@ -5,6 +5,7 @@
  */
 import type { ChatStorage, HistoryMessage, OpenedRoom } from '@otp-chat/chat';
 import { nameKey } from '@otp-chat/chat/rules';
+import { whereis } from '@otp-chat/otp';
 import type { Kysely } from 'kysely';
 import { findOrCreateRoom, type HistoryRow, messagesBefore } from './rooms.ts';
 import type { Database } from './schema.ts';
@@ -30,6 +31,9 @@ export function sqlStorage(db: Kysely<Database>, writer = MESSAGE_WRITER): ChatS
       const { rows, ...where } = opened[1];
       return { ...where, recent: rows.map((row) => historyMessage(where.epoch, row)) };
     },
+
+    // A room monitors the writer: the writes in its mailbox die with it, unanswered.
+    writer: () => whereis(writer),
 
     write(key, message, replyTo, tag) {
       const { id: seq, from: username, text: content, timestamp: insertedAt } = message;

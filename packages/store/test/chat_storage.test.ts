@@ -16,11 +16,13 @@ import {
   send,
   spawn,
   whenIdle,
+  whereis,
 } from '@otp-chat/otp';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { sqlStorage } from '../src/chat_storage.ts';
+import { MESSAGE_WRITER, sqlStorage } from '../src/chat_storage.ts';
 import { migrateToLatest, type OpenStore } from '../src/index.ts';
+import { MessageWriter } from '../src/writer.ts';
 import { onEachEngine } from './engines.ts';
 
 /** A chat server's rooms and users, storing in `store`. */
@@ -166,6 +168,47 @@ onEachEngine((open) => {
         '4 bob: four',
       ]);
     });
+    it('tells the senders of what a killed writer held, and goes on above every id anyone saw', async () => {
+      const store = await open();
+      await migrateToLatest(store.db, store.engine);
+      await startChat(store);
+      const [ann] = await inLobby('ann');
+      const [bob] = await inLobby('bob');
+      const [carol] = await inLobby('carol');
+      say(ann, 'one');
+      await vi.waitFor(() => expect(live(carol)).toEqual(['1 one']));
+
+      // A slow read keeps the writer busy: what the room hands it meanwhile waits in its mailbox.
+      const writer = whereis(MESSAGE_WRITER)!;
+      spawn(() =>
+        MessageWriter.afterWrites(
+          writer,
+          () => new Promise((resolve) => setTimeout(resolve, 3000)),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const [fromAnn, fromBob] = [ann.events.length, bob.events.length];
+      say(ann, 'two');
+      say(bob, 'three');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      exit(writer, 'kill');
+      expect(await ann.waitFor('error', fromAnn)).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+      expect(await bob.waitFor('error', fromBob)).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+      expect(carol.events.filter((event) => event.type === 'error')).toEqual([]);
+
+      await vi.waitFor(() => expect(whereis(MESSAGE_WRITER)).not.toBe(writer));
+      // ChatSupervisor is rest_for_one: the rooms restart with the writer, and open again
+      // after what it holds. The next message has an id above every one anyone saw.
+      const [dave] = await inLobby('dave');
+      say(dave, 'four');
+      await vi.waitFor(() => expect(live(dave)).toHaveLength(1));
+      const [four] = live(dave);
+      expect(four).toMatch(/^\d+ four$/);
+      expect(Number(four!.split(' ')[0])).toBeGreaterThan(1);
+      expect(await rows(store)).toEqual(['1 ann: one', `${four!.split(' ')[0]} dave: four`]);
+      for (const user of [ann, bob, carol]) expect(live(user)).toEqual(['1 one']);
+    });
+
     it('refuses messages while the database is away, and recovers by itself', async () => {
       const store = await open();
       await migrateToLatest(store.db, store.engine);

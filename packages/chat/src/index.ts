@@ -83,6 +83,8 @@ export {
 } from './session.js';
 // Storage (step 8): what a room needs of a database, whichever database it is.
 export {
+  type CatalogPage,
+  type CatalogRoom,
   type ChatStorage,
   isStorageReply,
   type OpenedRoom,

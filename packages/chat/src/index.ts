@@ -40,6 +40,7 @@ export { ROOM_INDEX, RoomIndex } from './room_index.js';
 export {
   type CatchUp,
   ChatServer,
+  type CreateResult,
   type CreateRoomResult,
   DEFAULT_ROOM_LIMITS,
   type JoinHistory,
@@ -59,14 +60,18 @@ export {
   type RoomNotice,
   type RoomPage,
   type RoomStorageSetting,
+  type TopicResult,
 } from './rooms.js';
 // The rules (message, names, text) are exported once, in rules.ts, which the page also uses.
 export * from './rules.js';
 export {
+  type CatalogErrorCode,
+  type CatalogRequest,
   DEFAULT_REPLAY,
   type HistoryErrorCode,
   type HistoryRequest,
   isHistoryError,
+  MAX_DESCRIPTION_LENGTH,
   MAX_HISTORY_PAGE,
   MAX_LISTED_ROOMS,
   MAX_ROOMS_PER_USER,
@@ -83,6 +88,8 @@ export {
 } from './session.js';
 // Storage (step 8): what a room needs of a database, whichever database it is.
 export {
+  type CatalogPage,
+  type CatalogRoom,
   type ChatStorage,
   isStorageReply,
   type OpenedRoom,

@@ -28,7 +28,14 @@ export type RoomNews =
   | { readonly type: 'user_joined'; readonly roomId: string; readonly username: string }
   | { readonly type: 'user_left'; readonly roomId: string; readonly username: string }
   /** From step 7 on: a member's presence (see rooms.ts), and who is typing. */
-  | PresenceNews;
+  | PresenceNews
+  /** From step 8 on: a member set what the room is about (`/topic`). */
+  | {
+      readonly type: 'topic';
+      readonly roomId: string;
+      readonly username: string;
+      readonly description: string;
+    };
 
 /** Turns news into one wire format. The function itself is the key of the event's cache. */
 export type NewsEncoder<Wire> = (news: RoomNews) => Wire;

@@ -57,6 +57,7 @@ import { nameKey, nameProblem } from './names.js';
 import { RoomEvent, type RoomNews, type Status } from './room_event.js';
 import { byName, RoomIndex } from './room_index.js';
 import {
+  type CatalogPage,
   type ChatStorage,
   isStorageReply,
   type OpenedRoom,
@@ -171,6 +172,8 @@ export interface State {
   history: HistoryWriter | undefined;
   /** Where messages are stored before anyone sees them, when the server has storage. */
   readonly storage: RoomStorage | undefined;
+  /** What the room is about: read from storage as the room opens, set by `/topic`. */
+  description: string | undefined;
 }
 
 /** A room's storage, and its messages waiting for it. */
@@ -198,6 +201,7 @@ interface Unstored {
 type Call =
   | readonly ['join', pid: Pid, user: string, catchUp?: CatchUp]
   | readonly ['leave', pid: Pid]
+  | readonly ['topic', pid: Pid, description: string]
   | 'members'
   | 'presence'
   | 'count';
@@ -215,6 +219,8 @@ export interface RoomListing {
   /** The room's name as the room spells it. */
   readonly id: string;
   readonly userCount: number;
+  /** What the room is about, when the server has storage and someone said (step 8 on). */
+  readonly description?: string;
 }
 
 /** Part of the listing: the rooms after a cursor, in the listing's order, a page at a time. */
@@ -224,8 +230,26 @@ export interface RoomPage {
   readonly more: number;
 }
 
-/** What a join answers: the room's name, and who is in it now (the new member last). */
-export type JoinReply = readonly ['ok', room: string, members: string[], history?: JoinHistory];
+/**
+ * What a join answers: the room's name, and who is in it now (the new member last); with
+ * history, what the catch-up asked for; with storage, what the room is about, if anyone said.
+ */
+export type JoinReply = readonly [
+  'ok',
+  room: string,
+  members: string[],
+  history?: JoinHistory,
+  description?: string,
+];
+
+/**
+ * What setting a room's topic answers: `not_member`, only members set it; `no_storage`, the
+ * server keeps no catalog of rooms (before step 8); `unavailable`, storage is away.
+ */
+export type TopicResult = 'ok' | 'not_member' | 'no_storage' | 'unavailable';
+
+/** What making a room in the catalog answers (see TopicResult for the last two). */
+export type CreateResult = 'created' | 'exists' | 'no_storage' | 'unavailable';
 
 /** A message named by its history's epoch and its id in it (see history.ts). */
 export interface MessageRef {
@@ -275,6 +299,7 @@ const callbacks = {
       bucket,
       history: undefined,
       storage,
+      description: undefined,
     };
     // With storage, nothing is numbered before the room is open in it (see openInStorage).
     if (storage === undefined) state.history = await attachHistory(room);
@@ -292,7 +317,13 @@ const callbacks = {
       // never both, never neither.
       const history = await catchUp(state, request[3]);
       const reply = join(state, request[1], request[2]);
-      return ['reply', history === undefined ? reply : [...reply, history], state];
+      if (history === undefined) return ['reply', reply, state];
+      const { description } = state;
+      const more = description === undefined ? [history] : [history, description];
+      return ['reply', [...reply, ...more], state];
+    }
+    if (isRequest(request, 'topic')) {
+      return ['reply', await setTopic(state, request[1], request[2]), state];
     }
     if (isRequest(request, 'leave')) {
       leave(state, request[1]);
@@ -483,6 +514,7 @@ async function openInStorage(state: State, storage: RoomStorage): Promise<void> 
   }
   storage.key = opened.key;
   storage.retryMs = FIRST_RETRY_MS;
+  state.description = opened.description;
   // Opened again after its writer ended: the numbering goes on from the room's own (which
   // counts every id it gave, stored or lost), so no id is given twice.
   state.history ??= await attachHistory(state.name, opened);
@@ -508,6 +540,26 @@ function writerDown(state: State, storage: RoomStorage): void {
   // Not at once: its supervisor is restarting it (and a writer still named but gone would
   // be monitored, and DOWN, again and again).
   retryOpen(state, storage, 'its writer ended');
+}
+
+/**
+ * A member sets what the room is about: stored first, then every member told. The room waits
+ * for the database meanwhile (one short update), as it does to open: a topic is rare, and
+ * told in the order of the room's other news.
+ */
+async function setTopic(state: State, pid: Pid, description: string): Promise<TopicResult> {
+  const member = state.members.get(pid);
+  if (member === undefined) return 'not_member';
+  if (state.storage === undefined) return 'no_storage';
+  try {
+    // False: the room is not stored (it opened while storage was away).
+    if (!(await state.storage.api.describe(state.name, description))) return 'unavailable';
+  } catch {
+    return 'unavailable';
+  }
+  state.description = description;
+  broadcast(state, { type: 'topic', roomId: state.name, username: member.name, description }, pid);
+  return 'ok';
 }
 // #endregion storage
 
@@ -712,6 +764,47 @@ export const ChatServer = {
     GenServer.cast(room, ['say', self(), text]);
   },
 
+  /** Sets what a room is about, if the caller is a member and the server has storage. */
+  setTopic(room: Server, description: string): Promise<TopicResult> {
+    return GenServer.call(room, ['topic', self(), description]);
+  },
+
+  /**
+   * Makes `room` in storage's catalog, with `description`, without starting it: it is listed,
+   * and its first join starts it. Its name has passed the name rules.
+   */
+  async createInCatalog(room: string, description: string | undefined): Promise<CreateResult> {
+    const found = Registry.meta<RoomStorageSetting>(REGISTRY, ROOM_STORAGE);
+    if (found === 'error') return 'no_storage';
+    try {
+      return await found[1].storage.create(room, description, newEpoch());
+    } catch {
+      return 'unavailable';
+    }
+  },
+
+  /**
+   * With storage, a page of every room it has, people in it or not (in the order of their
+   * keys, storage's), each with its description and its count from the registry (0 when it is
+   * not running). Undefined without storage, or while storage is away: the live listing stands.
+   */
+  async catalogPage(after: string | undefined, limit: number): Promise<RoomPage | undefined> {
+    const found = Registry.meta<RoomStorageSetting>(REGISTRY, ROOM_STORAGE);
+    if (found === 'error') return undefined;
+    let page: CatalogPage;
+    try {
+      page = await found[1].storage.catalog(after, limit);
+    } catch {
+      return undefined;
+    }
+    const rooms = page.rooms.map(({ name, description }) => {
+      const [entry] = Registry.lookup<RoomListing>(REGISTRY, nameKey(name));
+      const about = description === undefined ? {} : { description };
+      return { id: name, userCount: entry?.[1].userCount ?? 0, ...about };
+    });
+    return { rooms, more: page.more };
+  },
+
   /** The names of the people in a room. */
   members(room: Server): Promise<string[]> {
     return GenServer.call(room, 'members');
@@ -864,6 +957,10 @@ export interface RoomDirectory {
   page(after: string | undefined, limit: number): RoomPage;
   /** Part of a room's history (see ChatServer.history); undefined without history. */
   history(room: string, limit: number, before?: MessageRef): Promise<HistoryReply | undefined>;
+  /** From step 8 on: make a room in the catalog, list the catalog, set a room's topic. */
+  create(room: string, description: string | undefined): Promise<CreateResult>;
+  catalog(after: string | undefined, limit: number): Promise<RoomPage | undefined>;
+  setTopic(room: Pid, description: string): Promise<TopicResult>;
 }
 
 /** The rooms of this node: ChatServer processes under ROOM_SUPERVISOR, named in REGISTRY. */
@@ -878,5 +975,8 @@ export const localRooms: RoomDirectory = {
   list: () => ChatServer.listRooms(),
   page: (after, limit) => ChatServer.listRoomsPage(after, limit),
   history: (room, limit, before) => ChatServer.history(room, limit, before),
+  create: (room, description) => ChatServer.createInCatalog(room, description),
+  catalog: (after, limit) => ChatServer.catalogPage(after, limit),
+  setTopic: (room, description) => ChatServer.setTopic(room, description),
 };
 // #endregion directory

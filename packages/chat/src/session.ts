@@ -20,6 +20,7 @@ import type { HistoryReply } from './history_keeper.js';
 import { type NameProblem, nameKey, nameProblem } from './names.js';
 import type { RoomEvent, Status } from './room_event.js';
 import {
+  type CreateResult,
   type JoinReply,
   localRooms,
   type MemberPresence,
@@ -28,6 +29,7 @@ import {
   type RoomListing,
   type RoomMessage,
   type RoomNotice,
+  type TopicResult,
 } from './rooms.js';
 import { cleanText, type TextProblem, textProblem } from './text.js';
 import { claimUserName, isPrivateMessage, sendToUser, type Transport } from './users.js';
@@ -61,8 +63,35 @@ export type SessionRequest =
   | { readonly type: 'quit' }
   /** From step 7 on: a status and typing (PresenceRequest), a page of history (HistoryRequest). */
   | PresenceRequest
-  | HistoryRequest;
+  | HistoryRequest
+  /** From step 8 on: make a room with a description, set a room's topic (CatalogRequest). */
+  | CatalogRequest;
 // #endregion requests
+
+/**
+ * With storage (step 8 on), rooms outlive their members: make one, empty, with what it is
+ * about (`description`, optional); or set the topic of `room` (one the user is in), or of the
+ * room the user talks in. The listing then shows every stored room, empty ones too.
+ */
+export type CatalogRequest =
+  | { readonly type: 'create_room'; readonly room: string; readonly description?: string }
+  | { readonly type: 'topic'; readonly room?: string; readonly text: string };
+
+/**
+ * The errors only a catalog request gets. Their own event (`catalog_error`), not `error`: the
+ * protocols of steps 5 to 7 have no catalog requests, and need not know these codes.
+ */
+export type CatalogErrorCode =
+  | 'INVALID_ROOM'
+  /** A description blank (a topic) or too long (`limit`). */
+  | 'INVALID_DESCRIPTION'
+  /** A room of that name (in any case, or a lookalike) is stored already. */
+  | 'ROOM_EXISTS'
+  | 'NOT_IN_ROOM'
+  /** The server keeps no rooms (steps 5 to 7): nothing to create or describe. */
+  | 'NO_STORAGE'
+  /** Storage is away: nothing was made or changed. */
+  | 'STORAGE_UNAVAILABLE';
 
 /**
  * Set the user's status in every room they are in (and those they join later): `online`, or
@@ -119,6 +148,8 @@ export function isHistoryError(code: SessionErrorCode): code is HistoryErrorCode
 export const MAX_ROOMS_PER_USER = 100;
 /** The most rooms one listing shows; the rest come a page at a time. */
 export const MAX_LISTED_ROOMS = 100;
+/** The longest description (or topic) of a room, in characters. */
+export const MAX_DESCRIPTION_LENGTH = 200;
 /** At most one typing notice a second from a user reaches a room. */
 export const TYPING_INTERVAL_MS = 1000;
 /** The longest note an away status may carry, in characters. */
@@ -149,7 +180,11 @@ export type SessionEvent =
       readonly users: readonly string[];
       readonly rejoined: boolean;
       readonly history?: RoomHistoryPart;
+      /** What the room is about, with storage, when someone said (step 8 on). */
+      readonly description?: string;
     }
+  /** A room made in the catalog (step 8 on), empty until someone joins it. */
+  | { readonly type: 'room_created'; readonly room: string; readonly description?: string }
   /** A join of a room the user is in: they now talk there. */
   | { readonly type: 'already_in'; readonly room: string }
   /** Left `room`; `now` is the room the user talks in from now on, if any. */
@@ -205,6 +240,15 @@ export type SessionEvent =
       readonly subject?: string;
       readonly problem?: NameRefusal | TextProblem;
       /** The limit broken: RATE_LIMITED, TOO_MANY_ROOMS, INVALID_LIMIT, a status note too long. */
+      readonly limit?: number;
+    }
+  /** A catalog request refused (see CatalogErrorCode); the fields are those of `error`. */
+  | {
+      readonly type: 'catalog_error';
+      readonly code: CatalogErrorCode;
+      readonly request: CatalogRequest['type'];
+      readonly subject?: string;
+      readonly problem?: NameProblem | TextProblem;
       readonly limit?: number;
     };
 // #endregion events
@@ -303,8 +347,11 @@ export class Session {
       case 'say':
         return this.say(request.text, request.room);
       case 'rooms':
-        this.listRooms(request.after, request.limit);
-        return;
+        return this.listRooms(request.after, request.limit);
+      case 'create_room':
+        return this.createRoom(request.room, request.description);
+      case 'topic':
+        return this.setTopic(request.text, request.room);
       case 'users':
         return this.users(request.room);
       case 'private':
@@ -393,7 +440,11 @@ export class Session {
       return;
     }
     const catchUp = since === undefined ? { replay: this.replay } : { since };
-    const [pid, [, name, users, history]] = await this.directory.join(room, user, catchUp);
+    const [pid, [, name, users, history, description]] = await this.directory.join(
+      room,
+      user,
+      catchUp,
+    );
     const joined: JoinedRoom = {
       name,
       pid,
@@ -403,7 +454,14 @@ export class Session {
     };
     this.joined = this.joined.concat([joined]);
     this.tellStatus(pid);
-    this.emit({ type: 'joined', room: name, users, rejoined: false, ...caughtUp(joined, history) });
+    this.emit({
+      type: 'joined',
+      room: name,
+      users,
+      rejoined: false,
+      ...caughtUp(joined, history),
+      ...(description === undefined ? {} : { description }),
+    });
   }
 
   private async leave(room?: string): Promise<void> {
@@ -450,12 +508,67 @@ export class Session {
     this.emit({ type: 'users', room: joined?.name ?? room!, users, presence });
   }
 
-  /** A page of the rooms listing: never more than maxListedRooms, however many rooms there are. */
-  private listRooms(after: string | undefined, limit = this.maxListedRooms): void {
-    const page = this.directory.page(after, Math.min(limit, this.maxListedRooms));
+  /**
+   * A page of the rooms listing: never more than maxListedRooms, however many rooms there are.
+   * With storage, every stored room (empty ones too); without it, or while it is away, the
+   * rooms running now.
+   */
+  private async listRooms(after: string | undefined, limit = this.maxListedRooms): Promise<void> {
+    const most = Math.min(limit, this.maxListedRooms);
+    const page = (await this.directory.catalog(after, most)) ?? this.directory.page(after, most);
     const next = page.more > 0 ? page.rooms.at(-1)?.id : undefined;
     this.emit({ type: 'rooms', ...page, ...(next === undefined ? {} : { next }) });
   }
+
+  // #region catalog
+  /** Makes an empty room, with what it is about; a blank description is none. */
+  private async createRoom(room: string, description?: string): Promise<void> {
+    const problem = nameProblem(room);
+    if (problem !== undefined) return this.refuse('INVALID_ROOM', 'create_room', room, problem);
+    const about = description === undefined ? undefined : cleanText(description).trim();
+    const aboutProblem = about === undefined ? undefined : descriptionProblem(about);
+    if (aboutProblem !== undefined && aboutProblem !== 'blank') {
+      return this.refuse('INVALID_DESCRIPTION', 'create_room', room, aboutProblem);
+    }
+    const given = aboutProblem === 'blank' ? undefined : about;
+    const result = await this.directory.create(room, given);
+    if (result !== 'created') return this.refuse(CREATE_ERRORS[result], 'create_room', room);
+    this.emit({
+      type: 'room_created',
+      room,
+      ...(given === undefined ? {} : { description: given }),
+    });
+  }
+
+  /** Sets the topic of a room the user is in: the room tells its members, the user too. */
+  private async setTopic(text: string, room?: string): Promise<void> {
+    const joined = this.joinedRoom(room);
+    if (joined === undefined) return this.refuse('NOT_IN_ROOM', 'topic', room);
+    const topic = cleanText(text).trim();
+    const problem = descriptionProblem(topic);
+    if (problem !== undefined)
+      return this.refuse('INVALID_DESCRIPTION', 'topic', joined.name, problem);
+    const result = await this.directory.setTopic(joined.pid, topic);
+    if (result !== 'ok') this.refuse(TOPIC_ERRORS[result], 'topic', joined.name);
+  }
+
+  private refuse(
+    code: CatalogErrorCode,
+    request: CatalogRequest['type'],
+    subject?: string,
+    problem?: NameProblem | TextProblem,
+  ): void {
+    const limit = code === 'INVALID_DESCRIPTION' ? { limit: MAX_DESCRIPTION_LENGTH } : {};
+    this.emit({
+      type: 'catalog_error',
+      code,
+      request,
+      ...(subject === undefined ? {} : { subject: safeEcho(subject) }),
+      ...(problem === undefined ? {} : { problem }),
+      ...limit,
+    });
+  }
+  // #endregion catalog
 
   /**
    * What a room says to this user alone: a message over its rate was dropped, or could not be
@@ -651,6 +764,26 @@ function caughtUp(room: JoinedRoom, history: JoinReply[3]): { history?: RoomHist
 function historyPart(reply: Exclude<HistoryReply, readonly ['error', unknown]>): RoomHistoryPart {
   return reply[0] === 'ok' ? { messages: reply[1] } : { messages: reply[2], gone: reply[1] };
 }
+
+/** What is wrong with a room's description (controls already taken out), if anything. */
+function descriptionProblem(description: string): TextProblem | undefined {
+  return textProblem(description, MAX_DESCRIPTION_LENGTH);
+}
+
+/** What the session says of each refusal of a create... */
+const CREATE_ERRORS = {
+  exists: 'ROOM_EXISTS',
+  no_storage: 'NO_STORAGE',
+  unavailable: 'STORAGE_UNAVAILABLE',
+} as const satisfies Record<Exclude<CreateResult, 'created'>, CatalogErrorCode>;
+
+/** ...and of a topic. */
+const TOPIC_ERRORS = {
+  // The room dropped the user (behind) as the topic was on its way.
+  not_member: 'NOT_IN_ROOM',
+  no_storage: 'NO_STORAGE',
+  unavailable: 'STORAGE_UNAVAILABLE',
+} as const satisfies Record<Exclude<TopicResult, 'ok'>, CatalogErrorCode>;
 
 function isPageLimit(limit: number): boolean {
   return Number.isInteger(limit) && limit >= 1 && limit <= MAX_HISTORY_PAGE;

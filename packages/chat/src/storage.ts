@@ -31,6 +31,20 @@ export interface OpenedRoom {
   readonly lastId: number;
   /** The room's last messages, oldest first, to seed the keeper's window. */
   readonly recent: readonly HistoryMessage[];
+  /** What the room is about (`/create`, `/topic`), when someone said. */
+  readonly description?: string | undefined;
+}
+
+/** A room of the catalog: every room storage has, with people in it or not. */
+export interface CatalogRoom {
+  readonly name: string;
+  readonly description?: string | undefined;
+}
+
+/** A page of the catalog, and how many rooms come after it. */
+export interface CatalogPage {
+  readonly rooms: readonly CatalogRoom[];
+  readonly more: number;
 }
 
 export interface ChatStorage {
@@ -56,6 +70,23 @@ export interface ChatStorage {
    * opens again once it is back. Undefined when it is not running now.
    */
   writer?(): Pid | undefined;
+  /**
+   * Makes the room `room` with `description` (and `epoch`, as `open` would), unless a room of
+   * that name (by nameKey) is stored already: then it is left as it is. Rejects when storage
+   * is away.
+   */
+  create(
+    room: string,
+    description: string | undefined,
+    epoch: number,
+  ): Promise<'created' | 'exists'>;
+  /** Sets the description of the room `room`; false when no such room is stored. */
+  describe(room: string, description: string | undefined): Promise<boolean>;
+  /**
+   * At most `limit` rooms whose keys (nameKey) sort after the key of `after` (from the first
+   * without it), in the order of their keys; and how many come after them.
+   */
+  catalog(after: string | undefined, limit: number): Promise<CatalogPage>;
 }
 
 /** Whether a message is a storage reply (which the room receives as plain info). */

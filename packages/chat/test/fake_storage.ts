@@ -4,7 +4,14 @@
  * a database that went away). What it stored can be read back, as a database's rows.
  */
 import { type Pid, self, send } from '@otp-chat/otp';
-import type { ChatStorage, HistoryMessage, OpenedRoom, StorageReply } from '../src/index.js';
+import type {
+  CatalogPage,
+  ChatStorage,
+  HistoryMessage,
+  OpenedRoom,
+  StorageReply,
+} from '../src/index.js';
+import { nameKey } from '../src/names.js';
 
 interface Write {
   readonly room: string;
@@ -27,19 +34,56 @@ export class FakeStorage implements ChatStorage {
   readonly readers: Pid[] = [];
   /** Set by a test: the process a room monitors as storage's writer (ChatStorage.writer). */
   writer?: () => Pid | undefined;
-  private readonly rooms: Array<{ name: string; epoch: number }> = [];
+  /** The rooms, by key: `name` lower case (as `stored`), `shown` as first asked for. */
+  private readonly rooms: Array<{
+    name: string;
+    shown: string;
+    epoch: number;
+    description?: string | undefined;
+  }> = [];
 
   async open(room: string, epoch: number, recent: number): Promise<OpenedRoom> {
     if (this.away) throw new Error('the fake database is away');
     this.opens++;
     const name = room.toLowerCase();
-    let key = this.rooms.findIndex((known) => known.name === name);
-    if (key < 0) key = this.rooms.push({ name, epoch }) - 1;
+    let key = this.rooms.findIndex((known) => nameKey(known.shown) === nameKey(room));
+    if (key < 0) key = this.rooms.push({ name, shown: room, epoch }) - 1;
     const messages = this.messagesOf(name);
     // Writes still held count: a room opened again must not give their ids twice.
     const ids = [...messages, ...this.held.filter((w) => w.room === name).map((w) => w.message)];
     const lastId = Math.max(0, ...ids.map((m) => m.id));
-    return { key, epoch: this.rooms[key]!.epoch, lastId, recent: messages.slice(-recent) };
+    const { epoch: kept, description } = this.rooms[key]!;
+    return { key, epoch: kept, lastId, recent: messages.slice(-recent), description };
+  }
+
+  async create(room: string, description: string | undefined, epoch: number) {
+    if (this.away) throw new Error('the fake database is away');
+    if (this.find(room) !== undefined) return 'exists';
+    this.rooms.push({ name: room.toLowerCase(), shown: room, epoch, description });
+    return 'created';
+  }
+
+  async describe(room: string, description: string | undefined): Promise<boolean> {
+    if (this.away) throw new Error('the fake database is away');
+    const found = this.find(room);
+    if (found !== undefined) found.description = description;
+    return found !== undefined;
+  }
+
+  async catalog(after: string | undefined, limit: number): Promise<CatalogPage> {
+    if (this.away) throw new Error('the fake database is away');
+    const from = after === undefined ? '' : nameKey(after);
+    const sorted = this.rooms
+      .filter((room) => after === undefined || nameKey(room.shown) > from)
+      .sort((a, b) => (nameKey(a.shown) < nameKey(b.shown) ? -1 : 1));
+    const rooms = sorted
+      .slice(0, limit)
+      .map(({ shown, description }) => ({ name: shown, description }));
+    return { rooms, more: Math.max(0, sorted.length - limit) };
+  }
+
+  private find(room: string) {
+    return this.rooms.find((known) => nameKey(known.shown) === nameKey(room));
   }
 
   write(key: number, message: HistoryMessage, replyTo: Pid, tag: unknown): void {

@@ -7,7 +7,13 @@ import type { ChatStorage, HistoryMessage, OpenedRoom } from '@otp-chat/chat';
 import { nameKey } from '@otp-chat/chat/rules';
 import { whereis } from '@otp-chat/otp';
 import type { Kysely } from 'kysely';
-import { findOrCreateRoom, type HistoryRow, messagesBefore } from './rooms.ts';
+import {
+  findOrCreateRoom,
+  type HistoryRow,
+  listRooms,
+  messagesBefore,
+  setDescription,
+} from './rooms.ts';
 import type { Database } from './schema.ts';
 import { MessageWriter } from './writer.ts';
 
@@ -25,7 +31,8 @@ export function sqlStorage(db: Kysely<Database>, writer = MESSAGE_WRITER): ChatS
         const now = Date.now();
         const stored = await findOrCreateRoom(tx, { name: room, slug: nameKey(room), epoch, now });
         const rows = await messagesBefore(tx, stored.id, undefined, recent);
-        return { key: stored.id, epoch: stored.epoch, lastId: stored.lastSeq, rows };
+        const { id: key, epoch: kept, lastSeq: lastId, description } = stored;
+        return { key, epoch: kept, lastId, rows, description: description ?? undefined };
       });
       if (opened[0] === 'error') throw new Error(`storage: cannot open ${room}: ${opened[1]}`);
       const { rows, ...where } = opened[1];
@@ -56,7 +63,52 @@ export function sqlStorage(db: Kysely<Database>, writer = MESSAGE_WRITER): ChatS
       const rows = await messagesBefore(db, Number(stored.id), before, limit);
       return rows.map((row) => historyMessage(Number(stored.epoch), row));
     },
+
+    // Rooms are not messages: these go straight to the pool, with no writer to wait for.
+    async create(room, description, epoch) {
+      const now = Date.now();
+      const made = await db
+        .insertInto('rooms')
+        .values({
+          name: room,
+          slug: nameKey(room),
+          description: description ?? null,
+          epoch,
+          inserted_at: now,
+          updated_at: now,
+        })
+        .onConflict((conflict) => conflict.column('slug').doNothing())
+        .executeTakeFirst();
+      return Number(made.numInsertedOrUpdatedRows ?? 0) === 1 ? 'created' : 'exists';
+    },
+
+    describe(room, description) {
+      return setDescription(db, nameKey(room), description ?? null, Date.now());
+    },
+
+    // The count after the page: what the listing says is left ("and 12 more").
+    async catalog(after, limit) {
+      const from = after === undefined ? undefined : nameKey(after);
+      const rows = await listRooms(db, from, limit);
+      const last = rows.at(-1)?.slug;
+      const more = last === undefined ? 0 : await roomsAfter(db, last);
+      const rooms = rows.map(({ name, description }) => ({
+        name,
+        description: description ?? undefined,
+      }));
+      return { rooms, more };
+    },
   };
+}
+
+/** How many rooms sort after the slug `slug`. */
+async function roomsAfter(db: Kysely<Database>, slug: string): Promise<number> {
+  const { count } = await db
+    .selectFrom('rooms')
+    .select((eb) => eb.fn.countAll().as('count'))
+    .where('slug', '>', slug)
+    .executeTakeFirstOrThrow();
+  return Number(count);
 }
 
 function historyMessage(epoch: number, row: HistoryRow): HistoryMessage {

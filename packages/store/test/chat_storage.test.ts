@@ -121,6 +121,37 @@ onEachEngine((open) => {
       expect((await storage.before('LOBBY', 3, 5)).map((m) => m.id)).toEqual([1, 2]);
       await GenServer.stop(started[1]);
     });
+
+    it('keeps a catalog: rooms made once, described, listed a page at a time', async () => {
+      const store = await open();
+      await migrateToLatest(store.db, store.engine);
+      const storage = sqlStorage(store.db);
+      expect(await storage.create('Books', 'Read anything good?', 5)).toBe('created');
+      // The slug is the name's key: another spelling of it is the same room.
+      expect(await storage.create('BOOKS', 'mine now', 6)).toBe('exists');
+      expect(await storage.create('art', undefined, 7)).toBe('created');
+      expect(await storage.create('cooking', undefined, 8)).toBe('created');
+      expect(await storage.describe('books', 'Novels only')).toBe(true);
+      expect(await storage.describe('nowhere', 'x')).toBe(false);
+      expect(await storage.catalog(undefined, 2)).toEqual({
+        rooms: [
+          { name: 'art', description: undefined },
+          { name: 'Books', description: 'Novels only' },
+        ],
+        more: 1,
+      });
+      expect(await storage.catalog('BOOKS', 2)).toEqual({
+        rooms: [{ name: 'cooking', description: undefined }],
+        more: 0,
+      });
+      // A room made with a description opens with it, and the epoch it was made with.
+      const [writer] = storage.children!;
+      const started = await writer!.start();
+      if (started === 'ignore' || started[0] !== 'ok') throw new Error('no writer');
+      const opened = await inProcess(() => storage.open('books', 99, 10));
+      expect(opened).toMatchObject({ epoch: 5, description: 'Novels only', lastId: 0 });
+      await GenServer.stop(started[1]);
+    });
   });
 
   describe('the chat with SQL storage', () => {

@@ -43,5 +43,10 @@ export interface TelnetConfig {
    */
   readonly history?: boolean;
   readonly presence?: boolean;
+  /**
+   * Step 8's commands, for a server with storage: /create and /topic, and /rooms shows every
+   * stored room with its description. Off before it (unknown commands, not in /help).
+   */
+  readonly catalog?: boolean;
 }
 // #endregion config

@@ -1,23 +1,28 @@
 /**
- * Step 7's telnet: /history, /away and /back, and the lines a room's history is shown in. Each
- * set is off unless the step's config turns it on (TelnetConfig's `history` and `presence`),
+ * Step 7's telnet: /history, /away and /back, and the lines a room's history is shown in; step
+ * 8's: /create and /topic, and rooms with their descriptions. Each set is off unless the step's
+ * config turns it on (TelnetConfig's `history`, `presence` and `catalog`),
  * so the steps before 7 read and write exactly what they did, /help included. Kept apart from
  * commands.ts and telnet.ts, which chapter 5 shows: there, one call each brings these in.
  */
-import type {
-  HistoryMessage,
-  RoomHistoryPart,
-  RoomNews,
-  Session,
-  SessionError,
-  SessionEvent,
+import {
+  type CatalogErrorCode,
+  explainNameProblem,
+  type HistoryMessage,
+  type NameProblem,
+  type RoomHistoryPart,
+  type RoomListing,
+  type RoomNews,
+  type Session,
+  type SessionError,
+  type SessionEvent,
 } from '@otp-chat/chat';
 import { COMMANDS, textAfter } from './commands.js';
 import type { TelnetConfig } from './config.js';
 import type { Decoded } from './telnet.js';
 
 /** The command sets a step turns on: none by default. */
-export type ExtraCommands = Pick<TelnetConfig, 'history' | 'presence'>;
+export type ExtraCommands = Pick<TelnetConfig, 'history' | 'presence' | 'catalog'>;
 
 /** How many messages /history shows when no count is given. */
 export const HISTORY_LINES = 20;
@@ -33,12 +38,18 @@ const PRESENCE_COMMANDS: readonly Usage[] = [
   ['/back', 'tell the rooms you are in that you are back'],
 ];
 
+const CATALOG_COMMANDS: readonly Usage[] = [
+  ['/create <room> [text]', 'make a room (empty until someone joins it), saying what it is about'],
+  ['/topic <text>', 'set what the room you talk in is about; its members are told'],
+];
+
 /** What /help lists: COMMANDS, then the sets turned on. */
 export function commandsFor(extras: ExtraCommands): readonly Usage[] {
   return [
     ...COMMANDS,
     ...(extras.history ? HISTORY_COMMANDS : []),
     ...(extras.presence ? PRESENCE_COMMANDS : []),
+    ...(extras.catalog ? CATALOG_COMMANDS : []),
   ];
 }
 
@@ -57,6 +68,14 @@ export function extraCommand(line: string, extras: ExtraCommands): Decoded {
   }
   if (extras.presence && command === '/back') {
     return rest.length === 0 ? { type: 'status', status: 'online' } : usage('/back');
+  }
+  if (extras.catalog && command === '/create') {
+    if (rest.length === 0) return usage('/create <room> [text]');
+    const about = rest.length === 1 ? {} : { description: textAfter(line, 2) };
+    return { type: 'create_room', room: rest[0]!, ...about };
+  }
+  if (extras.catalog && command === '/topic') {
+    return rest.length === 0 ? usage('/topic <text>') : { type: 'topic', text: textAfter(line, 1) };
   }
   return undefined;
 }
@@ -134,3 +153,41 @@ export function historyErrorText(error: SessionError): string {
       return 'error: no such message';
   }
 }
+
+// #region catalog
+/**
+ * A room of the listing: `lobby (3)`, and what it is about when someone said, in quotes (the
+ * listing is one line, and a description may hold commas).
+ */
+export function listedRoom(room: RoomListing): string {
+  const about = room.description === undefined ? '' : ` "${room.description}"`;
+  return `${room.id} (${room.userCount})${about}`;
+}
+
+/** A room made by /create. */
+export function createdLines(event: Extract<SessionEvent, { type: 'room_created' }>): string[] {
+  return [`You made ${event.room}; /join ${event.room} to talk there.`];
+}
+
+/** A join's topic line: none when the room has no description. */
+export function topicLines(joined: Extract<SessionEvent, { type: 'joined' }>): string[] {
+  return joined.description === undefined ? [] : [`Topic: ${joined.description}`];
+}
+
+/** What a catalog error says on a terminal. */
+export function catalogErrorText(error: Extract<SessionEvent, { type: 'catalog_error' }>): string {
+  const texts: Record<CatalogErrorCode, () => string> = {
+    INVALID_ROOM: () =>
+      `error: room names follow the rules for names: ${explainNameProblem(error.problem as NameProblem)}`,
+    INVALID_DESCRIPTION: () =>
+      error.problem === 'blank'
+        ? 'error: a topic needs some text'
+        : `error: a description has at most ${error.limit} characters`,
+    ROOM_EXISTS: () => `error: there is a room called ${error.subject} already; /join it`,
+    NOT_IN_ROOM: () => 'error: you are in no room',
+    NO_STORAGE: () => 'error: this server keeps no rooms of its own',
+    STORAGE_UNAVAILABLE: () => 'error: the rooms cannot be stored just now; try again later',
+  };
+  return texts[error.code]();
+}
+// #endregion catalog

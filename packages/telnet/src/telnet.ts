@@ -22,13 +22,17 @@ import {
 } from '@otp-chat/chat';
 import { type Command, parseCommand } from './commands.js';
 import {
+  catalogErrorText,
   catchUpLines,
   commandsFor,
+  createdLines,
   type ExtraCommands,
   extraCommand,
   historyErrorText,
   historyPageLines,
+  listedRoom,
   ownStatusLines,
+  topicLines,
 } from './extra_commands.js';
 
 /** What a line decodes to: a request for the session, or a line to answer with at once. */
@@ -85,6 +89,8 @@ function newsText(news: RoomNews): string {
     case 'typing':
       // Never written: see roomLines.
       return '';
+    case 'topic':
+      return `* ${news.username} set the topic of ${news.roomId}: ${news.description}`;
   }
 }
 
@@ -102,7 +108,11 @@ export function encodeEvent(
     case 'named':
       return [`Hello ${event.name}! Type /help for the commands.`];
     case 'joined':
-      return [joinedText(event, session.name), ...catchUpLines(event, extras)];
+      return [
+        joinedText(event, session.name),
+        ...topicLines(event),
+        ...catchUpLines(event, extras),
+      ];
     case 'already_in':
       return [`You now talk in ${event.room}.`];
     case 'left':
@@ -132,6 +142,10 @@ export function encodeEvent(
           ];
     case 'error':
       return errorLines(event);
+    case 'room_created':
+      return createdLines(event);
+    case 'catalog_error':
+      return [catalogErrorText(event)];
   }
 }
 // #endregion event
@@ -139,7 +153,7 @@ export function encodeEvent(
 /** The first page of the listing, and how many rooms it leaves out. */
 function roomsText(rooms: readonly RoomListing[], more: number): string {
   if (rooms.length === 0) return 'There are no rooms; /join one to make it.';
-  const listed = rooms.map((room) => `${room.id} (${room.userCount})`).join(', ');
+  const listed = rooms.map(listedRoom).join(', ');
   return more === 0 ? `Rooms: ${listed}` : `Rooms: ${listed}, and ${more} more`;
 }
 
@@ -165,7 +179,8 @@ function roomLines(
   session: Session,
   line: Buffer,
 ): Array<string | Buffer> {
-  if (mine) return ownStatusLines(news, session);
+  // Their own topic is shown them, as the room has it (cleaned).
+  if (mine) return news.type === 'topic' ? [line] : ownStatusLines(news, session);
   // A terminal has no place for "ada is typing...": a line would push the conversation up.
   if (news.type === 'typing') return [];
   if (news.type === 'message' && session.rooms.length > 1) {

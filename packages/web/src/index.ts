@@ -6,6 +6,16 @@
  * supervisor and gives it its settings, its page and its protocol, as a JsonAdapter.
  */
 export type { ConnectionErrorCode, JsonAdapter } from './adapter.js';
+// Step 8's rooms catalog, for its protocol to add to its messages.
+export {
+  CATALOG_CLIENT,
+  CATALOG_ERROR_CODES,
+  CATALOG_SERVER,
+  type CatalogClientMessage,
+  CatalogRoomInfo,
+  catalogRequest,
+  encodeCatalogEvent,
+} from './catalog_protocol.js';
 export type { WebConfig } from './config.js';
 export { webAssets } from './web_assets.js';
 export { webConnectionSpec } from './web_connection.js';

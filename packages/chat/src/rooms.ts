@@ -185,16 +185,20 @@ interface RoomStorage {
   key: number | undefined;
   /** How long to wait before trying to open the room again, while storage is away. */
   retryMs: number;
-  /** Messages handed to storage, not yet broadcast, in the order numbered. */
+  /** Messages handed to storage, not yet broadcast, in the order numbered, and news behind them. */
   readonly unstored: Unstored[];
   /** The monitor on storage's writer (ChatStorage.writer), while the room is open in storage. */
   writerMonitor: Ref | undefined;
 }
 
+/** News waiting its turn: a message waiting for storage, or other news behind one. */
 interface Unstored {
-  readonly message: HistoryMessage;
-  readonly news: MessageNews;
-  readonly sender: Pid;
+  /** The message to store; none for other news (a join, a leave), which needs no storing. */
+  readonly message?: HistoryMessage;
+  readonly news: RoomNews;
+  readonly sender?: Pid | undefined;
+  /** Other news: the members when it happened (a message goes to those there when stored). */
+  readonly to?: readonly Pid[];
   stored: boolean;
 }
 
@@ -387,14 +391,31 @@ function leave(state: State, pid: Pid): void {
 }
 
 /**
- * Sends the news, one event object for all, to every member. Never waits. A member with
- * `maxQueuedEvents` messages unread is behind: it gets no more, and is dropped.
+ * Tells the members the news, in the room's order. With storage, messages wait to be stored,
+ * and news that comes after one waits behind it: a member who said something and then left
+ * is seen to say it, then to leave, never the other way round. Such news goes to the members
+ * there when it happened (and still there), as it would have at once.
  */
 function broadcast(state: State, news: RoomNews, sender?: Pid): void {
+  const waiting = state.storage?.unstored;
+  if (waiting !== undefined && waiting.length > 0) {
+    waiting.push({ news, sender, to: [...state.members.keys()], stored: true });
+  } else {
+    sendToMembers(state, news, sender);
+  }
+}
+
+/**
+ * Sends the news, one event object for all, to every member (of `to`, when given). Never
+ * waits. A member with `maxQueuedEvents` messages unread is behind: it gets no more, and is
+ * dropped.
+ */
+function sendToMembers(state: State, news: RoomNews, sender?: Pid, to?: readonly Pid[]): void {
   const message: RoomMessage = ['room_event', new RoomEvent(news, sender)];
   const { maxQueuedEvents } = state.limits;
   let behind: Pid[] | undefined;
-  for (const pid of state.members.keys()) {
+  for (const pid of to ?? state.members.keys()) {
+    if (to !== undefined && !state.members.has(pid)) continue;
     // Judged before the send, on the member's mailbox as it is: what waits there is bounded.
     if ((Process.messageQueueLength(pid) ?? 0) >= maxQueuedEvents) (behind ??= []).push(pid);
     else send(pid, message);
@@ -457,17 +478,24 @@ function store(storage: RoomStorage, history: HistoryWriter, news: MessageNews, 
  */
 function storageReply(state: State, storage: RoomStorage, reply: StorageReply): void {
   const { unstored } = storage;
-  const index = unstored.findIndex((waiting) => waiting.message.id === reply[1]);
+  const index = unstored.findIndex((waiting) => waiting.message?.id === reply[1]);
   if (index < 0) return;
   if (reply[0] === 'stored') unstored[index]!.stored = true;
   else {
     const [failed] = unstored.splice(index, 1);
-    if (state.members.has(failed!.sender)) send(failed!.sender, unstoredNotice(state));
+    tellUnstored(state, failed!);
   }
   while (unstored[0]?.stored) {
-    const { message, news, sender } = unstored.shift()!;
-    state.history!.keep(message);
-    broadcast(state, news, sender);
+    const { message, news, sender, to } = unstored.shift()!;
+    if (message !== undefined) state.history!.keep(message);
+    sendToMembers(state, news, sender, to);
+  }
+}
+
+/** A message storage did not take: its sender alone is told (if still here). */
+function tellUnstored(state: State, failed: Unstored): void {
+  if (failed.sender !== undefined && state.members.has(failed.sender)) {
+    send(failed.sender, unstoredNotice(state));
   }
 }
 
@@ -534,8 +562,10 @@ function retryOpen(state: State, storage: RoomStorage, why: string): void {
 function writerDown(state: State, storage: RoomStorage): void {
   storage.writerMonitor = undefined;
   storage.key = undefined;
-  for (const { sender } of storage.unstored.splice(0)) {
-    if (state.members.has(sender)) send(sender, unstoredNotice(state));
+  for (const waiting of storage.unstored.splice(0)) {
+    if (waiting.message === undefined) {
+      sendToMembers(state, waiting.news, waiting.sender, waiting.to);
+    } else tellUnstored(state, waiting);
   }
   // Not at once: its supervisor is restarting it (and a writer still named but gone would
   // be monitored, and DOWN, again and again).
@@ -621,7 +651,7 @@ async function catchUp(state: State, asked: CatchUp = {}): Promise<JoinHistory |
   const history = state.history;
   if (history === undefined) return undefined;
   // Messages still waiting for storage are not said yet: the member will get them live.
-  const waiting = state.storage?.unstored[0]?.message.id;
+  const waiting = state.storage?.unstored[0]?.message?.id;
   const position = {
     epoch: history.epoch,
     id: waiting === undefined ? history.lastId : waiting - 1,

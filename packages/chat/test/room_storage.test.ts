@@ -89,6 +89,32 @@ describe('a room with storage', () => {
     expect(bob.events.some((event) => event.type === 'error')).toBe(false);
   });
 
+  it('tells a leave, a join and a status after the messages said before them', async () => {
+    const [ann, bob] = [await inLobby('ann'), await inLobby('bob')];
+    storage.mode = 'hold';
+    say(ann, 'bye');
+    await vi.waitFor(() => expect(storage.held).toHaveLength(1));
+    ann.tell({ type: 'leave', room: 'lobby' });
+    const cat = await inLobby('cat');
+    cat.tell({ type: 'status', status: 'away' });
+    await settle();
+    // Nothing is told before the message: the news behind it waits its turn.
+    const news = () =>
+      bob.events.flatMap((event) => (event.type === 'room' ? [event.event.news] : []));
+    const told = news().length;
+    storage.release(1);
+    await vi.waitFor(() =>
+      expect(
+        news()
+          .slice(told)
+          .map((n) => `${n.type} ${'username' in n ? n.username : ''}`),
+      ).toEqual(['message ', 'user_left ann', 'user_joined cat', 'status cat']),
+    );
+    // The one who joined sees what came after its join, not its own join.
+    const catNews = cat.events.flatMap((e) => (e.type === 'room' ? [e.event.news.type] : []));
+    expect(catNews).toEqual(['message', 'status']);
+  });
+
   it('lets people join, leave and set their status while storage fails', async () => {
     const ann = await inLobby('ann');
     storage.mode = 'fail';

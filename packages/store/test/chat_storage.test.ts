@@ -24,6 +24,7 @@ import { MESSAGE_WRITER, sqlStorage } from '../src/chat_storage.ts';
 import { migrateToLatest, type OpenStore } from '../src/index.ts';
 import { MessageWriter } from '../src/writer.ts';
 import { onEachEngine } from './engines.ts';
+import { inProcess } from './writer_helpers.ts';
 
 /** A chat server's rooms and users, storing in `store`. */
 async function startChat(store: OpenStore): Promise<Pid> {
@@ -78,13 +79,6 @@ async function rows(store: OpenStore): Promise<string[]> {
     .orderBy('seq')
     .execute();
   return stored.map((row) => `${row.seq} ${row.username}: ${row.content}`);
-}
-
-/** Runs `body` in a process of its own (the writer's replies come to its mailbox). */
-function inProcess<T>(body: () => Promise<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    spawn(() => body().then(resolve, reject));
-  });
 }
 
 /** The epoch of the first message a user was shown live. */

@@ -5,51 +5,13 @@
  */
 import { accessSync, chmodSync, constants } from 'node:fs';
 import { join } from 'node:path';
-import { GenServer, isAlive, type Pid, receive, self, spawn, TIMEOUT } from '@otp-chat/otp';
+import { GenServer, isAlive, type Pid, receive, self, TIMEOUT } from '@otp-chat/otp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { migrateToLatest, type OpenStore, openStore, SQLITE_FILE } from '../src/index.ts';
-import {
-  MAX_BACKOFF_MS,
-  MessageWriter,
-  type StoredMessage,
-  type WriterReply,
-} from '../src/writer.ts';
+import { type OpenStore, openStore, SQLITE_FILE } from '../src/index.ts';
+import { MAX_BACKOFF_MS, MessageWriter, type WriterReply } from '../src/writer.ts';
 import { onEngine } from './engines.ts';
 import { startTcpProxy, type TcpProxy } from './tcp_proxy.ts';
-
-/** Runs `body` in a process of its own (the writer's replies come to its mailbox). */
-function inProcess<T>(body: () => Promise<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    spawn(() => body().then(resolve, reject));
-  });
-}
-
-async function migratedWithRoom({ db, engine }: OpenStore): Promise<number> {
-  await migrateToLatest(db, engine);
-  const room = await db
-    .insertInto('rooms')
-    .values({
-      name: 'lobby',
-      slug: 'lobby',
-      description: null,
-      epoch: 7,
-      inserted_at: 1,
-      updated_at: 1,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return room.id;
-}
-
-function message(roomId: number, seq: number): StoredMessage {
-  return { roomId, seq, username: 'ann', content: `message ${seq}`, insertedAt: 1000 + seq };
-}
-
-async function started(db: OpenStore['db']): Promise<Pid> {
-  const result = await MessageWriter.startLink(db);
-  if (result === 'ignore' || result[0] !== 'ok') throw new Error('the writer did not start');
-  return result[1];
-}
+import { inProcess, message, migratedWithRoom, started } from './writer_helpers.ts';
 
 /** Writes `seqs` and waits (at most `withinMs`) for a reply to each, in the order they came. */
 async function written(

@@ -1,0 +1,41 @@
+/** What the writer's tests share: a process to run in, a migrated room, messages, a writer. */
+import { type Pid, spawn } from '@otp-chat/otp';
+import { migrateToLatest, type OpenStore } from '../src/index.ts';
+import { MessageWriter, type StoredMessage } from '../src/writer.ts';
+
+/** Runs `body` in a process of its own (the writer's replies come to its mailbox). */
+export function inProcess<T>(body: () => Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    spawn(() => body().then(resolve, reject));
+  });
+}
+
+/** Migrates the store and stores one room, 'lobby' (epoch 7); answers its id. */
+export async function migratedWithRoom({ db, engine }: OpenStore): Promise<number> {
+  await migrateToLatest(db, engine);
+  const room = await db
+    .insertInto('rooms')
+    .values({
+      name: 'lobby',
+      slug: 'lobby',
+      description: null,
+      epoch: 7,
+      inserted_at: 1,
+      updated_at: 1,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return room.id;
+}
+
+/** Message `seq` of the room `roomId`, said by ann. */
+export function message(roomId: number, seq: number): StoredMessage {
+  return { roomId, seq, username: 'ann', content: `message ${seq}`, insertedAt: 1000 + seq };
+}
+
+/** A writer on `db`, linked to the caller. */
+export async function started(db: OpenStore['db']): Promise<Pid> {
+  const result = await MessageWriter.startLink(db);
+  if (result === 'ignore' || result[0] !== 'ok') throw new Error('the writer did not start');
+  return result[1];
+}

@@ -12,6 +12,7 @@ import {
   type HistoryRow,
   listRooms,
   messagesBefore,
+  roomsAfter,
   setDescription,
 } from './rooms.ts';
 import type { Database } from './schema.ts';
@@ -88,9 +89,8 @@ export function sqlStorage(db: Kysely<Database>, writer = MESSAGE_WRITER): ChatS
 
     // The count after the page: what the listing says is left ("and 12 more").
     async catalog(after, limit) {
-      const from = after === undefined ? undefined : nameKey(after);
-      const rows = await listRooms(db, from, limit);
-      const last = rows.at(-1)?.slug;
+      const rows = await listRooms(db, after, limit);
+      const last = rows.at(-1)?.name;
       const more = last === undefined ? 0 : await roomsAfter(db, last);
       const rooms = rows.map(({ name, description }) => ({
         name,
@@ -99,16 +99,6 @@ export function sqlStorage(db: Kysely<Database>, writer = MESSAGE_WRITER): ChatS
       return { rooms, more };
     },
   };
-}
-
-/** How many rooms sort after the slug `slug`. */
-async function roomsAfter(db: Kysely<Database>, slug: string): Promise<number> {
-  const { count } = await db
-    .selectFrom('rooms')
-    .select((eb) => eb.fn.countAll().as('count'))
-    .where('slug', '>', slug)
-    .executeTakeFirstOrThrow();
-  return Number(count);
 }
 
 function historyMessage(epoch: number, row: HistoryRow): HistoryMessage {

@@ -38,7 +38,7 @@ async function main(
     }
     location = {
       databaseUrl: env.DATABASE_URL,
-      dataDir: values['data-dir'] ?? env.OTP_CHAT_DATA_DIR ?? defaultDataDir(),
+      dataDir: values['data-dir'] ?? defaultDataDir(env),
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
     };
   } catch (error) {

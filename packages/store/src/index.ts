@@ -13,6 +13,7 @@ export {
   migrationStatus,
   migrations,
 } from './migrations/index.ts';
+export { queryPlan } from './query_plan.ts';
 export {
   CHUNK_SIZE,
   type Deleted,
@@ -22,5 +23,6 @@ export {
   type SweepReply,
   sweep,
 } from './retention.ts';
+export { messagesBefore, pageBefore } from './rooms.ts';
 export type { Database, MessageTable, RoomTable } from './schema.ts';
 export { SQLITE_LIBRARY, type SqliteLibrary } from './sqlite.ts';

@@ -7,11 +7,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Where the data lives when nothing says otherwise: `data/` at the root of this repository
- * (git ignores it). The one place that default is written: the chat server and `pnpm db:*`
- * both ask here.
+ * Where the data lives when no flag says: OTP_CHAT_DATA_DIR when it is set, else `data/` at
+ * the root of this repository (git ignores it). The one place that default is written: the chat
+ * server (its `--data-dir`, and `startChat()` called from code) and `pnpm db:*` all ask here.
  */
-export function defaultDataDir(): string {
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const named = env.OTP_CHAT_DATA_DIR;
+  if (named !== undefined && named !== '') return named;
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'data');
 }
 

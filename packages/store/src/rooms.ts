@@ -4,7 +4,7 @@
  * the rest: a room found or made, its description, the listing, and history pages, each
  * query on an index (rooms by slug; messages by room and seq).
  */
-import type { Kysely } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
 
 /** A stored room, as a starting room process needs it. */
@@ -103,7 +103,11 @@ export async function setDescription(
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Up to `limit` rooms after the slug `after`, in slug order, with their descriptions. */
+/**
+ * Up to `limit` rooms after the room named `after`, in alphabetical order whatever the case
+ * (`lower(name)`, on its index; then the name, for names that only case tells apart), with
+ * their descriptions.
+ */
 export async function listRooms(
   db: Kysely<Database>,
   after: string | undefined,
@@ -112,10 +116,33 @@ export async function listRooms(
   let query = db
     .selectFrom('rooms')
     .select(['name', 'slug', 'description'])
-    .orderBy('slug')
+    .orderBy(listingKey)
+    .orderBy('name')
     .limit(limit);
-  if (after !== undefined) query = query.where('slug', '>', after);
+  if (after !== undefined) query = query.where(afterRoom(after));
   return query.execute();
+}
+
+/** How many rooms are listed after the room named `after`. */
+export async function roomsAfter(db: Kysely<Database>, after: string): Promise<number> {
+  const { count } = await db
+    .selectFrom('rooms')
+    .select((eb) => eb.fn.countAll().as('count'))
+    .where(afterRoom(after))
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+/** What the listing sorts by: the name in lower case, with the same `lower` on both sides. */
+const listingKey = sql<string>`lower(name)`;
+
+/** The rooms that sort after the room named `after`. */
+function afterRoom(after: string) {
+  return (eb: ExpressionBuilder<Database, 'rooms'>) =>
+    eb.or([
+      eb(listingKey, '>', sql<string>`lower(${after})`),
+      eb.and([eb(listingKey, '=', sql<string>`lower(${after})`), eb('name', '>', after)]),
+    ]);
 }
 
 /** The `limit` messages just before `seq` (all the last ones when `seq` is undefined), oldest first. */
@@ -125,14 +152,26 @@ export async function messagesBefore(
   seq: number | undefined,
   limit: number,
 ): Promise<HistoryRow[]> {
-  let query = db
+  return (await pageBefore(db, roomId, seq, limit).execute()).reverse().map(historyRow);
+}
+
+/**
+ * The query of a history page, newest first: on the `(room_id, seq)` index, it reads the
+ * page's rows and no other (see `queryPlan`, and chapter 8).
+ */
+export function pageBefore(
+  db: Kysely<Database>,
+  roomId: number,
+  seq: number | undefined,
+  limit: number,
+) {
+  const query = db
     .selectFrom('messages')
     .select(['seq', 'username', 'content', 'inserted_at'])
     .where('room_id', '=', roomId)
     .orderBy('seq', 'desc')
     .limit(limit);
-  if (seq !== undefined) query = query.where('seq', '<', seq);
-  return (await query.execute()).reverse().map(historyRow);
+  return seq === undefined ? query : query.where('seq', '<', seq);
 }
 
 /** The messages after `seq`, oldest first, at most `limit`. */

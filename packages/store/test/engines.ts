@@ -4,33 +4,13 @@
  * database made for the test and dropped after it. Without a PostgreSQL server the PostgreSQL
  * tests do not run, and say so loudly; on CI (CI set) that is a failure, since .ci/run starts one.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, it } from 'vitest';
 import { type Engine, type OpenStore, openStore, type StoreLocation } from '../src/index.ts';
-
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function postgresReachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
+import { postgresProblem as problem, scratchDatabase, warnNotRun } from '../src/testing.ts';
 
 /** Why PostgreSQL cannot be reached, or undefined when it can. */
-export const postgresProblem = await postgresReachable();
-if (postgresProblem !== undefined) {
-  const reason = `PostgreSQL tests NOT RUN: cannot reach ${ADMIN_URL} (${postgresProblem})`;
-  console.warn(`\n${'!'.repeat(100)}\n!! ${reason}\n${'!'.repeat(100)}\n`);
-  if (process.env.CI) throw new Error(`${reason}; on CI, .ci/run must start PostgreSQL`);
-}
+export const postgresProblem = await problem();
+if (postgresProblem !== undefined) warnNotRun(postgresProblem);
 
 /** A store open in a test, and where it is, for a test that opens it another way too (a CLI). */
 export type TestStore = OpenStore & { readonly location: StoreLocation };
@@ -46,43 +26,15 @@ export interface FreshStore {
 
 /** A store of its own for one test: an empty SQLite directory, or an empty PostgreSQL database. */
 async function freshStore(engine: Engine): Promise<FreshStore & { drop: () => Promise<void> }> {
-  if (engine === 'sqlite') {
-    const dataDir = mkdtempSync(join(tmpdir(), 'otp-chat-store-'));
-    const location = { dataDir };
-    const store = { ...openStore(location), location };
-    return {
-      store,
-      dataDir,
-      drop: async () => {
-        await store.db.destroy();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
-  }
-  const name = `otp_chat_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  await admin(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const location = { databaseUrl: url.href, dataDir: '' };
+  const scratch = await scratchDatabase(engine);
+  const { location } = scratch;
   const store = { ...openStore(location), location };
-  return {
-    store,
-    url: url.href,
-    drop: async () => {
-      await store.db.destroy();
-      await admin(`drop database if exists ${name} with (force)`);
-    },
+  const drop = async () => {
+    await store.db.destroy();
+    await scratch.drop();
   };
-}
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
+  if (location.databaseUrl !== undefined) return { store, url: location.databaseUrl, drop };
+  return { store, dataDir: location.dataDir, drop };
 }
 
 /**

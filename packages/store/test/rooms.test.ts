@@ -43,6 +43,25 @@ describe('rooms and history in the store', () => {
       ]);
     });
 
+    it('lists rooms in alphabetical order whatever the case, not in the order of their keys', async () => {
+      const db = await migrated(open);
+      // nameKey folds look-alikes ('1' as 'l', '0' as 'o'): slug order would put r200 first.
+      for (const [name, slug] of [
+        ['Zoo', 'zoo'],
+        ['r200', 'r2oo'],
+        ['apple', 'apple'],
+        ['r100', 'rloo'],
+        ['Mango', 'mango'],
+      ]) {
+        await findOrCreateRoom(db, { name: name!, slug: slug!, epoch: 1, now: 1 });
+      }
+      const names = async (after?: string, limit = 10) =>
+        (await listRooms(db, after, limit)).map((room) => room.name);
+      expect(await names()).toEqual(['apple', 'Mango', 'r100', 'r200', 'Zoo']);
+      expect(await names('mango', 2)).toEqual(['r100', 'r200']);
+      expect(await names('r200')).toEqual(['Zoo']);
+    });
+
     it('pages history back with before, and forward with since, and numbering goes on', async () => {
       const db = await migrated(open);
       const room = await findOrCreateRoom(db, { name: 'lobby', slug: 'lobby', epoch: 1, now: 1 });

@@ -14,7 +14,14 @@ export {
 } from './fixture.ts';
 export { floodSampler, SlowRoom } from './flow_control.ts';
 export { mainRunner } from './main_process.ts';
-export { declaredFeatures, FEATURES_ENV, isFeature, runConformance, selected } from './run.ts';
+export {
+  type ConformanceRun,
+  declaredFeatures,
+  FEATURES_ENV,
+  isFeature,
+  runConformance,
+  selected,
+} from './run.ts';
 export { implementationEntry, type ServerProcess, serverProcesses } from './server_process.ts';
 export {
   type ChatUnderTest,

@@ -31,13 +31,26 @@ export function runAloneFeatures(): readonly string[] {
   return manifest.otpChat.runAlone;
 }
 
-/** Registers the tests of every feature the step's package.json declares. */
-export function runConformance(step: StepUnderTest, manifest: URL | string): void {
+/** What a step's test may narrow: the features to run, of those it declares (all by default). */
+export interface ConformanceRun {
+  readonly features?: readonly FeatureName[];
+}
+
+/**
+ * Registers the tests of every feature the step's package.json declares, or of those
+ * `run.features` names (a second run on another database, say).
+ */
+export function runConformance(
+  step: StepUnderTest,
+  manifest: URL | string,
+  run: ConformanceRun = {},
+): void {
   const declared = declaredFeatures(manifest);
+  const runs = subset(declared, run.features, String(manifest));
   const where: FeatureContext = { entry: implementationEntry(manifest) };
   const later = process.env[DEFER_ALONE_ENV] ? runAloneFeatures() : [];
   for (const name of selected(declared, process.env[FEATURES_ENV])) {
-    if (later.includes(name)) continue;
+    if (later.includes(name) || !runs.includes(name)) continue;
     describe(`feature ${name}`, () => registerFeature(name, step, where));
   }
 }
@@ -57,6 +70,19 @@ export function declaredFeatures(manifest: URL | string): FeatureName[] {
     );
   }
   return features as FeatureName[];
+}
+
+function subset(
+  declared: readonly FeatureName[],
+  wanted: readonly FeatureName[] | undefined,
+  manifest: string,
+): FeatureName[] {
+  if (wanted === undefined) return [...declared];
+  const undeclared = wanted.filter((name) => !declared.includes(name));
+  if (undeclared.length > 0) {
+    throw new Error(`${manifest}: the step does not declare ${undeclared.join(', ')}`);
+  }
+  return declared.filter((name) => wanted.includes(name));
 }
 
 /** The declared features to run: all of them, or those `filter` names (OTP_CHAT_FEATURES). */

@@ -72,7 +72,13 @@ type CatalogEvent = Extract<SessionEvent, { type: 'room_created' | 'catalog_erro
 /** A catalog event as the server message to send: an error's code with a sentence for people. */
 export function encodeCatalogEvent(
   event: CatalogEvent,
-): z.infer<typeof RoomCreated> | { type: 'error'; code: string; message: string } {
+):
+  | z.infer<typeof RoomCreated>
+  | {
+      type: 'error';
+      code: Extract<CatalogEvent, { type: 'catalog_error' }>['code'];
+      message: string;
+    } {
   if (event.type === 'room_created') {
     const about = event.description === undefined ? {} : { description: event.description };
     return { type: 'room_created', roomId: event.room, ...about };

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as step from '@otp-chat/08-persistence';
+import { type ConformanceConfig, runConformance, type StepUnderTest } from '@otp-chat/conformance';
+import type { Engine } from '@otp-chat/store';
+import { postgresProblem, scratchDatabase, warnNotRun } from '@otp-chat/store/testing';
+import { afterAll, describe, it } from 'vitest';
+
+const manifest = new URL('../package.json', import.meta.url);
+
+// A server the suite starts in a process of its own (to measure its memory, say) opens SQLite
+// in the data directory OTP_CHAT_DATA_DIR names: a temporary one, never the repository's data/.
+const childData = mkdtempSync(join(tmpdir(), 'otp-chat-08-children-'));
+process.env.OTP_CHAT_DATA_DIR = childData;
+afterAll(() => rmSync(childData, { recursive: true, force: true }));
+
+/**
+ * The step, each server it starts on a database of its own, made empty for it and dropped when
+ * it stops: one test's rooms and history never show in the next.
+ */
+function onOwnDatabase(engine: Engine): StepUnderTest {
+  return {
+    ...step,
+    async startChat(config: Partial<ConformanceConfig>) {
+      const scratch = await scratchDatabase(engine);
+      const { databaseUrl, dataDir } = scratch.location;
+      const chat = await step.startChat({ ...config, databaseUrl, dataDir });
+      const { port, webPort, wsUrl } = chat;
+      return {
+        port,
+        webPort,
+        wsUrl,
+        async stop() {
+          await chat.stop();
+          await scratch.drop();
+        },
+      };
+    },
+  };
+}
+
+// Every feature on SQLite, the embedded default.
+describe('on SQLite', () => runConformance(onOwnDatabase('sqlite'), manifest));
+
+// The features where messages and rooms are stored, again on PostgreSQL.
+const STORING = [
+  'telnet-chat',
+  'websocket-protocol',
+  'mixed-transports',
+  'history',
+  'catch-up',
+] as const;
+const problem = await postgresProblem();
+if (problem === undefined) {
+  describe('on PostgreSQL', () =>
+    runConformance(onOwnDatabase('postgres'), manifest, { features: STORING }));
+} else {
+  warnNotRun(problem);
+  describe.skip('on PostgreSQL (NOT RUN: no PostgreSQL)', () => it('', () => {}));
+}

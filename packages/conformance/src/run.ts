@@ -47,7 +47,7 @@ export function runConformance(
 ): void {
   const declared = declaredFeatures(manifest);
   const runs = subset(declared, run.features, String(manifest));
-  const where: FeatureContext = { entry: implementationEntry(manifest) };
+  const where: FeatureContext = { entry: implementationEntry(manifest), declared };
   const later = process.env[DEFER_ALONE_ENV] ? runAloneFeatures() : [];
   for (const name of selected(declared, process.env[FEATURES_ENV])) {
     if (later.includes(name) || !runs.includes(name)) continue;

@@ -27,6 +27,19 @@ function workspaceRoot(from: string): string {
   throw new Error(`no pnpm-workspace.yaml above ${from}`);
 }
 
+let servers = 0;
+
+/**
+ * A step that stores (8 on) keeps its data under OTP_CHAT_DATA_DIR: each server in a process of
+ * its own gets a directory of its own below it, so what one test stored never shows in the next.
+ */
+function ownDataDir(): { OTP_CHAT_DATA_DIR?: string } {
+  const parent = process.env.OTP_CHAT_DATA_DIR;
+  if (parent === undefined || parent === '') return {};
+  servers += 1;
+  return { OTP_CHAT_DATA_DIR: join(parent, `server-${process.pid}-${servers}`) };
+}
+
 /** What a server in its own process tells about itself. */
 export interface ServerProcess {
   readonly child: ChildProcess;
@@ -67,6 +80,7 @@ export function serverProcesses(entry: string) {
         cwd: dirname(dirname(entry)),
         env: {
           ...process.env,
+          ...ownDataDir(),
           OTP_CHAT_ENTRY: entry,
           OTP_CHAT_CONFIG: JSON.stringify({ port: 0, webPort: 0, ...config }),
         },

@@ -189,4 +189,14 @@ export type { WebSocketClass };
 export interface FeatureContext {
   /** The step's src/index.ts (or the one of OTP_CHAT_IMPL's directory, when it is set). */
   readonly entry: string;
+  /** Every feature the step declares, for a test whose outcome another feature changes. */
+  readonly declared: readonly string[];
+}
+
+/**
+ * Whether the step keeps a catalog of rooms (feature room-catalog, step 8 on): a room stays
+ * listed, with nobody in it, after its last member left.
+ */
+export function keepsEmptyRooms(where: FeatureContext): boolean {
+  return where.declared.includes('room-catalog');
 }

@@ -7,10 +7,12 @@ import type WebSocket from 'ws';
 export interface RoomInfo {
   id: string;
   userCount: number;
+  /** What the room is about, in a step with a rooms catalog (8 on). */
+  description?: string;
 }
 
 export type ServerMessage =
-  | { type: 'joined'; roomId: string; users: string[] }
+  | { type: 'joined'; roomId: string; users: string[]; description?: string }
   | { type: 'left'; roomId: string }
   | {
       type: 'message';
@@ -32,7 +34,10 @@ export type ServerMessage =
   | { type: 'history'; roomId: string; messages: HistoryMessage[]; more?: boolean }
   | { type: 'history_gap'; roomId: string; missed: number | null }
   | { type: 'status'; roomId: string; username: string; status: Status; message?: string }
-  | { type: 'typing'; roomId: string; username: string };
+  | { type: 'typing'; roomId: string; username: string }
+  // Step 8 on: the rooms catalog.
+  | { type: 'room_created'; roomId: string; description?: string }
+  | { type: 'topic'; roomId: string; username: string; description: string };
 
 /** A message as a room's history keeps it (step 7 on). */
 export interface HistoryMessage {
@@ -106,6 +111,23 @@ export function historyClient(client: WebClient): HistoryWebClient {
     throw new Error(`the step's ChatClient has no ${missing.join(', ')}`);
   }
   return client as HistoryWebClient;
+}
+
+/** The client of a step with a rooms catalog (8 on): rooms made with a description, topics. */
+export interface CatalogWebClient extends HistoryWebClient {
+  createRoom(roomId: string, description?: string): void;
+  setTopic(roomId: string, description: string): void;
+}
+
+/** The client as the catalog feature needs it; a clear error when the step's client lacks it. */
+export function catalogClient(client: WebClient): CatalogWebClient {
+  const missing = (['createRoom', 'setTopic'] as const).filter(
+    (name) => typeof (client as Partial<CatalogWebClient>)[name] !== 'function',
+  );
+  if (missing.length > 0) {
+    throw new Error(`the step's ChatClient has no ${missing.join(', ')}`);
+  }
+  return historyClient(client) as CatalogWebClient;
 }
 
 /** The WebSocket class a client is built on: the ws package's, or a class derived from it. */

@@ -61,5 +61,19 @@ export class ChatClient extends JsonClient<ClientMessage, ServerMessage> {
   typing(roomId: string): void {
     this.send({ type: 'typing', roomId });
   }
+
+  /** Makes a room, empty, with what it is about (step 8): answered by room_created. */
+  createRoom(roomId: string, description?: string): void {
+    this.send({
+      type: 'create_room',
+      roomId,
+      ...(description === undefined ? {} : { description }),
+    });
+  }
+
+  /** Sets what a room we are in is about: every member gets the topic. */
+  setTopic(roomId: string, description: string): void {
+    this.send({ type: 'set_topic', roomId, description });
+  }
   // #endregion send
 }

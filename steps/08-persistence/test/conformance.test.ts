@@ -50,6 +50,7 @@ const STORING = [
   'mixed-transports',
   'history',
   'catch-up',
+  'room-catalog',
 ] as const;
 const problem = await postgresProblem();
 if (problem === undefined) {

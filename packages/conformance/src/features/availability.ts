@@ -3,11 +3,11 @@ import type { LineClient } from '@otp-chat/net';
 import { DynamicSupervisor, exit, isAlive, whereis } from '@otp-chat/otp';
 import { describe, expect, it } from 'vitest';
 import { aliceAndBob, chatFixture, crashReportsPerTest, tick, until } from '../fixture.ts';
-import type { StepUnderTest } from '../step.ts';
+import { type FeatureContext, keepsEmptyRooms, type StepUnderTest } from '../step.ts';
 
 // What a crash takes down, and what it does not: the listener, a connection, a room, each
 // killed on purpose; and the server stopping cleanly.
-export function availability(step: StepUnderTest): void {
+export function availability(step: StepUnderTest, where: FeatureContext): void {
   const { ChatServer, CONNECTIONS, LISTENER, ROOM_SUPERVISOR, userPid } = step;
   const chat = chatFixture(step);
 
@@ -90,7 +90,8 @@ export function availability(step: StepUnderTest): void {
       await until(() => !isAlive(pid));
       expect(userPid('bob')).toBeUndefined();
       alice.send('/rooms');
-      expect(await alice.next()).toBe('Rooms: lobby (1)');
+      const kept = keepsEmptyRooms(where) ? 'dev (0), ' : '';
+      expect(await alice.next()).toBe(`Rooms: ${kept}lobby (1)`);
     });
 
     it('a client that drops before giving a name leaves nothing behind', async () => {

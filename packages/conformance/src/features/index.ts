@@ -12,6 +12,7 @@ import { mixedTransports } from './mixed_transports.ts';
 import { nameRules } from './name_rules.ts';
 import { overload } from './overload.ts';
 import { presence } from './presence.ts';
+import { roomCatalog } from './room_catalog.ts';
 import { roomLimits } from './room_limits.ts';
 import { supervisionTree } from './supervision_tree.ts';
 import { telnetChat } from './telnet_chat.ts';
@@ -58,6 +59,7 @@ export const FEATURES = {
   presence,
   'supervision-tree': supervisionTree,
   'custom-transport': customTransport,
+  'room-catalog': roomCatalog,
   'web-flow-control': webFlowControl,
   'web-command-line': webCommandLine,
 } satisfies Record<string, (step: StepUnderTest, context: FeatureContext) => void>;

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { SERVER_LOADER } from '@otp-chat/server';
 import { afterEach } from 'vitest';
+import { ownDataDir } from './server_process.ts';
 
 /**
  * The command line of a step as `pnpm start` runs it (node with the servers' loader, in the step's directory),
@@ -21,7 +22,7 @@ export function mainRunner(stepDir: URL | string) {
     const child = spawn(
       process.execPath,
       ['--import', SERVER_LOADER, '--conditions=source', 'src/main.ts', ...args],
-      { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd, env: { ...process.env, ...ownDataDir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     running.push(child);
     let stdout = '';

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SERVER_LOADER } from '@otp-chat/server';
 import { afterEach } from 'vitest';
@@ -40,4 +41,13 @@ export function mainRunner(stepDir: URL | string) {
     };
     return { child, exited, output, stderr: () => stderr, stdout: () => stdout };
   };
+}
+
+/** A port nobody listens on, just now: where a server that is down would be. */
+export async function freePort(): Promise<number> {
+  const free = createServer().listen(0, '127.0.0.1');
+  await once(free, 'listening');
+  const { port } = free.address() as { port: number };
+  free.close();
+  return port;
 }

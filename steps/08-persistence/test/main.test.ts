@@ -1,9 +1,7 @@
-import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mainRunner } from '@otp-chat/conformance';
+import { freePort, mainRunner } from '@otp-chat/conformance';
 import { afterEach, describe, expect, it } from 'vitest';
 
 // Step 8's command line: where it stores, and why it refuses to start. (What every step's
@@ -18,15 +16,6 @@ function dataDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'otp-chat-08-main-'));
   dirs.push(dir);
   return dir;
-}
-
-/** A port nobody listens on, just now. */
-async function freePort(): Promise<number> {
-  const free = createServer().listen(0, '127.0.0.1');
-  await once(free, 'listening');
-  const { port } = free.address() as { port: number };
-  free.close();
-  return port;
 }
 
 describe('main.ts', () => {

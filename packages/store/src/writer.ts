@@ -23,7 +23,7 @@ import {
   type StartResult,
   send,
 } from '@otp-chat/otp';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
 
 /** A message a room accepted, numbered, as it is stored. */
@@ -140,8 +140,8 @@ async function commit(state: State): Promise<void> {
 
 async function insertAll(db: Kysely<Database>, batch: readonly Pending[]): Promise<boolean> {
   try {
-    await db.transaction().execute((tx) =>
-      tx
+    await db.transaction().execute(async (tx) => {
+      await tx
         .insertInto('messages')
         .values(
           batch.map(({ message }) => ({
@@ -153,8 +153,9 @@ async function insertAll(db: Kysely<Database>, batch: readonly Pending[]): Promi
             inserted_at: message.insertedAt,
           })),
         )
-        .execute(),
-    );
+        .execute();
+      await raiseLastSeq(tx, batch);
+    });
     return true;
   } catch (error) {
     console.warn(
@@ -162,6 +163,28 @@ async function insertAll(db: Kysely<Database>, batch: readonly Pending[]): Promi
     );
     return false;
   }
+}
+
+/**
+ * Raises each room's `last_seq` to the highest `seq` the batch stores in it (never lowers it),
+ * in one UPDATE, in the batch's transaction: a room opened later numbers on from there even
+ * once retention has deleted every message. On PostgreSQL the UPDATE locks the rooms' rows
+ * until the commit, so a room opening meanwhile (`openRoom`, an UPDATE too) waits for it.
+ * (`column1` and `column2` are a VALUES list's columns on both engines; the casts type the
+ * parameters for PostgreSQL.)
+ */
+async function raiseLastSeq(tx: Kysely<Database>, batch: readonly Pending[]): Promise<void> {
+  const highest = new Map<number, number>();
+  for (const { message } of batch) {
+    highest.set(message.roomId, Math.max(highest.get(message.roomId) ?? 0, message.seq));
+  }
+  const rows = [...highest].map(
+    ([roomId, seq]) => sql`(cast(${roomId} as bigint), cast(${seq} as bigint))`,
+  );
+  await sql`
+    update rooms set last_seq = raised.column2
+    from (values ${sql.join(rows)}) as raised
+    where rooms.id = raised.column1 and rooms.last_seq < raised.column2`.execute(tx);
 }
 
 export const MessageWriter = {

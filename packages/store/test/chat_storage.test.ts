@@ -21,7 +21,12 @@ import {
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MESSAGE_WRITER, sqlStorage } from '../src/chat_storage.ts';
-import { migrateToLatest, type OpenStore } from '../src/index.ts';
+import {
+  migrateToLatest,
+  type OpenStore,
+  RetentionJob,
+  type RetentionOptions,
+} from '../src/index.ts';
 import { MessageWriter } from '../src/writer.ts';
 import { onEachEngine } from './engines.ts';
 import { inProcess } from './writer_helpers.ts';
@@ -79,6 +84,17 @@ async function rows(store: OpenStore): Promise<string[]> {
     .orderBy('seq')
     .execute();
   return stored.map((row) => `${row.seq} ${row.username}: ${row.content}`);
+}
+
+/** Starts a retention job, sweeps once, stops it: what the sweep answered. */
+async function sweepOnce(db: OpenStore['db'], options: RetentionOptions) {
+  const started = await RetentionJob.startLink(db, options);
+  if (started === 'ignore' || started[0] !== 'ok') throw new Error('no retention job');
+  try {
+    return await RetentionJob.sweepNow(started[1]);
+  } finally {
+    await GenServer.stop(started[1]);
+  }
 }
 
 /** The epoch of the first message a user was shown live. */
@@ -193,6 +209,31 @@ onEachEngine((open) => {
         '4 bob: four',
       ]);
     });
+    it('goes on above the last id after retention deleted every message of the room', async () => {
+      const store = await open();
+      await migrateToLatest(store.db, store.engine);
+      await startChat(store);
+      const [ann] = await inLobby('ann');
+      for (const text of ['one', 'two', 'three']) say(ann, text);
+      await vi.waitFor(() => expect(live(ann)).toHaveLength(3));
+      const epoch = epochOf(ann);
+      await stopChat();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await sweepOnce(store.db, { maxAgeMs: 1, intervalMs: 60_000 })).toEqual([
+        'ok',
+        { byAge: 3, byCount: 0 },
+      ]);
+      expect(await rows(store)).toEqual([]);
+
+      await startChat(store);
+      const [bob, joined] = await inLobby('bob');
+      expect(joined.history?.messages ?? []).toEqual([]);
+      say(bob, 'four');
+      await vi.waitFor(() => expect(live(bob)).toEqual(['4 four']));
+      expect(epochOf(bob)).toBe(epoch);
+      expect(await rows(store)).toEqual(['4 bob: four']);
+    });
+
     it('tells the senders of what a killed writer held, and goes on above every id anyone saw', async () => {
       const store = await open();
       await migrateToLatest(store.db, store.engine);

@@ -52,6 +52,7 @@ describe('pnpm db:status and pnpm db:migrate', () => {
       expect(lines(before)).toEqual([
         'pending 0001_rooms_and_messages',
         'pending 0002_room_numbering',
+        'pending 0003_room_last_seq',
       ]);
 
       const migrate = await cli(['migrate', ...args], env);
@@ -59,6 +60,7 @@ describe('pnpm db:status and pnpm db:migrate', () => {
       expect(lines(migrate)).toEqual([
         'applied 0001_rooms_and_messages',
         'applied 0002_room_numbering',
+        'applied 0003_room_last_seq',
       ]);
       // In the very database the test has open.
       const applied = await migrationStatus(store.db, store.engine);
@@ -68,6 +70,7 @@ describe('pnpm db:status and pnpm db:migrate', () => {
       expect(lines(after)).toEqual([
         'applied 0001_rooms_and_messages',
         'applied 0002_room_numbering',
+        'applied 0003_room_last_seq',
       ]);
       const again = await cli(['migrate', ...args], env);
       expect(again.status).toBe(0);

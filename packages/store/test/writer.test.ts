@@ -57,6 +57,43 @@ describe('the message writer', () => {
       expect(reply).toEqual(['stored', 'one']);
     });
 
+    it("raises each room's last_seq to the highest seq it stores there, and never lowers it", async () => {
+      const store = await open();
+      const lobby = await migratedWithRoom(store);
+      const attic = (
+        await store.db
+          .insertInto('rooms')
+          .values({ name: 'attic', slug: 'attic', epoch: 1, inserted_at: 1, updated_at: 1 })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+      const lastSeqs = async () => {
+        const rows = await store.db.selectFrom('rooms').select('last_seq').orderBy('id').execute();
+        return rows.map((row) => Number(row.last_seq));
+      };
+      await inProcess(async () => {
+        const writer = await started(store.db);
+        const me = self();
+        for (const [room, seq] of [
+          [lobby, 5],
+          [attic, 2],
+          [lobby, 3],
+        ] as const) {
+          MessageWriter.write(writer, message(room, seq), me, seq);
+        }
+        expect(await replies(3)).toEqual([
+          ['stored', 5],
+          ['stored', 2],
+          ['stored', 3],
+        ]);
+        expect(await lastSeqs()).toEqual([5, 2]);
+        MessageWriter.write(writer, message(lobby, 4), me, 4);
+        expect(await replies(1)).toEqual([['stored', 4]]);
+        expect(await lastSeqs()).toEqual([5, 2]);
+        await GenServer.stop(writer);
+      });
+    });
+
     it('writes none of a batch that fails, says so to each sender, and recovers by itself', async () => {
       const store = await open();
       const room = await migratedWithRoom(store);

@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as step from '@otp-chat/08-persistence';
-import { type ConformanceConfig, runConformance, type StepUnderTest } from '@otp-chat/conformance';
+import {
+  type ConformanceConfig,
+  declaredFeatures,
+  runConformance,
+  type StepUnderTest,
+} from '@otp-chat/conformance';
 import type { Engine } from '@otp-chat/store';
 import { postgresProblem, scratchDatabase, warnNotRun } from '@otp-chat/store/testing';
 import { afterAll, describe, it } from 'vitest';
@@ -43,19 +48,16 @@ function onOwnDatabase(engine: Engine): StepUnderTest {
 // Every feature on SQLite, the embedded default.
 describe('on SQLite', () => runConformance(onOwnDatabase('sqlite'), manifest));
 
-// The features where messages and rooms are stored, again on PostgreSQL.
-const STORING = [
-  'telnet-chat',
-  'websocket-protocol',
-  'mixed-transports',
-  'history',
-  'catch-up',
-  'room-catalog',
-] as const;
+/** The features that start servers in processes of their own (to stop one, or weigh it). */
+const OWN_PROCESS = ['telnet-limits', 'websocket-limits', 'overload', 'web-command-line'];
+
 const problem = await postgresProblem();
 if (problem === undefined) {
+  // Every feature again on PostgreSQL, each server on a database made for it and dropped; but
+  // those whose servers run in a process of their own, which keep SQLite in OTP_CHAT_DATA_DIR.
+  const features = declaredFeatures(manifest).filter((name) => !OWN_PROCESS.includes(name));
   describe('on PostgreSQL', () =>
-    runConformance(onOwnDatabase('postgres'), manifest, { features: STORING }));
+    runConformance(onOwnDatabase('postgres'), manifest, { features }));
 } else {
   warnNotRun(problem);
   describe.skip('on PostgreSQL (NOT RUN: no PostgreSQL)', () => it('', () => {}));

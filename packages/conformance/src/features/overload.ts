@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { sleep } from '../fixture.ts';
 import type { CrowdReport } from '../overload/load_child.ts';
 import type { ServerReport } from '../overload/server_child.ts';
+import { ownDataDir } from '../server_process.ts';
 import { type FeatureContext, type StepUnderTest, webStep } from '../step.ts';
 
 // A room must not take more than its members can absorb. 200 WebSocket clients in one room,
@@ -41,7 +42,11 @@ export function overload(stepUnderTest: StepUnderTest, { entry }: FeatureContext
       process.execPath,
       ['--import', SERVER_LOADER, '--conditions=source', path, ...args],
       // From the step's directory, where the step's dependencies resolve.
-      { cwd: dirname(dirname(entry)), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+      {
+        cwd: dirname(dirname(entry)),
+        env: { ...process.env, ...ownDataDir() },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
     );
     children.push(started);
     return started;

@@ -71,6 +71,7 @@ type Cast = readonly ['write', Pending];
 type Read = (db: Kysely<Database>) => Promise<unknown>;
 type Call = 'stats' | readonly ['after_writes', Read];
 
+// #region mailbox
 const callbacks = {
   name: 'MessageWriter',
 
@@ -114,7 +115,9 @@ const callbacks = {
 function whilePending(state: State): number {
   return state.pending.length > 0 ? 0 : Number.POSITIVE_INFINITY;
 }
+// #endregion mailbox
 
+// #region commit
 /** Writes what is pending in one transaction, then tells each sender how it went. */
 async function commit(state: State): Promise<void> {
   const batch = state.pending;
@@ -163,6 +166,7 @@ async function insertAll(db: Kysely<Database>, batch: readonly Pending[]): Promi
     return false;
   }
 }
+// #endregion commit
 
 export const MessageWriter = {
   ...callbacks,

@@ -21,12 +21,14 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canPin, fdLimits, maxFds } from '../src/children.ts';
 import { parseOptions, USAGE } from '../src/options.ts';
+import { type PersistenceResult, postgresProblem, runPersistence } from '../src/persistence.ts';
 import { formatProfile } from '../src/profile.ts';
 import {
   capacityNotes,
   capacityTable,
   idleTable,
   loadTable,
+  persistenceTable,
   ratios,
   ratioTable,
   targets,
@@ -64,7 +66,15 @@ function options() {
 function sourceState(): { commit: string; uncommitted: string[] } {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
   try {
-    const paths = ['packages/otp/src', 'packages/net/src', 'steps/06-websocket-chat/src'];
+    const paths = [
+      'packages/otp/src',
+      'packages/net/src',
+      'packages/chat/src',
+      'packages/store/src',
+      'steps/06-websocket-chat/src',
+      'steps/07-history-presence/src',
+      'steps/08-persistence/src',
+    ];
     return {
       commit: git('rev-parse', '--short', 'HEAD').trim(),
       uncommitted: git('status', '--porcelain', '--', ...paths)
@@ -136,10 +146,19 @@ async function main(): Promise<void> {
     console.log(`\n${scenario.title}`);
     for (const [server, transport] of scenario.servers) {
       if (!opts.servers.includes(server)) continue;
+      if (server === 'otp-chat-08-pg') {
+        const problem = await postgresProblem();
+        if (problem !== undefined) {
+          console.log(`  ${server}: NOT RUN: PostgreSQL cannot be reached (${problem})`);
+          continue;
+        }
+      }
       const runs =
         scenario.kind === 'load'
           ? await runLoad(scenario, server, transport, context)
-          : [await runIdle(scenario, server, transport, context)];
+          : scenario.kind === 'persistence'
+            ? [await runPersistence(scenario, server, context)]
+            : [await runIdle(scenario, server, transport, context)];
       const [first] = runs;
       if (first?.capped) console.log(`  note: ${first.capped}`);
       if (first !== undefined && first.failed > 0)
@@ -155,6 +174,7 @@ async function main(): Promise<void> {
   const loads = results.filter((r): r is LoadResult => r.kind === 'load');
   const capacities = results.filter((r): r is CapacityResult => r.kind === 'capacity');
   const idles = results.filter((r): r is IdleResult => r.kind === 'idle');
+  const persisted = results.filter((r): r is PersistenceResult => r.kind === 'persistence');
   if (loads.length > 0) console.log(`\nat the fixed rates (${node})\n${loadTable(loads)}`);
   if (capacities.length > 0) {
     const { stepWarmup, stepDuration } = sizes;
@@ -165,6 +185,15 @@ async function main(): Promise<void> {
     );
   }
   if (idles.length > 0) console.log(`\nidle connections (${node})\n${idleTable(idles)}`);
+  if (persisted.length > 0) {
+    const { floodWarmup, floodDuration, persistRate, warmup, duration } = sizes;
+    console.log(
+      `\npersistence (${node}): persisted/s = messages answered a second, each client keeping ` +
+        `${sizes.floodWindow} unanswered (${floodWarmup} s warm-up + ${floodDuration} s measured), ` +
+        `rows counted after; latency at ${persistRate} msg/s (${warmup} + ${duration} s), ` +
+        `+ = over step 07 in this run\n${persistenceTable(persisted)}`,
+    );
+  }
   const ratioList = ratios(results);
   if (ratioList.length > 0) console.log(`\n${ratioTable(ratioList)}`);
   const verdicts = targets(results);

@@ -86,6 +86,46 @@ export interface WorkerWindow {
   readonly loopDelayMaxMs: number;
 }
 
+/**
+ * A flood (the persistence scenario's throughput): the clients given each keep `window` messages
+ * unanswered, a new one for each of their own messages that comes back (the echo a room sends
+ * its sender too: the server took it, and step 08 stored it first), from `startAtUs` until the
+ * end of the measured part; then the worker waits for the answers still due.
+ */
+export interface FloodRequest {
+  readonly id: number;
+  readonly warmupId: number;
+  readonly startAtUs: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  readonly size: number;
+  /** Indices of this worker's clients that flood. */
+  readonly clients: readonly number[];
+  readonly window: number;
+}
+
+export interface FloodStats {
+  /** Every message sent, the warm-up's included. */
+  readonly sent: number;
+  /** Every message answered (its echo came back), the warm-up's included. */
+  readonly answered: number;
+  /** Answers that came in the measured part: the throughput's count. */
+  readonly answeredMeasured: number;
+  /** Messages refused by the server (an error after the client had joined), by code. */
+  readonly errors: Record<string, number>;
+  /** Messages neither answered nor refused when the worker stopped waiting (none, normally). */
+  readonly unanswered: number;
+  /** From a message's send to its echo, measured part only. */
+  readonly latency: HistogramData;
+  readonly disconnects: number;
+}
+
+/** What a flooding client does when its own message comes back, or a refusal. */
+interface FloodHook {
+  answered(text: string): void;
+  refused(code: string): void;
+}
+
 interface Held {
   readonly plan: ClientPlan;
   client: LoadClient | undefined;
@@ -99,6 +139,8 @@ let counters = freshCounters();
 /** The run whose messages count now, and when its measured part starts. */
 let currentRun = 0;
 let measureFromUs = 0;
+/** The flooding clients, by name, while a flood runs. */
+const floodHooks = new Map<string, FloodHook>();
 
 function freshCounters() {
   return {
@@ -140,6 +182,7 @@ function eventsFor(plan: ClientPlan): ClientEvents {
     message: (from, text) => {
       if (from === plan.name) {
         counters.echoes++;
+        floodHooks.get(plan.name)?.answered(text);
         return;
       }
       const stamp = stampOf(text);
@@ -153,10 +196,14 @@ function eventsFor(plan: ClientPlan): ClientEvents {
       counters.lastDeliveryUs = now;
       counters.receivedByRoom[plan.room] = (counters.receivedByRoom[plan.room] ?? 0) + 1;
     },
-    error: (code) => (counters.errors[code] = (counters.errors[code] ?? 0) + 1),
+    error: (code) => {
+      counters.errors[code] = (counters.errors[code] ?? 0) + 1;
+      floodHooks.get(plan.name)?.refused(code);
+    },
     closed: () => {
       counters.disconnects++;
       dropped++;
+      floodHooks.get(plan.name)?.refused('DISCONNECTED');
     },
   };
 }
@@ -254,6 +301,89 @@ function run(request: RunRequest): Promise<{ sent: number }> {
   return Promise.all(senders).then(() => ({ sent }));
 }
 
+/** How long a flood waits for answers still due after the last send, with none coming. */
+const FLOOD_SETTLE_MS = 10_000;
+
+/** Runs a flood (see FloodRequest); resolves once every answer due has come, or none has for 10 s. */
+function flood(request: FloodRequest): Promise<FloodStats> {
+  const measureFrom = request.startAtUs + request.warmupMs * 1000;
+  const endUs = measureFrom + request.durationMs * 1000;
+  const latency = new Histogram();
+  const errors: Record<string, number> = {};
+  let sent = 0;
+  let answered = 0;
+  let answeredMeasured = 0;
+  let outstanding = 0;
+  let disconnects = 0;
+  let lastAnswerAt = Date.now();
+  const flooders = request.clients
+    .map((index) => held[index])
+    .filter((entry): entry is Held & { client: LoadClient } => entry?.client !== undefined);
+  return new Promise((resolve) => {
+    let seq = 0;
+    const sendOne = (entry: Held & { client: LoadClient }) => {
+      const now = nowUs();
+      const id = now >= measureFrom ? request.id : request.warmupId;
+      entry.client.say(encodeText(now, id, 0, seq++, request.size));
+      sent++;
+      outstanding++;
+    };
+    const finish = () => {
+      clearInterval(watch);
+      for (const entry of flooders) floodHooks.delete(entry.plan.name);
+      resolve({
+        sent,
+        answered,
+        answeredMeasured,
+        errors,
+        unanswered: outstanding,
+        latency: latency.toJSON(),
+        disconnects,
+      });
+    };
+    // Done once nothing is due after the end, or nothing has come for a while.
+    const watch = setInterval(() => {
+      if (nowUs() < endUs) return;
+      if (outstanding === 0 || Date.now() - lastAnswerAt > FLOOD_SETTLE_MS) finish();
+    }, 20);
+    for (const entry of flooders) {
+      const settle = () => {
+        outstanding--;
+        lastAnswerAt = Date.now();
+        if (nowUs() < endUs) sendOne(entry);
+      };
+      floodHooks.set(entry.plan.name, {
+        answered: (text) => {
+          const now = nowUs();
+          const stamp = stampOf(text);
+          answered++;
+          if (now >= measureFrom && now < endUs) {
+            answeredMeasured++;
+            if (stamp !== undefined && stamp.run === request.id)
+              latency.record(now - stamp.sentAtUs);
+          }
+          settle();
+        },
+        refused: (code) => {
+          // A client that lost its connection sends no more; what it had out stays unanswered.
+          if (code === 'DISCONNECTED') {
+            disconnects++;
+            return;
+          }
+          errors[code] = (errors[code] ?? 0) + 1;
+          settle();
+        },
+      });
+    }
+    setTimeout(
+      () => {
+        for (const entry of flooders) for (let i = 0; i < request.window; i++) sendOne(entry);
+      },
+      Math.max(0, (request.startAtUs - nowUs()) / 1000),
+    );
+  });
+}
+
 function stats(): WorkerStats {
   return {
     sentByRoom: counters.sentByRoom,
@@ -277,6 +407,7 @@ serveParent(
     /** Called at both ends of a measured window: CPU so far, loop delay since the last call. */
     window: windowSample,
     run,
+    flood,
     stats,
     startProfile,
     stopProfile,

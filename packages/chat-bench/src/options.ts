@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { SERVER_NAMES, type ServerName } from './peers/peer.ts';
 
-export const SCENARIO_KEYS = ['fanout', 'rooms', 'idle', 'telnet'] as const;
+export const SCENARIO_KEYS = ['fanout', 'rooms', 'idle', 'telnet', 'persistence'] as const;
 export type ScenarioKey = (typeof SCENARIO_KEYS)[number];
 
 /**
@@ -41,6 +41,18 @@ export interface Sizes {
   readonly idleRoomSize: number;
   readonly telnetClients: number;
   readonly telnetRate: number;
+  /** Persistence, latency: messages a second said in all, every room together. */
+  readonly persistRate: number;
+  /** Persistence, latency: members of each room (every one of them talks). */
+  readonly persistRoomSize: number;
+  /** Persistence, throughput: rooms of one client each, every one sending as fast as it is answered. */
+  readonly floodRooms: number;
+  /** Persistence, throughput: messages each of those clients keeps unanswered (sent, no echo yet). */
+  readonly floodWindow: number;
+  /** Persistence, throughput: seconds of sending before measuring. */
+  readonly floodWarmup: number;
+  /** Persistence, throughput: seconds measured. */
+  readonly floodDuration: number;
   /** Capacity: seconds each step sends before it is measured, without a pause between. */
   readonly stepWarmup: number;
   /** Capacity: seconds each step is measured. */
@@ -67,6 +79,12 @@ export const defaultSizes: Sizes = {
   idleRoomSize: 50,
   telnetClients: 1000,
   telnetRate: 50,
+  persistRate: 1000,
+  persistRoomSize: 10,
+  floodRooms: 50,
+  floodWindow: 20,
+  floodWarmup: 1,
+  floodDuration: 4,
   stepWarmup: 1,
   stepDuration: 4,
   stepPrecision: 1.1,
@@ -89,6 +107,12 @@ export const smokeSizes: Sizes = {
   idleRoomSize: 10,
   telnetClients: 20,
   telnetRate: 20,
+  persistRate: 50,
+  persistRoomSize: 5,
+  floodRooms: 4,
+  floodWindow: 5,
+  floodWarmup: 0.2,
+  floodDuration: 0.5,
   stepWarmup: 0.2,
   stepDuration: 0.5,
   stepPrecision: 1.5,
@@ -103,6 +127,9 @@ const FRACTIONAL = new Set<keyof Sizes>([
   'fanoutRate',
   'roomRate',
   'telnetRate',
+  'persistRate',
+  'floodWarmup',
+  'floodDuration',
   'stepWarmup',
   'stepDuration',
   'stepPrecision',

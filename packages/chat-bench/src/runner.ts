@@ -20,13 +20,14 @@ import type { ConnectResult } from './load_worker.ts';
 import { type Measured, measure, workerProfileFile } from './measure.ts';
 import type { Mode } from './options.ts';
 import type { ServerName } from './peers/peer.ts';
+import type { PersistenceResult } from './persistence.ts';
 import { type ProfileSummary, summarizeProfile } from './profile.ts';
 import { rate } from './report.ts';
 import { clientCount, type IdleScenario, type LoadScenario, type RoomPlan } from './scenarios.ts';
 import type { ServerSample } from './server_child.ts';
 import { connectAll, prepare, quiet, type Session, type SessionContext } from './session.ts';
 
-interface RunBase {
+export interface RunBase {
   readonly scenario: string;
   readonly server: ServerName;
   readonly transport: Transport;
@@ -90,7 +91,7 @@ export interface IdleResult extends RunBase {
   };
 }
 
-export type RunResult = LoadResult | CapacityResult | IdleResult;
+export type RunResult = LoadResult | CapacityResult | IdleResult | PersistenceResult;
 
 export interface RunContext extends SessionContext {
   readonly mode: Mode;

@@ -1,5 +1,5 @@
 /**
- * The four scenarios as plans: which rooms, how many clients in each, how fast each room
+ * The five scenarios as plans: which rooms, how many clients in each, how fast each room
  * talks, which servers run it and over which protocol.
  */
 import type { Transport } from './clients/client.ts';
@@ -33,7 +33,60 @@ export interface IdleScenario extends ScenarioBase {
   readonly rooms: readonly RoomPlan[];
 }
 
-export type Scenario = LoadScenario | IdleScenario;
+/**
+ * Step 08 stores every message before it broadcasts it; this measures what that costs against
+ * step 07, the same server without storage: the messages a second it persists when clients send
+ * as fast as they are answered (the flood rooms, one client each), and the latency it adds at
+ * a fixed rate (the latency rooms, every member talking).
+ */
+export interface PersistenceScenario extends ScenarioBase {
+  readonly kind: 'persistence';
+  /** Every room, the latency rooms and then the flood rooms: what the clients join. */
+  readonly rooms: readonly RoomPlan[];
+  /** The rooms that talk at the fixed rate (`persistRate` in all). */
+  readonly latencyRooms: readonly RoomPlan[];
+  /** The rooms of one client each that flood (their rate is 0: the fixed-rate run skips them). */
+  readonly floodRooms: readonly RoomPlan[];
+  /** The server every other one is compared with: step 07, without storage. */
+  readonly baseline: ServerName;
+}
+
+export type Scenario = LoadScenario | IdleScenario | PersistenceScenario;
+
+/** The persistence scenario's servers: step 07 (the baseline), then step 08 on each engine. */
+export const PERSISTENCE_SERVERS = [
+  ['otp-chat', 'json'],
+  ['otp-chat-08-sqlite', 'json'],
+  ['otp-chat-08-pg', 'json'],
+] as const;
+
+/**
+ * The persistence scenario's rooms. Latency: as many clients as it takes for none to say more
+ * than `senderRate` at `persistRate` in all, in rooms of `persistRoomSize` (the last one
+ * smaller), every one of them talking, each room's rate in proportion to its members. Flood:
+ * `floodRooms` rooms of one client.
+ */
+export function persistencePlan(sizes: Sizes): PersistenceScenario {
+  const talkers = Math.max(1, Math.ceil(sizes.persistRate / sizes.senderRate));
+  const latencyRooms = roomsOf('persist', talkers, sizes.persistRoomSize, 0).map((room) => ({
+    ...room,
+    rate: (sizes.persistRate * room.members) / talkers,
+  }));
+  const floodRooms = roomsOf('flood', sizes.floodRooms, 1, 0);
+  return {
+    key: 'persistence',
+    kind: 'persistence',
+    title:
+      `persistence: step 08 (SQLite, PostgreSQL) against step 07; throughput: ${sizes.floodRooms} ` +
+      `clients in rooms of their own, ${sizes.floodWindow} messages unanswered each; latency: ` +
+      `${sizes.persistRate} msg/s in ${latencyRooms.length} rooms of ${sizes.persistRoomSize}`,
+    servers: PERSISTENCE_SERVERS,
+    rooms: [...latencyRooms, ...floodRooms],
+    latencyRooms,
+    floodRooms,
+    baseline: 'otp-chat',
+  };
+}
 
 const WEB_SERVERS = [
   ['otp-chat', 'json'],
@@ -62,6 +115,8 @@ function roomsOf(prefix: string, count: number, size: number, rate: number): Roo
 
 export function scenarioPlan(key: ScenarioKey, sizes: Sizes): Scenario {
   switch (key) {
+    case 'persistence':
+      return persistencePlan(sizes);
     case 'fanout':
       return {
         key,

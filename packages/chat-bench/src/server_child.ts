@@ -2,11 +2,11 @@
  * The process a server under test runs in, alone, so that its memory and CPU figures are its
  * own: `server_child.ts <server>`. It loads only that server's code, starts it on free ports,
  * tells the coordinator where it listens, then answers requests for its memory, CPU time and
- * connection count. Started with --expose-gc, so a memory reading can come after a full
+ * connection count (its second argument, JSON, is a PeerSetup: see peers/peer.ts). Started with --expose-gc, so a memory reading can come after a full
  * collection. When the benchmark profiles, the server profiles its own CPU (V8's sampling
  * profiler, the one `node --cpu-prof` runs) over the measured run only, and writes the profile.
  */
-import { type Peer, SERVER_NAMES, type ServerName } from './peers/peer.ts';
+import { type Peer, type PeerSetup, SERVER_NAMES, type ServerName } from './peers/peer.ts';
 import { startProfile, stopProfile } from './profiler.ts';
 import { type ChildReady, serveParent } from './rpc.ts';
 
@@ -26,12 +26,15 @@ export interface ServerSample {
   readonly systemUs: number;
 }
 
-async function start(name: ServerName): Promise<Peer> {
+async function start(name: ServerName, setup: PeerSetup): Promise<Peer> {
   switch (name) {
     case 'otp-chat':
-      return (await import('./peers/otp_chat.ts')).startOtpChat();
+      return (await import('./peers/otp_chat.ts')).startOtpChat('07', setup);
     case 'otp-chat-06':
-      return (await import('./peers/otp_chat.ts')).startOtpChat('06');
+      return (await import('./peers/otp_chat.ts')).startOtpChat('06', setup);
+    case 'otp-chat-08-sqlite':
+    case 'otp-chat-08-pg':
+      return (await import('./peers/otp_chat.ts')).startOtpChat('08', setup);
     case 'ws':
       return (await import('./peers/ws_server.ts')).startWsServer();
     case 'socket.io':
@@ -55,7 +58,8 @@ function sample({ gc }: { gc: boolean }): ServerSample {
 
 const name = process.argv[2] as ServerName;
 if (!SERVER_NAMES.includes(name)) throw new Error(`unknown server ${name}`);
-const peer = await start(name);
+const setup = JSON.parse(process.argv[3] ?? '{}') as PeerSetup;
+const peer = await start(name, setup);
 serveParent(
   {
     sample,

@@ -10,7 +10,7 @@ import { sleep } from './clock.ts';
 import { dealClients } from './deal.ts';
 import type { ConnectRequest, ConnectResult } from './load_worker.ts';
 import type { Sizes } from './options.ts';
-import type { Endpoints, ServerName } from './peers/peer.ts';
+import type { Endpoints, PeerSetup, ServerName } from './peers/peer.ts';
 import { capClients, clientCount, type RoomPlan } from './scenarios.ts';
 import type { ServerReady, ServerSample } from './server_child.ts';
 
@@ -83,12 +83,13 @@ async function open(
   server: ServerName,
   rooms: readonly RoomPlan[],
   context: SessionContext,
+  setup: PeerSetup,
 ): Promise<[Session, string | null]> {
   const clients = clientCount(rooms);
   const nodeFlags = ['--expose-gc'];
   const [child, ready] = await startChild<ServerReady>({
     file: 'src/server_child.ts',
-    args: [server],
+    args: [server, JSON.stringify(setup)],
     nodeFlags,
     fds: clients + FD_MARGIN,
     cpus: context.placement?.server,
@@ -166,16 +167,20 @@ export function addUp(parts: ReadonlyArray<Record<string, number>>): Record<stri
   return sums;
 }
 
-/** What every run starts with: the rooms that fit the fd limit, the server, and the workers. */
+/**
+ * What every run starts with: the rooms that fit the fd limit, the server (started as `setup`
+ * says), and the workers.
+ */
 export async function prepare(
   scenario: { key: string; rooms: readonly RoomPlan[] },
   server: ServerName,
   context: SessionContext,
+  setup: PeerSetup = {},
 ) {
   const [rooms, capped] = capByFdLimit(scenario.rooms);
   const plans = dealClients(rooms, context.sizes.workers);
   const [[session, profileFile], workers] = await Promise.all([
-    open(scenario.key, server, rooms, context),
+    open(scenario.key, server, rooms, context, setup),
     startWorkers(plans, context.placement),
   ]);
   session.workers = workers;

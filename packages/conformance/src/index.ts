@@ -13,7 +13,7 @@ export {
   until,
 } from './fixture.ts';
 export { floodSampler, SlowRoom } from './flow_control.ts';
-export { mainRunner } from './main_process.ts';
+export { freePort, mainRunner } from './main_process.ts';
 export {
   type ConformanceRun,
   declaredFeatures,

@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SERVER_LOADER } from '@otp-chat/server';
 import { afterEach } from 'vitest';
+import { ownDataDir } from './server_process.ts';
 
 /**
  * The command line of a step as `pnpm start` runs it (node with the servers' loader, in the step's directory),
@@ -21,7 +23,7 @@ export function mainRunner(stepDir: URL | string) {
     const child = spawn(
       process.execPath,
       ['--import', SERVER_LOADER, '--conditions=source', 'src/main.ts', ...args],
-      { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd, env: { ...process.env, ...ownDataDir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     running.push(child);
     let stdout = '';
@@ -39,4 +41,13 @@ export function mainRunner(stepDir: URL | string) {
     };
     return { child, exited, output, stderr: () => stderr, stdout: () => stdout };
   };
+}
+
+/** A port nobody listens on, just now: where a server that is down would be. */
+export async function freePort(): Promise<number> {
+  const free = createServer().listen(0, '127.0.0.1');
+  await once(free, 'listening');
+  const { port } = free.address() as { port: number };
+  free.close();
+  return port;
 }

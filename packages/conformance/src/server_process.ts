@@ -33,7 +33,7 @@ let servers = 0;
  * A step that stores (8 on) keeps its data under OTP_CHAT_DATA_DIR: each server in a process of
  * its own gets a directory of its own below it, so what one test stored never shows in the next.
  */
-function ownDataDir(): { OTP_CHAT_DATA_DIR?: string } {
+export function ownDataDir(): { OTP_CHAT_DATA_DIR?: string } {
   const parent = process.env.OTP_CHAT_DATA_DIR;
   if (parent === undefined || parent === '') return {};
   servers += 1;

@@ -85,3 +85,5 @@ async function admin(statement: string): Promise<void> {
     await client.end();
   }
 }
+
+export { startTcpProxy, type TcpProxy } from './tcp_proxy.ts';

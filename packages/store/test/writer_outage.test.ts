@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { GenServer, isAlive, type Pid, receive, self, TIMEOUT } from '@otp-chat/otp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type OpenStore, openStore, SQLITE_FILE } from '../src/index.ts';
+import { startTcpProxy, type TcpProxy } from '../src/tcp_proxy.ts';
 import { MAX_BACKOFF_MS, MessageWriter, type WriterReply } from '../src/writer.ts';
 import { onEngine } from './engines.ts';
-import { startTcpProxy, type TcpProxy } from './tcp_proxy.ts';
 import { inProcess, message, migratedWithRoom, started } from './writer_helpers.ts';
 
 /** Writes `seqs` and waits (at most `withinMs`) for a reply to each, in the order they came. */

@@ -28,6 +28,8 @@ import type {
 /** A room the user is in, with its own message list (shown while it is the current room). */
 interface Room {
   readonly name: string;
+  /** What the room is about (step 8): from the join, then from each topic. */
+  topic: string | undefined;
   members: string[];
   readonly log: HTMLOListElement;
   /** Each member's status (those not in it are online). */
@@ -59,6 +61,7 @@ const page = {
   name: find<HTMLInputElement>('#name'),
   room: find<HTMLInputElement>('#room'),
   roomTitle: find('#room-title'),
+  roomTopic: find('#room-topic'),
   leave: find<HTMLButtonElement>('#leave'),
   messages: find('#messages'),
   error: find('#error'),
@@ -186,6 +189,19 @@ function handle(message: ServerMessage): void {
     case 'room_list':
       showRoomList(message.rooms);
       break;
+    // Step 8: a room made with /create, and a room's new topic.
+    case 'room_created':
+      if (current !== undefined) addNotice(current, `You made ${message.roomId}.`);
+      client?.listRooms();
+      break;
+    case 'topic': {
+      const room = rooms.get(message.roomId);
+      if (room === undefined) break;
+      setTopic(room, message.description);
+      addNotice(room, `${message.username} set the topic: ${message.description}`);
+      client?.listRooms();
+      break;
+    }
     case 'user_list': {
       const room = rooms.get(message.roomId);
       if (room === undefined) break;
@@ -211,7 +227,7 @@ function handle(message: ServerMessage): void {
 }
 // #endregion handle
 
-function joined({ roomId, users }: ServerMessageOf<'joined'>): void {
+function joined({ roomId, users, description }: ServerMessageOf<'joined'>): void {
   failures = 0;
   rejoining = false;
   if (user === undefined) {
@@ -223,6 +239,7 @@ function joined({ roomId, users }: ServerMessageOf<'joined'>): void {
   if (room === undefined) {
     room = {
       name: roomId,
+      topic: undefined,
       members: [],
       log: document.createElement('ol'),
       statuses: new Map(),
@@ -247,6 +264,7 @@ function joined({ roomId, users }: ServerMessageOf<'joined'>): void {
     addNotice(room, `${roomId} restarted; you are still in it.`);
   }
   setMembers(room, users);
+  setTopic(room, description);
   // Who is away, and why: the joined message has the names only.
   client?.listUsers(roomId);
   client?.listRooms();
@@ -432,6 +450,7 @@ function showMembers(): void {
 function show(room: Room | undefined): void {
   current = room;
   page.roomTitle.textContent = room?.name ?? 'Join a room to start';
+  page.roomTopic.textContent = room?.topic ?? '';
   page.leave.hidden = room === undefined;
   page.messages.replaceChildren(...(room === undefined ? [] : [room.log]));
   page.messages.scrollTop = page.messages.scrollHeight;
@@ -448,11 +467,19 @@ function showInput(): void {
   page.away.disabled = client === undefined || user === undefined;
 }
 
+/** What a room is about, in its header when it is the one in view. */
+function setTopic(room: Room, topic: string | undefined): void {
+  room.topic = topic;
+  if (current === room) page.roomTopic.textContent = topic ?? '';
+}
+
 function showRoomList(list: ServerMessageOf<'room_list'>['rooms']): void {
-  const items = list.map(({ id, userCount }) => {
+  const items = list.map(({ id, userCount, description }) => {
     const button = element('button');
     button.type = 'button';
     button.append(element('span', id), element('span', String(userCount), 'count'));
+    // Rooms with nobody in them are listed too (step 8): the description says what they are.
+    if (description !== undefined) button.title = description;
     button.addEventListener('click', () => pickRoom(id));
     const item = element('li');
     item.dataset.room = id;
@@ -493,6 +520,10 @@ page.sayForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = page.text.value;
   if (client === undefined || current === undefined || text.trim() === '') return;
+  if (catalogCommand(text)) {
+    page.text.value = '';
+    return;
+  }
   // `/msg <user> <text>`, as on telnet: a private line to one user, web or telnet.
   const direct = /^\/msg\s+(\S+)\s+(.+)$/s.exec(text);
   if (direct === null) {
@@ -504,6 +535,15 @@ page.sayForm.addEventListener('submit', (event) => {
   }
   page.text.value = '';
 });
+
+/** `/topic <text>` and `/create <room> [description]`, as on telnet (step 8); true if it was one. */
+function catalogCommand(text: string): boolean {
+  const topic = /^\/topic\s+(.+)$/s.exec(text);
+  if (topic !== null && current !== undefined) client?.setTopic(current.name, topic[1]!);
+  const create = /^\/create\s+(\S+)(?:\s+(.+))?$/s.exec(text);
+  if (create !== null) client?.createRoom(create[1]!, create[2]);
+  return topic !== null || create !== null;
+}
 
 /** Keystrokes tell the room we are typing, at most once a second (the server drops more). */
 page.text.addEventListener('input', () => {

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { LineClient } from '@otp-chat/net';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { mainRunner } from '../main_process.ts';
+import { freePort, mainRunner } from '../main_process.ts';
 import { type FeatureContext, type StepUnderTest, stepWith, webStep } from '../step.ts';
 import type { WebClient } from '../web_client.ts';
 
@@ -16,15 +16,6 @@ const LISTENING =
   /chat server listening on 127\.0\.0\.1:(\d+) — connect with: nc 127\.0\.0\.1 (\d+)\n/;
 const WEB =
   /web chat on http:\/\/127\.0\.0\.1:(\d+)\/chat\.html \(WebSocket: (ws:\/\/127\.0\.0\.1:\d+\/ws)\)\n/;
-
-/** A port nobody listens on, just now. */
-async function freePort(): Promise<number> {
-  const free = createServer().listen(0, '127.0.0.1');
-  await once(free, 'listening');
-  const { port } = free.address() as { port: number };
-  free.close();
-  return port;
-}
 
 export function webCommandLine(anyStep: StepUnderTest, where: FeatureContext): void {
   const step = stepWith(webStep(anyStep), ['settings']);

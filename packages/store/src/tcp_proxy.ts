@@ -1,6 +1,7 @@
 /**
- * A TCP proxy between a test and PostgreSQL, to cut the line on purpose. It listens on
- * 127.0.0.1 (a free port) and forwards each connection to the target.
+ * A TCP proxy between a test and PostgreSQL, to cut the line on purpose (tests only, through
+ * `@otp-chat/store/testing`). It listens on 127.0.0.1 (a free port) and forwards each
+ * connection to the target.
  *
  * - `cut()`: destroys every open connection (both ends) and refuses new ones: each is closed as
  *   soon as it is accepted, as a server that is down would be.

@@ -12,7 +12,6 @@
  *
  * The report (report.ts) sets each step-08 figure beside step 07's of the same run.
  */
-import { cpus } from 'node:os';
 import type { ScratchDatabase } from '@otp-chat/store/testing';
 import type { Child } from './children.ts';
 import { nowUs, sleep } from './clock.ts';
@@ -21,9 +20,9 @@ import { Histogram } from './histogram.ts';
 import type { FloodRequest, FloodStats, WorkerWindow } from './load_worker.ts';
 import { type Latency, type Measured, measure } from './measure.ts';
 import type { PeerSetup, ServerName } from './peers/peer.ts';
-import type { RunBase, RunContext } from './runner.ts';
+import { connectBase, type RunBase, type RunContext, serverCpusOf } from './runner.ts';
 import { clientCount, type PersistenceScenario } from './scenarios.ts';
-import { connectAll, prepare, quiet, type Session } from './session.ts';
+import { prepare, quiet, type Session } from './session.ts';
 
 /** Where a server of the scenario stores its messages. */
 export type StorageEngine = 'none' | 'sqlite' | 'postgres';
@@ -184,10 +183,6 @@ export async function postgresProblem(): Promise<string | undefined> {
 }
 
 /** The serverCpus measure wants: the server's CPU when pinned, else every one. */
-function serverCpusOf(context: RunContext): number[] {
-  if (context.placement !== null) return [Number(context.placement.server)];
-  return cpus().map((_, i) => i);
-}
 
 /** The scenario on one server, in a database of its own (none for step 07), dropped after. */
 export async function runPersistence(
@@ -207,11 +202,10 @@ export async function runPersistence(
       ...(database === null ? {} : { store: database.location }),
     };
     const prepared = await prepare(scenario, server, context, setup);
-    const { rooms, capped, plans, session } = prepared;
+    const { session } = prepared;
     let ended = false;
     try {
-      log(`  ${server}: connecting ${clientCount(rooms)} clients`);
-      const connect = await connectAll(session, plans, 'json', sizes.concurrency);
+      const [base, connect] = await connectBase(scenario, server, 'json', prepared, context);
       await quiet(session.workers);
       const connectionsHeld = await session.connections();
       const members = new Map(Object.entries(connect.joinedByRoom));
@@ -243,18 +237,8 @@ export async function runPersistence(
       await session.end();
       ended = true;
       return {
-        scenario: scenario.key,
-        server,
-        transport: 'json',
-        node: process.version,
-        rooms: rooms.length,
-        clients: clientCount(rooms),
-        connected: connect.connected,
-        failed: connect.failed,
-        failures: connect.reasons,
-        connectSeconds: connect.seconds,
+        ...base,
         connectionsHeld,
-        capped,
         profile: null,
         loadProfile: null,
         kind: 'persistence',

@@ -111,13 +111,14 @@ function summaries(
 }
 
 /** The CPUs the server may run on: the one it is pinned to, or every one. */
-function serverCpusOf(context: RunContext): number[] {
+/** The cores the server may run on: the one it is pinned to, or all of them. */
+export function serverCpusOf(context: RunContext): number[] {
   if (context.placement !== null) return [Number(context.placement.server)];
   return cpus().map((_, i) => i);
 }
 
 /** Connects every client of a prepared run; what every kind of result says about it. */
-async function connectBase(
+export async function connectBase(
   scenario: { key: string },
   server: ServerName,
   transport: Transport,

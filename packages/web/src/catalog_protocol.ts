@@ -70,9 +70,7 @@ export const CATALOG_SERVER = [RoomCreated, Topic] as const;
 type CatalogEvent = Extract<SessionEvent, { type: 'room_created' | 'catalog_error' }>;
 
 /** A catalog event as the server message to send: an error's code with a sentence for people. */
-export function encodeCatalogEvent(
-  event: CatalogEvent,
-):
+export function encodeCatalogEvent(event: CatalogEvent):
   | z.infer<typeof RoomCreated>
   | {
       type: 'error';

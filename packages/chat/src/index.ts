@@ -96,7 +96,7 @@ export {
   STORAGE_UNAVAILABLE,
   type StorageReply,
 } from './storage.js';
-export { type ChatOptions, ChatSupervisor } from './supervisor.js';
+export { type ChatOptions, ChatSupervisor, STORAGE_SUPERVISOR } from './supervisor.js';
 export {
   claimUserName,
   isPrivateMessage,

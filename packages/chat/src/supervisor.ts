@@ -54,6 +54,19 @@ function registry({ limits = {}, history, storage }: ChatOptions): ChildSpec {
   };
 }
 
+/** The name of the supervisor of storage's processes. */
+export const STORAGE_SUPERVISOR = 'ChatServer.Storage';
+
+/** Storage's processes under a `one_for_one` supervisor of their own; none without storage. */
+function storageSupervisor(children: readonly ChildSpec[]): ChildSpec[] {
+  if (children.length === 0) return [];
+  const storage = {
+    init: () => Supervisor.init([...children], { strategy: 'one_for_one' }),
+  };
+  const start = () => Supervisor.startLink(storage, undefined, { name: STORAGE_SUPERVISOR });
+  return [{ id: STORAGE_SUPERVISOR, start, type: 'supervisor' }];
+}
+
 export const ChatSupervisor = {
   name: 'ChatServer.Supervisor',
 
@@ -64,13 +77,15 @@ export const ChatSupervisor = {
   // names went with them. The history keeper, when there is one, comes before the rooms too:
   // rooms attach to it as they start, so rooms that outlived it start again and attach to its
   // successor (whose new epochs tell clients that what the old one kept is gone).
-  // Storage's processes (its writer) come before the keeper and the rooms: a writer that
-  // crashed took the replies rooms wait for, so the rooms start again and open anew.
+  // Storage's processes (its writer) start before the keeper and the rooms, under a
+  // supervisor of their own: a writer that crashes is restarted alone. The rooms do not need
+  // restarting with it: each monitors the writer, fails what it held, and opens again through
+  // its successor.
   init(given: ChatOptions = {}): readonly ['ok', SupervisorInit] {
     const options =
       given.storage === undefined ? given : { ...given, history: given.history ?? {} };
     const index = { id: ROOM_INDEX, start: () => RoomIndex.startLink() };
-    const storage = options.storage?.children ?? [];
+    const storage = storageSupervisor(options.storage?.children ?? []);
     const keeper = options.history === undefined ? [] : [HistoryKeeper.childSpec(options.history)];
     const rooms = DynamicSupervisor.childSpec({ name: ROOM_SUPERVISOR });
     return Supervisor.init([registry(options), index, ...storage, ...keeper, rooms], {

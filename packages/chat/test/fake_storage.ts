@@ -3,7 +3,7 @@
  * until the test releases them in whatever order it likes (`hold`), or fails them (`fail`, as
  * a database that went away). What it stored can be read back, as a database's rows.
  */
-import { type Pid, self, send } from '@otp-chat/otp';
+import { type ChildSpec, type Pid, self, send } from '@otp-chat/otp';
 import type {
   CatalogPage,
   ChatStorage,
@@ -32,6 +32,8 @@ export class FakeStorage implements ChatStorage {
   readonly stored = new Map<string, HistoryMessage[]>();
   /** The processes that read pages (`before`), in order. */
   readonly readers: Pid[] = [];
+  /** Set by a test: processes storage starts under the rooms' supervisor (ChatStorage.children). */
+  children?: ChildSpec[];
   /** Set by a test: the process a room monitors as storage's writer (ChatStorage.writer). */
   writer?: () => Pid | undefined;
   /** The rooms, by key: `name` lower case (as `stored`), `shown` as first asked for. */

@@ -8,10 +8,10 @@ import { nameKey } from '@otp-chat/chat/rules';
 import { whereis } from '@otp-chat/otp';
 import type { Kysely } from 'kysely';
 import {
-  findOrCreateRoom,
   type HistoryRow,
   listRooms,
   messagesBefore,
+  openRoom,
   roomsAfter,
   setDescription,
 } from './rooms.ts';
@@ -30,7 +30,7 @@ export function sqlStorage(db: Kysely<Database>, writer = MESSAGE_WRITER): ChatS
     async open(room, epoch, recent): Promise<OpenedRoom> {
       const opened = await MessageWriter.afterWrites(writer, async (tx) => {
         const now = Date.now();
-        const stored = await findOrCreateRoom(tx, { name: room, slug: nameKey(room), epoch, now });
+        const stored = await openRoom(tx, { name: room, slug: nameKey(room), epoch, now });
         const rows = await messagesBefore(tx, stored.id, undefined, recent);
         const { id: key, epoch: kept, lastSeq: lastId, description } = stored;
         return { key, epoch: kept, lastId, rows, description: description ?? undefined };

@@ -1,7 +1,7 @@
 /**
  * Rooms and their messages, read and written with Kysely's query builder: the same code for
  * SQLite and PostgreSQL. Messages are written by the writer (writer.ts) only; this file has
- * the rest: a room found or made, its description, the listing, and history pages, each
+ * the rest: a room opened (found or made), its description, the listing, and history pages, each
  * query on an index (rooms by slug; messages by room and seq).
  */
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
@@ -34,11 +34,15 @@ export interface RoomToStore {
   readonly now: number;
 }
 
-/** The room with `slug`, made first if there is none (by us, or by whoever got there first). */
-export async function findOrCreateRoom(
-  db: Kysely<Database>,
-  room: RoomToStore,
-): Promise<StoredRoom> {
+/**
+ * Opens the room with `slug`, made first if there is none (by us, or by whoever got there
+ * first). Its last id is the room's own `last_seq`, which the writer raises in the transaction
+ * that stores a message, so it counts messages retention has deleted since. Read by an UPDATE
+ * (RETURNING), which on PostgreSQL takes the row's lock: a writer's transaction still
+ * committing is waited for, and its messages counted. A room stored before it had an epoch
+ * (migration 0002 gave it 0, which no room is ever given) gets `epoch` in the same statement.
+ */
+export async function openRoom(db: Kysely<Database>, room: RoomToStore): Promise<StoredRoom> {
   await db
     .insertInto('rooms')
     .values({
@@ -51,7 +55,15 @@ export async function findOrCreateRoom(
     })
     .onConflict((conflict) => conflict.column('slug').doNothing())
     .execute();
-  return (await findRoom(db, room.slug, room.epoch)) as StoredRoom;
+  const row = await db
+    .updateTable('rooms')
+    .set((eb) => ({
+      epoch: eb.case().when('epoch', '=', 0).then(room.epoch).else(eb.ref('epoch')).end(),
+    }))
+    .where('slug', '=', room.slug)
+    .returning(['id', 'name', 'description', 'epoch', 'last_seq'])
+    .executeTakeFirstOrThrow();
+  return storedRoom(row);
 }
 
 /** The room with `slug`, or undefined. A room stored before it had an epoch gets `epoch`. */
@@ -62,29 +74,31 @@ export async function findRoom(
 ): Promise<StoredRoom | undefined> {
   const row = await db
     .selectFrom('rooms')
-    .select(['id', 'name', 'description', 'epoch'])
-    .select((eb) =>
-      eb
-        .selectFrom('messages')
-        .whereRef('messages.room_id', '=', 'rooms.id')
-        .select((inner) => inner.fn.coalesce(inner.fn.max('seq'), inner.lit(0)).as('last'))
-        .as('lastSeq'),
-    )
+    .select(['id', 'name', 'description', 'epoch', 'last_seq'])
     .where('slug', '=', slug)
     .executeTakeFirst();
   if (row === undefined) return undefined;
-  let roomEpoch = Number(row.epoch);
-  if (roomEpoch === 0) {
+  if (Number(row.epoch) === 0) {
     // Migration 0002 gave rooms already stored the epoch 0, which no room is ever given.
     await db.updateTable('rooms').set({ epoch }).where('id', '=', row.id).execute();
-    roomEpoch = epoch;
+    return storedRoom({ ...row, epoch });
   }
+  return storedRoom(row);
+}
+
+function storedRoom(row: {
+  id: number;
+  name: string;
+  description: string | null;
+  epoch: number;
+  last_seq: number;
+}): StoredRoom {
   return {
     id: Number(row.id),
     name: row.name,
     description: row.description,
-    epoch: roomEpoch,
-    lastSeq: Number(row.lastSeq ?? 0),
+    epoch: Number(row.epoch),
+    lastSeq: Number(row.last_seq),
   };
 }
 

@@ -18,6 +18,12 @@ export interface RoomTable {
    * stored, so that ids go on across restarts instead of starting again at 1.
    */
   epoch: number;
+  /**
+   * The highest `seq` stored in the room (0 before any): raised by the writer in the transaction
+   * that stores it, and never lowered, so that numbering goes on when retention has deleted every
+   * message of the room.
+   */
+  last_seq: Generated<number>;
   inserted_at: ColumnType<number, number, never>;
   updated_at: number;
 }

@@ -11,7 +11,9 @@
  * a room broadcasts a message only once it is stored, so a message anyone saw survives a crash.
  * A failed batch is written by no part (one transaction), and for a while after a failure
  * (BACKOFF_MS, doubling to MAX_BACKOFF_MS) batches fail at once rather than wait on a database
- * that is away; the first to succeed ends it.
+ * that is away; the first to succeed ends it. A batch the database refuses for its data (one
+ * message with an id its room already used, say) is no sign of a database away: it is written
+ * again at once, a message at a time, and only the messages refused fail.
  */
 import {
   type CallResult,
@@ -23,7 +25,7 @@ import {
   type StartResult,
   send,
 } from '@otp-chat/otp';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
 
 /** A message a room accepted, numbered, as it is stored. */
@@ -61,9 +63,13 @@ interface State {
 }
 
 export interface WriterStats {
+  /** Transactions committed, and the messages they stored. */
   batches: number;
   messages: number;
+  /** Batches that failed: the database away, or refusing some of the batch's data. */
   failedBatches: number;
+  /** Messages the database refused when written alone (each answered `store_failed`). */
+  refused: number;
 }
 
 type Cast = readonly ['write', Pending];
@@ -76,7 +82,7 @@ const callbacks = {
   name: 'MessageWriter',
 
   init(db: Kysely<Database>): readonly ['ok', State] {
-    const stats = { batches: 0, messages: 0, failedBatches: 0 };
+    const stats = { batches: 0, messages: 0, failedBatches: 0, refused: 0 };
     return ['ok', { db, pending: [], failingUntil: 0, backoff: BACKOFF_MS, stats }];
   },
 
@@ -118,33 +124,86 @@ function whilePending(state: State): number {
 // #endregion mailbox
 
 // #region commit
-/** Writes what is pending in one transaction, then tells each sender how it went. */
+/**
+ * Writes what is pending in one transaction, then tells each sender how it went. When the
+ * database refuses the batch for its data (`refusesData`: a duplicate id, a room that is not
+ * there...), the database itself is fine: the batch is written again at once, one message a
+ * transaction, so that only the messages it refuses fail. Any other error fails the batch and
+ * starts the backoff.
+ */
 async function commit(state: State): Promise<void> {
   const batch = state.pending;
   if (batch.length === 0) return;
   state.pending = [];
-  const ok = Date.now() >= state.failingUntil && (await insertAll(state.db, batch));
-  if (ok) {
-    state.backoff = BACKOFF_MS;
-    state.stats.batches++;
-    state.stats.messages += batch.length;
-  } else {
-    if (Date.now() >= state.failingUntil) {
-      state.failingUntil = Date.now() + state.backoff;
-      state.backoff = Math.min(MAX_BACKOFF_MS, state.backoff * 2);
-    }
+  if (Date.now() < state.failingUntil) {
+    // Within the backoff: failed at once, without asking a database that was away just now.
     state.stats.failedBatches++;
+    failAll(batch);
+    return;
   }
+  const error = await insertAll(state.db, batch);
+  if (error === undefined) {
+    stored(state, batch);
+    return;
+  }
+  state.stats.failedBatches++;
+  if (!refusesData(error)) {
+    console.warn(`MessageWriter: a batch of ${batch.length} was not stored: ${error.message}`);
+    unavailable(state, batch);
+    return;
+  }
+  console.warn(
+    `MessageWriter: a batch of ${batch.length} was refused (${error.message}): written again one message at a time`,
+  );
+  for (const [index, pending] of batch.entries()) {
+    const alone = await insertAll(state.db, [pending]);
+    if (alone === undefined) {
+      stored(state, [pending]);
+    } else if (refusesData(alone)) {
+      const { roomId, seq } = pending.message;
+      console.warn(`MessageWriter: message ${seq} of room ${roomId} refused: ${alone.message}`);
+      state.stats.refused++;
+      failAll([pending]);
+    } else {
+      // The database went away meanwhile: this message and the rest fail, as a batch would.
+      console.warn(`MessageWriter: a message was not stored: ${alone.message}`);
+      unavailable(state, batch.slice(index));
+      return;
+    }
+  }
+}
+// #endregion commit
+
+/** A transaction of `batch` committed: its senders are told, and any backoff ends. */
+function stored(state: State, batch: readonly Pending[]): void {
+  state.backoff = BACKOFF_MS;
+  state.stats.batches++;
+  state.stats.messages += batch.length;
+  for (const { replyTo, tag } of batch) send(replyTo, ['stored', tag] satisfies WriterReply);
+}
+
+/** The database could not take `batch`: its senders are told, and the backoff starts. */
+function unavailable(state: State, batch: readonly Pending[]): void {
+  state.failingUntil = Date.now() + state.backoff;
+  state.backoff = Math.min(MAX_BACKOFF_MS, state.backoff * 2);
+  failAll(batch);
+}
+
+function failAll(batch: readonly Pending[]): void {
   for (const { replyTo, tag } of batch) {
-    const reply: WriterReply = ok ? ['stored', tag] : ['store_failed', tag, 'STORAGE_UNAVAILABLE'];
-    send(replyTo, reply);
+    send(replyTo, ['store_failed', tag, 'STORAGE_UNAVAILABLE'] satisfies WriterReply);
   }
 }
 
-async function insertAll(db: Kysely<Database>, batch: readonly Pending[]): Promise<boolean> {
+// #region insert
+/** Writes `batch` in one transaction; the error when it failed (nothing of it is written). */
+async function insertAll(
+  db: Kysely<Database>,
+  batch: readonly Pending[],
+): Promise<Error | undefined> {
   try {
-    await db.transaction().execute((tx) =>
-      tx
+    await db.transaction().execute(async (tx) => {
+      await tx
         .insertInto('messages')
         .values(
           batch.map(({ message }) => ({
@@ -156,17 +215,60 @@ async function insertAll(db: Kysely<Database>, batch: readonly Pending[]): Promi
             inserted_at: message.insertedAt,
           })),
         )
-        .execute(),
-    );
-    return true;
+        .execute();
+      await raiseLastSeq(tx, batch);
+    });
+    return undefined;
   } catch (error) {
-    console.warn(
-      `MessageWriter: a batch of ${batch.length} was not stored: ${(error as Error).message}`,
-    );
-    return false;
+    return error instanceof Error ? error : new Error(String(error));
   }
 }
-// #endregion commit
+// #endregion insert
+
+/** SQLite's primary result codes for data it refuses: SQLITE_TOOBIG, _CONSTRAINT, _MISMATCH. */
+const SQLITE_REFUSED = new Set([18, 19, 20]);
+
+/**
+ * Whether the database refused `error`'s statement for the data in it, rather than failing to
+ * run it at all: PostgreSQL's SQLSTATE classes 22 (data exception) and 23 (integrity constraint
+ * violation); SQLite's SQLITE_CONSTRAINT (any of its extended codes), SQLITE_MISMATCH and
+ * SQLITE_TOOBIG. better-sqlite3 names the code (`code: 'SQLITE_CONSTRAINT_UNIQUE'`); node:sqlite
+ * numbers it (`errcode`, an extended code whose low byte is the primary one).
+ */
+export function refusesData(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, errcode } = error as { code?: unknown; errcode?: unknown };
+  if (typeof errcode === 'number') return SQLITE_REFUSED.has(errcode & 0xff);
+  if (typeof code !== 'string') return false;
+  return (
+    /^2[23][0-9A-Z]{3}$/.test(code) ||
+    code.startsWith('SQLITE_CONSTRAINT') ||
+    code === 'SQLITE_MISMATCH' ||
+    code === 'SQLITE_TOOBIG'
+  );
+}
+
+/**
+ * Raises each room's `last_seq` to the highest `seq` the batch stores in it (never lowers it),
+ * in one UPDATE, in the batch's transaction: a room opened later numbers on from there even
+ * once retention has deleted every message. On PostgreSQL the UPDATE locks the rooms' rows
+ * until the commit, so a room opening meanwhile (`openRoom`, an UPDATE too) waits for it.
+ * (`column1` and `column2` are a VALUES list's columns on both engines; the casts type the
+ * parameters for PostgreSQL.)
+ */
+async function raiseLastSeq(tx: Kysely<Database>, batch: readonly Pending[]): Promise<void> {
+  const highest = new Map<number, number>();
+  for (const { message } of batch) {
+    highest.set(message.roomId, Math.max(highest.get(message.roomId) ?? 0, message.seq));
+  }
+  const rows = [...highest].map(
+    ([roomId, seq]) => sql`(cast(${roomId} as bigint), cast(${seq} as bigint))`,
+  );
+  await sql`
+    update rooms set last_seq = raised.column2
+    from (values ${sql.join(rows)}) as raised
+    where rooms.id = raised.column1 and rooms.last_seq < raised.column2`.execute(tx);
+}
 
 export const MessageWriter = {
   ...callbacks,

@@ -52,6 +52,7 @@ describe('pnpm db:status and pnpm db:migrate', () => {
       expect(lines(before)).toEqual([
         'pending 0001_rooms_and_messages',
         'pending 0002_room_numbering',
+        'pending 0003_room_last_seq',
         'pending 0004_room_listing_order',
       ]);
 
@@ -60,6 +61,7 @@ describe('pnpm db:status and pnpm db:migrate', () => {
       expect(lines(migrate)).toEqual([
         'applied 0001_rooms_and_messages',
         'applied 0002_room_numbering',
+        'applied 0003_room_last_seq',
         'applied 0004_room_listing_order',
       ]);
       // In the very database the test has open.
@@ -70,6 +72,7 @@ describe('pnpm db:status and pnpm db:migrate', () => {
       expect(lines(after)).toEqual([
         'applied 0001_rooms_and_messages',
         'applied 0002_room_numbering',
+        'applied 0003_room_last_seq',
         'applied 0004_room_listing_order',
       ]);
       const again = await cli(['migrate', ...args], env);

@@ -30,10 +30,11 @@ describe('the migrations', () => {
         .values([
           { name: 'Lobby', slug: 'lobby', description: 'say hello', inserted_at: 1, updated_at: 1 },
           { name: 'garden', slug: 'garden', description: null, inserted_at: 2, updated_at: 2 },
+          { name: 'attic', slug: 'attic', description: null, inserted_at: 3, updated_at: 3 },
         ])
         .returning('id')
         .execute();
-      const [lobby, garden] = rooms.map((row) => Number(row.id));
+      const [lobby, garden, attic] = rooms.map((row) => Number(row.id));
       const said = [
         [lobby, 'ann', 'one'],
         [garden, 'bob', 'elsewhere'],
@@ -66,6 +67,17 @@ describe('the migrations', () => {
         .where('slug', '=', 'lobby')
         .executeTakeFirstOrThrow();
       expect(lobbyRow).toMatchObject({ name: 'Lobby', description: 'say hello', epoch: 0 });
+      // Each room's last id is its highest seq, 0 for a room where nothing was said.
+      const lastSeqs = await db
+        .selectFrom('rooms')
+        .select(['id', 'last_seq'])
+        .orderBy('id')
+        .execute();
+      expect(lastSeqs.map((room) => [Number(room.id), Number(room.last_seq)])).toEqual([
+        [lobby, 3],
+        [garden, 1],
+        [attic, 0],
+      ]);
       // The numbering is unique per room now, and so is a slug.
       await expect(
         db

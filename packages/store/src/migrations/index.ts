@@ -7,6 +7,7 @@ import { type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import type { Engine } from '../engine.ts';
 import { roomsAndMessages } from './0001_rooms_and_messages.ts';
 import { roomNumbering } from './0002_room_numbering.ts';
+import { roomLastSeq } from './0003_room_last_seq.ts';
 import { roomListingOrder } from './0004_room_listing_order.ts';
 import type { AnyDatabase } from './columns.ts';
 
@@ -14,6 +15,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
   return {
     '0001_rooms_and_messages': roomsAndMessages(engine),
     '0002_room_numbering': roomNumbering,
+    '0003_room_last_seq': roomLastSeq,
     '0004_room_listing_order': roomListingOrder,
   };
 }

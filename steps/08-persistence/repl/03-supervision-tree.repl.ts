@@ -1,6 +1,7 @@
-// Where storage sits in the supervision tree: the message writer under the rooms' supervisor,
-// after the registry and the room index and before the history keeper and the rooms; the
-// retention job (started when a retention limit is set) on its own under the application.
+// Where storage sits in the supervision tree: the message writer under a supervisor of its own,
+// ChatServer.Storage, started after the registry and the room index and before the history
+// keeper and the rooms; the retention job (started when a retention limit is set) on its own
+// under the application.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,8 @@ printTree();
 //    ├─ #PID<...> ChatServer.Supervisor (supervisor, rest_for_one)
 //    │  ├─ #PID<...> ChatServer.Registry (registry)
 //    │  ├─ #PID<...> ChatServer.RoomIndex (worker, RoomIndex)
-//    │  ├─ #PID<...> Store.MessageWriter (worker, MessageWriter)
+//    │  ├─ #PID<...> ChatServer.Storage (supervisor, one_for_one)
+//    │  │  └─ #PID<...> Store.MessageWriter (worker, MessageWriter)
 //    │  ├─ #PID<...> ChatServer.HistoryKeeper (worker)
 //    │  └─ #PID<...> ChatServer.RoomSupervisor (supervisor)
 //    │     └─ #PID<...> lobby (worker, ChatServer)

@@ -24,6 +24,7 @@ import {
   type Server,
   type StartResult,
   send,
+  trapExit,
 } from '@otp-chat/otp';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
@@ -82,6 +83,11 @@ const callbacks = {
   name: 'MessageWriter',
 
   init(db: Kysely<Database>): readonly ['ok', State] {
+    // Trapping exits, a shutdown from its supervisor comes as a message, after the writes sent
+    // before it: `terminate` commits them, so a server that stops cleanly stores every message
+    // its rooms handed over. (A kill is not trapped: what the writer held is lost, and its
+    // senders, who monitor it, tell their users it was not stored.)
+    trapExit(true);
     const stats = { batches: 0, messages: 0, failedBatches: 0, refused: 0 };
     return ['ok', { db, pending: [], failingUntil: 0, backoff: BACKOFF_MS, stats }];
   },
@@ -110,6 +116,11 @@ const callbacks = {
   async handleInfo(message: unknown, state: State): Promise<NoReplyResult<State>> {
     if (message === 'timeout') await commit(state);
     return ['noreply', state, whilePending(state)];
+  },
+
+  /** Stopped by its supervisor (or crashed): what is pending is committed first. */
+  async terminate(_reason: unknown, state: State): Promise<void> {
+    await commit(state);
   },
 };
 

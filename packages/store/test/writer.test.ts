@@ -1,9 +1,20 @@
-import { GenServer, receive, self, TIMEOUT } from '@otp-chat/otp';
+import {
+  GenServer,
+  type Pid,
+  receive,
+  Supervisor,
+  self,
+  spawn,
+  TIMEOUT,
+  whereis,
+} from '@otp-chat/otp';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageWriter, refusesData, type WriterReply } from '../src/writer.ts';
 import { onEachEngine } from './engines.ts';
 import { inProcess, message, migratedWithRoom, started } from './writer_helpers.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The replies to `count` writes, in the order they came. */
 async function replies(count: number): Promise<WriterReply[]> {
@@ -44,6 +55,27 @@ describe('the message writer', () => {
       expect(rows.map((row) => Number(row.seq))).toEqual(
         Array.from({ length: 3000 }, (_, i) => i + 1),
       );
+    });
+
+    it('commits what it holds when its supervisor stops it', async () => {
+      const store = await open();
+      const room = await migratedWithRoom(store);
+      await inProcess(async () => {
+        const tree = await Supervisor.start(
+          [{ id: 'writer', start: () => MessageWriter.startLink(store.db, 'Test.Writer') }],
+          { strategy: 'one_for_one' },
+        );
+        const supervisor = (tree as readonly ['ok', Pid])[1];
+        const writer = whereis('Test.Writer')!;
+        // A slow read keeps the writer busy: the writes wait in its mailbox, uncommitted.
+        spawn(() => MessageWriter.afterWrites(writer, () => sleep(200)));
+        await sleep(20);
+        for (let seq = 1; seq <= 5; seq++)
+          MessageWriter.write(writer, message(room, seq), self(), seq);
+        await Supervisor.stop(supervisor);
+      });
+      const rows = await store.db.selectFrom('messages').select('seq').orderBy('seq').execute();
+      expect(rows.map((row) => row.seq)).toEqual([1, 2, 3, 4, 5]);
     });
 
     it('writes what is pending even when a call came between the write and its commit', async () => {

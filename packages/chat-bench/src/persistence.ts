@@ -173,7 +173,7 @@ async function countRows(database: ScratchDatabase): Promise<number> {
       .executeTakeFirstOrThrow();
     return Number(row.rows);
   } finally {
-    await store.db.destroy();
+    await store.close();
   }
 }
 

@@ -89,7 +89,12 @@ export function serverProcesses(entry: string) {
     );
     running.push(child);
     let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    // What the server says on stderr (warnings, crash reports) shows in the test's output too:
+    // when a test fails, that is often why.
+    child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+      process.stderr.write(text.replace(/^/gm, '[server] '));
+    });
     const [ready] = (await Promise.race([
       once(child, 'message'),
       once(child, 'exit').then(() => {

@@ -415,7 +415,7 @@ async function onSqlite(): Promise<EngineReport | string> {
   try {
     return await benchEngine(store);
   } finally {
-    await store.db.destroy();
+    await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -434,7 +434,7 @@ async function onPostgres(): Promise<EngineReport | string> {
   try {
     return await benchEngine(store);
   } finally {
-    await store.db.destroy();
+    await store.close();
     await admin(`drop database if exists ${name} with (force)`);
   }
 }

@@ -1,12 +1,12 @@
 /**
  * The chat's storage (ChatStorage, from @otp-chat/chat) over this package: the writer for the
- * messages, and the rooms' queries for the rest. Hand `sqlStorage(db)` to ChatSupervisor as
+ * messages, and the rooms' queries for the rest. Hand `sqlStorage(store)` to ChatSupervisor as
  * its `storage`; the writer it needs is one of its children, started before the rooms.
  */
 import type { ChatStorage, HistoryMessage, OpenedRoom } from '@otp-chat/chat';
 import { nameKey } from '@otp-chat/chat/rules';
 import { whereis } from '@otp-chat/otp';
-import type { Kysely } from 'kysely';
+import type { OpenStore } from './engine.ts';
 import {
   type HistoryRow,
   listRooms,
@@ -15,15 +15,21 @@ import {
   roomsAfter,
   setDescription,
 } from './rooms.ts';
-import type { Database } from './schema.ts';
 import { MessageWriter } from './writer.ts';
 
 /** The writer's registered name. */
 export const MESSAGE_WRITER = 'Store.MessageWriter';
 
-export function sqlStorage(db: Kysely<Database>, writer = MESSAGE_WRITER): ChatStorage {
+/**
+ * The chat's storage over an open store: the writer on its `writes` connection, the reads on
+ * its `db` pool, so that no read keeps a commit waiting.
+ */
+export function sqlStorage(
+  { db, writes }: Pick<OpenStore, 'db' | 'writes'>,
+  writer = MESSAGE_WRITER,
+): ChatStorage {
   return {
-    children: [{ id: writer, start: () => MessageWriter.startLink(db, writer) }],
+    children: [{ id: writer, start: () => MessageWriter.startLink(writes, writer) }],
 
     // Through the writer, after what it has queued: a room started again after a crash counts
     // the messages its predecessor handed over and never heard back about.

@@ -51,11 +51,11 @@ async function main(
     store = openStore(location);
     console.log(`database: ${store.where} (${store.engine})`);
     if (command === 'migrate') {
-      const applied = await migrateToLatest(store.db, store.engine);
+      const applied = await migrateToLatest(store.writes, store.engine);
       for (const name of applied) console.log(`applied ${name}`);
       if (applied.length === 0) console.log('up to date');
     } else {
-      for (const { name, applied } of await migrationStatus(store.db, store.engine)) {
+      for (const { name, applied } of await migrationStatus(store.writes, store.engine)) {
         console.log(`${applied ? 'applied' : 'pending'} ${name}`);
       }
     }
@@ -65,7 +65,7 @@ async function main(
     console.error(`db:${command}: ${problem(error)}${where}`);
     return 1;
   } finally {
-    await store?.db.destroy();
+    await store?.close();
   }
 }
 

@@ -24,6 +24,8 @@ export interface StoreLocation {
    * timeouts (minutes).
    */
   readonly connectTimeoutMs?: number | undefined;
+  /** PostgreSQL only: how long a read may take before it gives up (ms); READ_TIMEOUT_MS when left out. */
+  readonly readTimeoutMs?: number | undefined;
   /**
    * SQLite only: open the file read-only (it must exist): every write fails, reads work. For
    * the tests of a read-only file, since root (as tests may run) writes whatever the mode bits.
@@ -32,7 +34,20 @@ export interface StoreLocation {
 }
 
 export interface OpenStore {
+  /**
+   * For reads and rooms: history pages, the catalog, retention. On PostgreSQL a pool of
+   * READ_POOL_SIZE whose queries give up after READ_TIMEOUT_MS.
+   */
   readonly db: Kysely<Database>;
+  /**
+   * For the message writer and migrations: on PostgreSQL a connection of its own, with no
+   * timeout (a migration may rightly take long), so no read ever keeps a commit waiting for a
+   * connection. On SQLite the same as `db` (one file, one connection: it runs statements one at
+   * a time anyway).
+   */
+  readonly writes: Kysely<Database>;
+  /** Closes both. */
+  close(): Promise<void>;
   readonly engine: Engine;
   /** Where it is, for a log line: the SQLite file, or the URL without its password. */
   readonly where: string;
@@ -41,19 +56,41 @@ export interface OpenStore {
 /** The SQLite file's name in the data directory. */
 export const SQLITE_FILE = 'chat.sqlite3';
 
+/** PostgreSQL connections for reads, and how long a read may take before it gives up. */
+export const READ_POOL_SIZE = 4;
+export const READ_TIMEOUT_MS = 30_000;
+
 /** PostgreSQL's `int8` (type oid 20, our times and ids) read as a number, not a string. */
 const INT8 = 20;
 
 export function openStore(location: StoreLocation): OpenStore {
   const url = location.databaseUrl;
-  if (url !== undefined && url !== '') return openPostgres(url, location.connectTimeoutMs);
+  if (url !== undefined && url !== '') return openPostgres(url, location);
   return openSqlite(location.dataDir, location.readonly ?? false);
 }
 
-function openPostgres(url: string, connectTimeoutMs = 5_000): OpenStore {
+function openPostgres(
+  url: string,
+  { connectTimeoutMs = 5_000, readTimeoutMs = READ_TIMEOUT_MS }: StoreLocation,
+): OpenStore {
   if (!/^postgres(ql)?:\/\//.test(url)) {
     throw new RangeError(`DATABASE_URL: not a postgres:// URL: ${withoutPassword(url)}`);
   }
+  const reads = postgresPool(url, connectTimeoutMs, READ_POOL_SIZE, readTimeoutMs);
+  const writes = postgresPool(url, connectTimeoutMs, 1, undefined);
+  const close = async () => {
+    await Promise.all([reads.destroy(), writes.destroy()]);
+  };
+  return { db: reads, writes, close, engine: 'postgres', where: withoutPassword(url) };
+}
+
+/** A pool of `max` connections to `url`, whose queries give up after `statementTimeoutMs`, if set. */
+function postgresPool(
+  url: string,
+  connectTimeoutMs: number,
+  max: number,
+  statementTimeoutMs: number | undefined,
+): Kysely<Database> {
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
       oid === INT8 ? Number : pg.types.getTypeParser(oid, format),
@@ -61,9 +98,12 @@ function openPostgres(url: string, connectTimeoutMs = 5_000): OpenStore {
   const pool = new pg.Pool({
     connectionString: url,
     types,
-    max: 4,
-    // Idle connections are probed by TCP keepalive. (No query timeout: a migration may rightly
-    // take long; a line that goes silent mid-query still waits on TCP.)
+    max,
+    // The server cancels a statement that runs too long, and the connection stays usable. (A
+    // client-side timeout would hand the pool back a connection still busy with it.) Idle
+    // connections are probed by TCP keepalive; a line that goes silent in the middle of a
+    // query is left to TCP's own retransmission timeout.
+    ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs }),
     connectionTimeoutMillis: connectTimeoutMs,
     keepAlive: true,
   });
@@ -79,8 +119,7 @@ function openPostgres(url: string, connectTimeoutMs = 5_000): OpenStore {
   // that client as well, where the pool has no listener while it is lent out. Its query fails
   // with the error, and whoever ran it says so; this listener only keeps the process up.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', where: withoutPassword(url) };
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 function openSqlite(dataDir: string, readonly: boolean): OpenStore {
@@ -98,5 +137,5 @@ function openSqlite(dataDir: string, readonly: boolean): OpenStore {
   sqlite.exec('PRAGMA busy_timeout = 5000');
   // #endregion sqlite-pragmas
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite.database }) });
-  return { db, engine: 'sqlite', where: file };
+  return { db, writes: db, close: () => db.destroy(), engine: 'sqlite', where: file };
 }

@@ -3,6 +3,8 @@ export {
   type Engine,
   type OpenStore,
   openStore,
+  READ_POOL_SIZE,
+  READ_TIMEOUT_MS,
   SQLITE_FILE,
   type StoreLocation,
 } from './engine.ts';

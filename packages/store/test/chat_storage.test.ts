@@ -33,7 +33,7 @@ import { inProcess } from './writer_helpers.ts';
 
 /** A chat server's rooms and users, storing in `store`. */
 async function startChat(store: OpenStore): Promise<Pid> {
-  const rooms = () => ChatSupervisor.startLink({}, { historyLength: 100 }, sqlStorage(store.db));
+  const rooms = () => ChatSupervisor.startLink({}, { historyLength: 100 }, sqlStorage(store));
   const started = await Supervisor.start(
     [
       { id: 'rooms', start: rooms, type: 'supervisor' as const },
@@ -129,7 +129,7 @@ onEachEngine((open) => {
     it('opens a room after the writes already queued, so its last id counts them', async () => {
       const store = await open();
       await migrateToLatest(store.db, store.engine);
-      const storage = sqlStorage(store.db);
+      const storage = sqlStorage(store);
       const [writer] = storage.children!;
       const started = await writer!.start();
       if (started === 'ignore' || started[0] !== 'ok') throw new Error('no writer');
@@ -154,7 +154,7 @@ onEachEngine((open) => {
     it('keeps a catalog: rooms made once, described, listed a page at a time', async () => {
       const store = await open();
       await migrateToLatest(store.db, store.engine);
-      const storage = sqlStorage(store.db);
+      const storage = sqlStorage(store);
       expect(await storage.create('Books', 'Read anything good?', 5)).toBe('created');
       // The slug is the name's key: another spelling of it is the same room.
       expect(await storage.create('BOOKS', 'mine now', 6)).toBe('exists');

@@ -30,7 +30,7 @@ async function freshStore(engine: Engine): Promise<FreshStore & { drop: () => Pr
   const { location } = scratch;
   const store = { ...openStore(location), location };
   const drop = async () => {
-    await store.db.destroy();
+    await store.close();
     await scratch.drop();
   };
   if (location.databaseUrl !== undefined) return { store, url: location.databaseUrl, drop };

@@ -58,7 +58,7 @@ describe('the message writer when PostgreSQL goes away', () => {
     let proxy: TcpProxy | undefined;
     let proxied: OpenStore | undefined;
     afterEach(async () => {
-      await proxied?.db.destroy();
+      await proxied?.close();
       await proxy?.close();
       proxied = proxy = undefined;
       vi.restoreAllMocks();
@@ -195,7 +195,7 @@ describe('the message writer on a SQLite file it cannot write', () => {
         const rooms = await db.selectFrom('rooms').select('slug').execute();
         expect(rooms).toEqual([{ slug: 'lobby' }]);
       } finally {
-        await readOnly?.db.destroy();
+        await readOnly?.close();
         chmodSync(dataDir!, 0o755);
         chmodSync(file, 0o644);
       }

@@ -23,4 +23,4 @@ await queryPlan(store.db, store.engine, page);
 //      'SEARCH messages USING INDEX messages_room_id_seq_index (room_id=? AND seq<?)'
 //    ]
 
-await store.db.destroy();
+await store.close();

@@ -74,7 +74,7 @@ interface NetworkArgs {
   /** Which web pages may open a WebSocket. */
   readonly origins: OriginPolicy;
   /** The database, open and migrated (step 8). */
-  readonly db: OpenStore['db'];
+  readonly store: OpenStore;
 }
 
 // #region sessions
@@ -158,7 +158,7 @@ function children(network: NetworkArgs) {
       ChatSupervisor.startLink(
         roomLimits(network.config),
         historyOptions(network.config),
-        sqlStorage(network.db),
+        sqlStorage(network.store),
       ),
     type: 'supervisor' as const,
   };
@@ -169,7 +169,7 @@ function children(network: NetworkArgs) {
   };
   const limited = retention.maxAgeMs !== undefined || retention.maxMessagesPerRoom !== undefined;
   const retentionJob = {
-    ...RetentionJob.childSpec(network.db, retention, RETENTION_JOB),
+    ...RetentionJob.childSpec(network.store.db, retention, RETENTION_JOB),
     id: RETENTION_JOB,
   };
   return limited ? [rooms, retentionJob, sessions] : [rooms, sessions];
@@ -211,13 +211,13 @@ export async function startChat(options: Partial<ChatConfig> = {}): Promise<Chat
   // A bad address or origin in the settings throws here, before anything starts.
   const origins = new OriginPolicy(config.host, config.allowedOrigins);
   const store = await openMigrated(config);
-  const network = { config, endpoints, caps, origins, db: store.db };
+  const network = { config, endpoints, caps, origins, store };
   const started = await Supervisor.start(children(network), {
     strategy: 'one_for_one',
     name: APPLICATION,
   });
   if (started === 'ignore' || started[0] === 'error') {
-    await store.db.destroy();
+    await store.close();
     const reason = started === 'ignore' ? 'ignore' : started[1];
     throw new Error(`the chat server did not start: ${rootCause(reason)}`);
   }
@@ -240,7 +240,7 @@ export async function startChat(options: Partial<ChatConfig> = {}): Promise<Chat
     stop: () => {
       stopped ??= (async () => {
         if (isAlive(pid)) await Supervisor.stop(pid);
-        await store.db.destroy();
+        await store.close();
       })();
       return stopped;
     },
@@ -262,10 +262,10 @@ async function openMigrated(config: ChatConfig): Promise<OpenStore> {
     throw new Error(`the database cannot be opened: ${(error as Error).message}`);
   }
   try {
-    await migrateToLatest(store.db, store.engine);
+    await migrateToLatest(store.writes, store.engine);
     return store;
   } catch (error) {
-    await store.db.destroy().catch(() => {});
+    await store.close().catch(() => {});
     throw new Error(`the database ${store.where} cannot be used: ${(error as Error).message}`);
   }
 }

@@ -54,7 +54,7 @@ describe('retention', () => {
       const kept = await store.db.selectFrom('messages').select('content').orderBy('seq').execute();
       expect(kept.map((row) => row.content)).toEqual(['m3', 'm4', 'm5']);
     } finally {
-      await store.db.destroy();
+      await store.close();
     }
     ada.close();
   });

@@ -453,6 +453,7 @@ function say(state: State, pid: Pid, text: string): void {
 }
 
 // #region storage
+// #region store-then-broadcast
 /**
  * Numbers a message and hands it to storage; it waits in `unstored` for the reply. The room
  * goes on meanwhile (joins, leaves, other messages): the reply is one more message in its mailbox.
@@ -491,6 +492,7 @@ function storageReply(state: State, storage: RoomStorage, reply: StorageReply): 
     sendToMembers(state, news, sender, to);
   }
 }
+// #endregion store-then-broadcast
 
 /** A message storage did not take: its sender alone is told (if still here). */
 function tellUnstored(state: State, failed: Unstored): void {

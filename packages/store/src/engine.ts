@@ -126,6 +126,7 @@ function openSqlite(dataDir: string, readonly: boolean): OpenStore {
   if (!readonly) mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, SQLITE_FILE);
   const sqlite = openSqliteFile(file, readonly);
+  // #region sqlite-pragmas
   // WAL: readers never wait for the writer, and a commit is one append to the log. (Read-only,
   // the file keeps the mode it was made with, WAL.)
   if (!readonly) sqlite.exec('PRAGMA journal_mode = WAL');
@@ -134,6 +135,7 @@ function openSqlite(dataDir: string, readonly: boolean): OpenStore {
   sqlite.exec('PRAGMA synchronous = NORMAL');
   sqlite.exec('PRAGMA foreign_keys = ON');
   sqlite.exec('PRAGMA busy_timeout = 5000');
+  // #endregion sqlite-pragmas
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite.database }) });
   return { db, writes: db, close: () => db.destroy(), engine: 'sqlite', where: file };
 }

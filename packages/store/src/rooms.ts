@@ -169,6 +169,7 @@ export async function messagesBefore(
   return (await pageBefore(db, roomId, seq, limit).execute()).reverse().map(historyRow);
 }
 
+// #region page
 /**
  * The query of a history page, newest first: on the `(room_id, seq)` index, it reads the
  * page's rows and no other (see `queryPlan`, and chapter 8).
@@ -187,6 +188,7 @@ export function pageBefore(
     .limit(limit);
   return seq === undefined ? query : query.where('seq', '<', seq);
 }
+// #endregion page
 
 /** The messages after `seq`, oldest first, at most `limit`. */
 export async function messagesSince(

@@ -78,6 +78,7 @@ type Cast = readonly ['write', Pending];
 type Read = (db: Kysely<Database>) => Promise<unknown>;
 type Call = 'stats' | readonly ['after_writes', Read];
 
+// #region mailbox
 const callbacks = {
   name: 'MessageWriter',
 
@@ -131,7 +132,9 @@ const callbacks = {
 function whilePending(state: State): number {
   return state.pending.length > 0 ? 0 : Number.POSITIVE_INFINITY;
 }
+// #endregion mailbox
 
+// #region commit
 /**
  * Writes what is pending in one transaction, then tells each sender how it went. When the
  * database refuses the batch for its data (`refusesData`: a duplicate id, a room that is not
@@ -180,6 +183,7 @@ async function commit(state: State): Promise<void> {
     }
   }
 }
+// #endregion commit
 
 /** A transaction of `batch` committed: its senders are told, and any backoff ends. */
 function stored(state: State, batch: readonly Pending[]): void {
@@ -202,6 +206,7 @@ function failAll(batch: readonly Pending[]): void {
   }
 }
 
+// #region insert
 /** Writes `batch` in one transaction; the error when it failed (nothing of it is written). */
 async function insertAll(
   db: Kysely<Database>,
@@ -229,6 +234,7 @@ async function insertAll(
     return error instanceof Error ? error : new Error(String(error));
   }
 }
+// #endregion insert
 
 /** SQLite's primary result codes for data it refuses: SQLITE_TOOBIG, _CONSTRAINT, _MISMATCH. */
 const SQLITE_REFUSED = new Set([18, 19, 20]);

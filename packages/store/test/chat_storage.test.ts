@@ -68,6 +68,18 @@ function say(user: FakeUser, text: string): void {
   send(user.pid, ['request', { type: 'say', text }]);
 }
 
+/** A chat on `store` where ann says one, two, three, then stops; answers the room's epoch. */
+async function threeSaidThenStopped(store: OpenStore): Promise<number | undefined> {
+  await migrateToLatest(store.db, store.engine);
+  await startChat(store);
+  const [ann] = await inLobby('ann');
+  for (const text of ['one', 'two', 'three']) say(ann, text);
+  await vi.waitFor(() => expect(live(ann)).toHaveLength(3));
+  const epoch = epochOf(ann);
+  await stopChat();
+  return epoch;
+}
+
 /** Says `text` until the room takes it (it is refused while the room opens again). */
 async function sayUntilStored(user: FakeUser, text: string): Promise<void> {
   for (let tries = 0; tries < 100; tries++) {
@@ -203,13 +215,7 @@ onEachEngine((open) => {
 
     it('goes on after a restart: same epoch, the next id, the last messages replayed', async () => {
       const store = await open();
-      await migrateToLatest(store.db, store.engine);
-      await startChat(store);
-      const [ann] = await inLobby('ann');
-      for (const text of ['one', 'two', 'three']) say(ann, text);
-      await vi.waitFor(() => expect(live(ann)).toHaveLength(3));
-      const epoch = epochOf(ann);
-      await stopChat();
+      const epoch = await threeSaidThenStopped(store);
 
       await startChat(store);
       const [bob, joined] = await inLobby('bob');
@@ -231,13 +237,7 @@ onEachEngine((open) => {
     });
     it('goes on above the last id after retention deleted every message of the room', async () => {
       const store = await open();
-      await migrateToLatest(store.db, store.engine);
-      await startChat(store);
-      const [ann] = await inLobby('ann');
-      for (const text of ['one', 'two', 'three']) say(ann, text);
-      await vi.waitFor(() => expect(live(ann)).toHaveLength(3));
-      const epoch = epochOf(ann);
-      await stopChat();
+      const epoch = await threeSaidThenStopped(store);
       await new Promise((resolve) => setTimeout(resolve, 10));
       expect(await sweepOnce(store.db, { maxAgeMs: 1, intervalMs: 60_000 })).toEqual([
         'ok',

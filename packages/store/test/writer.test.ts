@@ -10,11 +10,22 @@ import {
 } from '@otp-chat/otp';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { OpenStore } from '../src/index.ts';
 import { MessageWriter, refusesData, type WriterReply } from '../src/writer.ts';
 import { onEachEngine } from './engines.ts';
 import { inProcess, message, migratedWithRoom, started } from './writer_helpers.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A second room, 'attic', beside migratedWithRoom's lobby; answers its id. */
+async function anotherRoom(store: OpenStore): Promise<number> {
+  const room = await store.db
+    .insertInto('rooms')
+    .values({ name: 'attic', slug: 'attic', epoch: 1, inserted_at: 1, updated_at: 1 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return room.id;
+}
 
 /** The replies to `count` writes, in the order they came. */
 async function replies(count: number): Promise<WriterReply[]> {
@@ -97,13 +108,7 @@ describe('the message writer', () => {
     it("raises each room's last_seq to the highest seq it stores there, and never lowers it", async () => {
       const store = await open();
       const lobby = await migratedWithRoom(store);
-      const attic = (
-        await store.db
-          .insertInto('rooms')
-          .values({ name: 'attic', slug: 'attic', epoch: 1, inserted_at: 1, updated_at: 1 })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-      ).id;
+      const attic = await anotherRoom(store);
       const lastSeqs = async () => {
         const rows = await store.db.selectFrom('rooms').select('last_seq').orderBy('id').execute();
         return rows.map((row) => Number(row.last_seq));
@@ -173,13 +178,7 @@ describe('the message writer', () => {
     it("fails alone a message the database refuses, and stores the rest of its batch at once, other rooms' too", async () => {
       const store = await open();
       const lobby = await migratedWithRoom(store);
-      const attic = (
-        await store.db
-          .insertInto('rooms')
-          .values({ name: 'attic', slug: 'attic', epoch: 1, inserted_at: 1, updated_at: 1 })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-      ).id;
+      const attic = await anotherRoom(store);
       const nowhere = lobby + attic + 1000; // no such room
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
       await inProcess(async () => {

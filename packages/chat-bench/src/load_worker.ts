@@ -37,7 +37,8 @@ export interface SenderPlan {
   readonly phase: number;
 }
 
-export interface RunRequest {
+/** When a measured run starts and how long it lasts, for every worker alike. */
+export interface RunWindow {
   /** Tells this run's measured messages from any other run's (or this warm-up's) late ones. */
   readonly id: number;
   /** What the warm-up's messages carry instead of `id`: they are sent, and not counted. */
@@ -50,6 +51,9 @@ export interface RunRequest {
   readonly durationMs: number;
   /** Characters in each text. */
   readonly size: number;
+}
+
+export interface RunRequest extends RunWindow {
   readonly senders: readonly SenderPlan[];
 }
 
@@ -92,13 +96,7 @@ export interface WorkerWindow {
  * its sender too: the server took it, and step 08 stored it first), from `startAtUs` until the
  * end of the measured part; then the worker waits for the answers still due.
  */
-export interface FloodRequest {
-  readonly id: number;
-  readonly warmupId: number;
-  readonly startAtUs: number;
-  readonly warmupMs: number;
-  readonly durationMs: number;
-  readonly size: number;
+export interface FloodRequest extends RunWindow {
   /** Indices of this worker's clients that flood. */
   readonly clients: readonly number[];
   readonly window: number;

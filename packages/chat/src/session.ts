@@ -13,7 +13,15 @@
  * the process's pid: rooms send it their news and users their private lines, and the
  * connection passes what its mailbox holds to `handleInfo`.
  */
-import { type DownMessage, demonitor, monitor, type Pid, type Ref, self } from '@otp-chat/otp';
+import {
+  type DownMessage,
+  demonitor,
+  monitor,
+  type Pid,
+  type Ref,
+  self,
+  sendAfter,
+} from '@otp-chat/otp';
 import { safeEcho } from '@otp-chat/unicode-safety';
 import type { HistoryError, HistoryMessage } from './history.js';
 import type { HistoryReply } from './history_keeper.js';
@@ -148,6 +156,9 @@ export function isHistoryError(code: SessionErrorCode): code is HistoryErrorCode
 export const MAX_ROOMS_PER_USER = 100;
 /** The most rooms one listing shows; the rest come a page at a time. */
 export const MAX_LISTED_ROOMS = 100;
+/** How soon a session tries again to join a room it was in, when the rooms' side was down. */
+const REJOIN_RETRY_MS = 50;
+
 /** The longest description (or topic) of a room, in characters. */
 export const MAX_DESCRIPTION_LENGTH = 200;
 /** At most one typing notice a second from a user reaches a room. */
@@ -616,7 +627,17 @@ export class Session {
     if (room === undefined || this.name === undefined) return true;
     // With history, what was said between the crash and now is shown: nothing is missed.
     const catchUp = room.seen === undefined ? {} : { since: room.seen };
-    const [pid, [, , users, history]] = await this.directory.join(room.name, this.name, catchUp);
+    let joined: Awaited<ReturnType<RoomDirectory['join']>>;
+    try {
+      joined = await this.directory.join(room.name, this.name, catchUp);
+    } catch {
+      // The rooms' whole side is restarting (its history keeper or registry went down, and the
+      // room supervisor with it): for a moment there is nowhere to start the room. Try again
+      // shortly, as often as it takes; if it never comes back, the server stops anyway.
+      sendAfter(self(), down, REJOIN_RETRY_MS);
+      return true;
+    }
+    const [pid, [, , users, history]] = joined;
     room.pid = pid;
     room.ref = monitor(pid);
     // The room started again knows nobody's status: an away user is away there still.

@@ -222,3 +222,21 @@ describe('a room whose history keeper does not answer', () => {
     expect(live(ann)[1]?.id).toBe(2);
   });
 });
+
+describe('a history keeper that crashes', () => {
+  it('restarts the rooms after it, and their members join them again, as when a room crashes', async () => {
+    const ann = await named('ann');
+    await ann.ask({ type: 'join', room: 'lobby' }, 'joined');
+    const room = ChatServer.whereis('lobby');
+    const from = ann.events.length;
+
+    // rest_for_one: the keeper's successor, then the room supervisor and its rooms, restart.
+    exit(whereis(HISTORY_KEEPER)!, 'kill');
+
+    const rejoined = await ann.waitFor('joined', from, 5000);
+    expect(rejoined).toMatchObject({ room: 'lobby', rejoined: true, users: ['ann'] });
+    expect(ChatServer.whereis('lobby')).not.toBe(room);
+    say(ann, 'still here');
+    await vi.waitFor(() => expect(live(ann).map((news) => news.text)).toEqual(['still here']));
+  });
+});

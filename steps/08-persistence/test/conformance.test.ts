@@ -46,7 +46,7 @@ function onOwnDatabase(engine: Engine): StepUnderTest {
 }
 
 // Every feature on SQLite, the embedded default.
-describe('on SQLite', () => runConformance(onOwnDatabase('sqlite'), manifest));
+runConformance(onOwnDatabase('sqlite'), manifest, { label: 'on SQLite' });
 
 /** The features that start servers in processes of their own (to stop one, or weigh it). */
 const OWN_PROCESS = ['telnet-limits', 'websocket-limits', 'overload', 'web-command-line'];
@@ -56,8 +56,7 @@ if (problem === undefined) {
   // Every feature again on PostgreSQL, each server on a database made for it and dropped; but
   // those whose servers run in a process of their own, which keep SQLite in OTP_CHAT_DATA_DIR.
   const features = declaredFeatures(manifest).filter((name) => !OWN_PROCESS.includes(name));
-  describe('on PostgreSQL', () =>
-    runConformance(onOwnDatabase('postgres'), manifest, { features }));
+  runConformance(onOwnDatabase('postgres'), manifest, { features, label: 'on PostgreSQL' });
 } else {
   warnNotRun(problem);
   describe.skip('on PostgreSQL (NOT RUN: no PostgreSQL)', () => it('', () => {}));

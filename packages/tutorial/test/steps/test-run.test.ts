@@ -5,6 +5,7 @@ import {
   CONFORMANCE_TESTS,
   checkAddsBehaviour,
   describeAuthorCheck,
+  failsIn,
 } from '../../src/steps/author-check.ts';
 import { discoverSteps } from '../../src/steps/step.ts';
 import { formatFailures, runStepTests } from '../../src/steps/test-run.ts';
@@ -12,6 +13,22 @@ import { learnerPaths, MINI, REPOSITORY, scratch } from '../helpers.ts';
 
 const { steps } = discoverSteps(MINI);
 const [counter, reset] = steps;
+
+test("a feature's failing test is found at the top of the file, or inside the step's describe", () => {
+  const failing = (test: string) => ({
+    failures: [{ test, file: 'test/conformance.test.ts', line: 1, expectation: '', message: '' }],
+  });
+  expect(
+    failsIn(failing('feature room-catalog on telnet /create makes a room'), 'room-catalog'),
+  ).toBe(true);
+  expect(failsIn(failing('on SQLite feature room-catalog on telnet /create'), 'room-catalog')).toBe(
+    true,
+  );
+  expect(failsIn(failing('on SQLite feature room-limits shows 100 rooms'), 'room-catalog')).toBe(
+    false,
+  );
+  expect(failsIn(failing('on SQLite a room-catalog feature test'), 'room-catalog')).toBe(false);
+});
 
 test("a step's tests pass on its own code", async () => {
   const report = await runStepTests(reset!.dir);

@@ -112,6 +112,30 @@ describe('the newcomer runs a command to its end', () => {
     expect(out.text()).toContain('- a.md:2  npm test  (passed at a.md:1 already)');
   });
 
+  test('a check that failed is not run again where another document shows it', async () => {
+    const bin = scratch();
+    const count = join(bin, 'count');
+    writeFileSync(join(bin, 'npm'), `#!/bin/sh\necho "$@" >> ${count}\nexit 1\n`, { mode: 0o755 });
+    const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH}` };
+    const sandbox: Sandbox = { root: scratch(), env, commit: 't', remove: () => {} };
+    const check = (line: number): Action => ({
+      kind: 'run',
+      at: { doc: 'a.md', line },
+      command: 'npm test',
+      args: [],
+    });
+    const out = collector();
+    const result = await runPlan({ sandbox, steps: [], log: out.log }, [check(1), check(2)]);
+    expect(result).toMatchObject({
+      passed: 0,
+      failed: 1,
+      skipped: 1,
+      failures: ['a.md:1  npm test'],
+    });
+    expect(readFileSync(count, 'utf8')).toBe('test\n');
+    expect(out.text()).toContain('- a.md:2  npm test  (failed at a.md:1: not run again)');
+  });
+
   test('a command whose short form is another runs that one, and says so', async () => {
     const { result, log } = await run([
       {

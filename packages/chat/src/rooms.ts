@@ -186,7 +186,7 @@ interface RoomStorage {
   /** How long to wait before trying to open the room again, while storage is away. */
   retryMs: number;
   /** Messages handed to storage, not yet broadcast, in the order numbered, and news behind them. */
-  readonly unstored: Unstored[];
+  unstored: Unstored[];
   /** The monitor on storage's writer (ChatStorage.writer), while the room is open in storage. */
   writerMonitor: Ref | undefined;
 }
@@ -472,20 +472,21 @@ function store(storage: RoomStorage, history: HistoryWriter, news: MessageNews, 
 }
 
 /**
- * Storage answered for a message. Stored: the messages at the head of the queue that are all
- * stored are passed on, in the order numbered, so a reply that comes early waits for those
- * before it. Not stored: the sender alone is told, and nobody ever sees it (its id stays
- * unused: a gap, never a repeat).
+ * Storage answered for messages (all of the room's in one batch, by their ids). Stored: the
+ * messages at the head of the queue that are all stored are passed on, in the order numbered,
+ * so a reply that comes early waits for those before it. Not stored: each sender alone is told,
+ * and nobody ever sees those messages (their ids stay unused: gaps, never repeats).
  */
-function storageReply(state: State, storage: RoomStorage, reply: StorageReply): void {
-  const { unstored } = storage;
-  const index = unstored.findIndex((waiting) => waiting.message?.id === reply[1]);
-  if (index < 0) return;
-  if (reply[0] === 'stored') unstored[index]!.stored = true;
-  else {
-    const [failed] = unstored.splice(index, 1);
-    tellUnstored(state, failed!);
+function storageReply(state: State, storage: RoomStorage, [outcome, ids]: StorageReply): void {
+  const answered = new Set(ids);
+  const isAnswered = ({ message }: Unstored) => message !== undefined && answered.has(message.id);
+  if (outcome === 'stored') {
+    for (const waiting of storage.unstored) if (isAnswered(waiting)) waiting.stored = true;
+  } else {
+    for (const failed of storage.unstored.filter(isAnswered)) tellUnstored(state, failed);
+    storage.unstored = storage.unstored.filter((waiting) => !isAnswered(waiting));
   }
+  const { unstored } = storage;
   while (unstored[0]?.stored) {
     const { message, news, sender, to } = unstored.shift()!;
     if (message !== undefined) state.history!.keep(message);

@@ -16,10 +16,13 @@ import type { HistoryMessage } from './history.js';
 /** The error code a sender gets for a message storage could not take. */
 export const STORAGE_UNAVAILABLE = 'STORAGE_UNAVAILABLE';
 
-/** What `write` answers the process it names, once the message is stored or not. */
+/**
+ * What `write` answers the process it names, once messages are stored or not: the tags of
+ * those messages, in the order they were written (one reply may answer many writes).
+ */
 export type StorageReply =
-  | readonly ['stored', tag: unknown]
-  | readonly ['store_failed', tag: unknown, code: typeof STORAGE_UNAVAILABLE];
+  | readonly ['stored', tags: readonly unknown[]]
+  | readonly ['store_failed', tags: readonly unknown[], code: typeof STORAGE_UNAVAILABLE];
 
 /** A room as storage has it when the room's process starts. */
 export interface OpenedRoom {
@@ -56,7 +59,10 @@ export interface ChatStorage {
    * or not), so that a room started again never gives an id twice. Rejects when storage is away.
    */
   open(room: string, epoch: number, recent: number): Promise<OpenedRoom>;
-  /** Stores `message` of the room `key`; a StorageReply with `tag` comes back to `replyTo`. */
+  /**
+   * Stores `message` of the room `key`; a StorageReply with `tag` among its tags comes back to
+   * `replyTo`.
+   */
   write(key: number, message: HistoryMessage, replyTo: Pid, tag: unknown): void;
   /**
    * At most `limit` messages of `room` (by name) just before the id `before` (the last ones

@@ -91,7 +91,7 @@ export class FakeStorage implements ChatStorage {
   write(key: number, message: HistoryMessage, replyTo: Pid, tag: unknown): void {
     const write = { room: this.rooms[key]!.name, message, replyTo, tag };
     if (this.mode === 'hold') this.held.push(write);
-    else this.answer(write, this.mode === 'auto');
+    else this.answer([write], this.mode === 'auto');
   }
 
   async before(room: string, before: number | undefined, limit: number): Promise<HistoryMessage[]> {
@@ -100,19 +100,26 @@ export class FakeStorage implements ChatStorage {
     return older.slice(-limit);
   }
 
-  /** Answers the held write of message `id` (stored, unless `ok` is false). */
-  release(id: number, ok = true): void {
-    const index = this.held.findIndex((write) => write.message.id === id);
-    if (index < 0) throw new Error(`no held write of message ${id}`);
-    this.answer(this.held.splice(index, 1)[0]!, ok);
+  /**
+   * Answers the held writes of the messages `ids` (stored, unless `ok` is false) in one reply,
+   * as a writer answers a room's messages in one batch.
+   */
+  release(ids: number | readonly number[], ok = true): void {
+    const writes = [ids].flat().map((id) => {
+      const index = this.held.findIndex((write) => write.message.id === id);
+      if (index < 0) throw new Error(`no held write of message ${id}`);
+      return this.held.splice(index, 1)[0]!;
+    });
+    this.answer(writes, ok);
   }
 
-  private answer(write: Write, ok: boolean): void {
-    if (ok) this.messagesOf(write.room).push(write.message);
+  private answer(writes: readonly Write[], ok: boolean): void {
+    if (ok) for (const write of writes) this.messagesOf(write.room).push(write.message);
+    const tags = writes.map((write) => write.tag);
     const reply: StorageReply = ok
-      ? ['stored', write.tag]
-      : ['store_failed', write.tag, 'STORAGE_UNAVAILABLE'];
-    send(write.replyTo, reply);
+      ? ['stored', tags]
+      : ['store_failed', tags, 'STORAGE_UNAVAILABLE'];
+    send(writes[0]!.replyTo, reply);
   }
 
   private messagesOf(room: string): HistoryMessage[] {

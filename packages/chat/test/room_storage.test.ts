@@ -72,6 +72,28 @@ describe('a room with storage', () => {
     expect(texts(ann)).toEqual(texts(bob));
   });
 
+  it('takes one reply for several messages, stored or not, and keeps the order numbered', async () => {
+    const [ann, bob] = [await inLobby('ann'), await inLobby('bob')];
+    storage.mode = 'hold';
+    say(ann, 'one');
+    await vi.waitFor(() => expect(storage.held).toHaveLength(1));
+    say(bob, 'two');
+    await vi.waitFor(() => expect(storage.held).toHaveLength(2));
+    say(ann, 'three');
+    await vi.waitFor(() => expect(storage.held).toHaveLength(3));
+
+    storage.release([1, 3]);
+    await vi.waitFor(() => expect(texts(ann)).toEqual(['1 one']));
+    await settle();
+    expect(texts(bob)).toEqual(['1 one']);
+    const from = bob.events.length;
+    storage.release([2], false);
+    expect(await bob.waitFor('error', from)).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    await vi.waitFor(() => expect(texts(bob)).toEqual(['1 one', '3 three']));
+    expect(texts(ann)).toEqual(['1 one', '3 three']);
+    expect(storage.stored.get('lobby')!.map((m) => m.text)).toEqual(['one', 'three']);
+  });
+
   it('tells the sender alone STORAGE_UNAVAILABLE, and shows the message to nobody', async () => {
     const [ann, bob] = [await inLobby('ann'), await inLobby('bob')];
     storage.mode = 'fail';

@@ -98,10 +98,10 @@ function windowSender(
       };
       while (outstanding < WINDOW) sendOne();
       while (outstanding > 0) {
-        for (const reply of await receiveMany<WriterReply>()) {
-          outstanding--;
-          if (reply[0] === 'stored') stored++;
-          else failed++;
+        for (const [outcome, tags] of await receiveMany<WriterReply>()) {
+          outstanding -= tags.length;
+          if (outcome === 'stored') stored += tags.length;
+          else failed += tags.length;
         }
         if (performance.now() < until) while (outstanding < WINDOW) sendOne();
       }
@@ -192,9 +192,11 @@ function pacedSender(
         const wait = next >= schedule.end ? Number.POSITIVE_INFINITY : next - now;
         const reply = await receive<WriterReply>(undefined, wait);
         if (reply === TIMEOUT) continue;
-        outstanding--;
-        if (reply[0] === 'stored') latencies.push(performance.now() - (reply[1] as number));
-        else failed++;
+        const [outcome, sentAt] = reply;
+        outstanding -= sentAt.length;
+        if (outcome === 'stored')
+          for (const at of sentAt) latencies.push(performance.now() - (at as number));
+        else failed += sentAt.length;
       }
       resolve({ latencies, failed, nextSeq: seq });
     });
@@ -210,7 +212,7 @@ const ImmediateReplier = {
     [, { replyTo, tag }]: readonly ['write', { replyTo: Pid; tag: unknown }],
     state: null,
   ): NoReplyResult<null> {
-    send(replyTo, ['stored', tag]);
+    send(replyTo, ['stored', [tag]] satisfies WriterReply);
     return ['noreply', state];
   },
 };

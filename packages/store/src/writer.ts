@@ -6,9 +6,11 @@
  * many messages as came during the last one.
  *
  * The batch is written when the mailbox is empty (a timeout of 0 ms: nothing more is waiting)
- * or when it holds MAX_BATCH messages. Each sender is told, per message, once its batch is
- * committed (`['stored', tag]`) or failed (`['store_failed', tag, 'STORAGE_UNAVAILABLE']`):
- * a room broadcasts a message only once it is stored, so a message anyone saw survives a crash.
+ * or when it holds MAX_BATCH messages. Each sender is told once its batch is committed
+ * (`['stored', tags]`) or failed (`['store_failed', tags, 'STORAGE_UNAVAILABLE']`), in one
+ * message per sender for all of its messages in the batch, with their tags in the order they
+ * were written: a room broadcasts a message only once it is stored, so a message anyone saw
+ * survives a crash.
  * A failed batch is written by no part (one transaction), and for a while after a failure
  * (BACKOFF_MS, doubling to MAX_BACKOFF_MS) batches fail at once rather than wait on a database
  * that is away; the first to succeed ends it. A batch the database refuses for its data (one
@@ -39,8 +41,8 @@ export interface StoredMessage {
 }
 
 export type WriterReply =
-  | readonly ['stored', tag: unknown]
-  | readonly ['store_failed', tag: unknown, code: 'STORAGE_UNAVAILABLE'];
+  | readonly ['stored', tags: readonly unknown[]]
+  | readonly ['store_failed', tags: readonly unknown[], code: 'STORAGE_UNAVAILABLE'];
 
 /** The most messages in one transaction: a batch is written when it has this many. */
 export const MAX_BATCH = 1000;
@@ -190,7 +192,8 @@ function stored(state: State, batch: readonly Pending[]): void {
   state.backoff = BACKOFF_MS;
   state.stats.batches++;
   state.stats.messages += batch.length;
-  for (const { replyTo, tag } of batch) send(replyTo, ['stored', tag] satisfies WriterReply);
+  for (const [replyTo, tags] of bySender(batch))
+    send(replyTo, ['stored', tags] satisfies WriterReply);
 }
 
 /** The database could not take `batch`: its senders are told, and the backoff starts. */
@@ -201,9 +204,23 @@ function unavailable(state: State, batch: readonly Pending[]): void {
 }
 
 function failAll(batch: readonly Pending[]): void {
-  for (const { replyTo, tag } of batch) {
-    send(replyTo, ['store_failed', tag, 'STORAGE_UNAVAILABLE'] satisfies WriterReply);
+  for (const [replyTo, tags] of bySender(batch)) {
+    send(replyTo, ['store_failed', tags, 'STORAGE_UNAVAILABLE'] satisfies WriterReply);
   }
+}
+
+/**
+ * The tags of `batch` by sender, in the order written: one reply per sender, not per message.
+ * A room with twenty messages in a batch wakes once for them, not twenty times.
+ */
+function bySender(batch: readonly Pending[]): Map<Pid, unknown[]> {
+  const tags = new Map<Pid, unknown[]>();
+  for (const { replyTo, tag } of batch) {
+    const its = tags.get(replyTo);
+    if (its === undefined) tags.set(replyTo, [tag]);
+    else its.push(tag);
+  }
+  return tags;
 }
 
 // #region insert
@@ -288,7 +305,10 @@ export const MessageWriter = {
     return GenServer.startLink(callbacks, db, name === undefined ? {} : { name });
   },
 
-  /** Asks the writer to store `message`; `['stored', tag]` or a failure comes back to `replyTo`. */
+  /**
+   * Asks the writer to store `message`; `['stored', [..., tag, ...]]` or a failure comes back
+   * to `replyTo`, with the tags of its other messages in the same batch.
+   */
   write(writer: Server, message: StoredMessage, replyTo: Pid, tag: unknown): void {
     GenServer.cast(writer, ['write', { message, replyTo, tag }]);
   },

@@ -11,7 +11,7 @@ import {
   openRoom,
   setDescription,
 } from '../src/rooms.ts';
-import { MessageWriter } from '../src/writer.ts';
+import { MessageWriter, type WriterReply } from '../src/writer.ts';
 import { onEachEngine } from './engines.ts';
 import { inProcess, message, started } from './writer_helpers.ts';
 
@@ -110,7 +110,13 @@ describe('rooms and history in the store', () => {
         ]) {
           MessageWriter.write(writer, message(room!, seq!), self(), seq);
         }
-        for (let i = 0; i < 4; i++) expect((await receive()) as unknown[]).toContain('stored');
+        // The writer's answers, one per batch: wait for all four messages.
+        const stored: unknown[] = [];
+        while (stored.length < 4) {
+          const [outcome, tags] = (await receive()) as WriterReply;
+          expect(outcome).toBe('stored');
+          stored.push(...tags);
+        }
         await GenServer.stop(writer);
       });
       const lobbySlug = { name: 'lobby', slug: 'lobby', epoch: 5, now: 2 };

@@ -4,6 +4,7 @@ import {
   receive,
   Supervisor,
   self,
+  send,
   spawn,
   TIMEOUT,
   whereis,
@@ -13,7 +14,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OpenStore } from '../src/index.ts';
 import { MessageWriter, refusesData, type WriterReply } from '../src/writer.ts';
 import { onEachEngine } from './engines.ts';
-import { inProcess, message, migratedWithRoom, started } from './writer_helpers.ts';
+import {
+  inProcess,
+  message,
+  migratedWithRoom,
+  perMessage,
+  started,
+  type TagReply,
+} from './writer_helpers.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -27,10 +35,10 @@ async function anotherRoom(store: OpenStore): Promise<number> {
   return room.id;
 }
 
-/** The replies to `count` writes, in the order they came. */
-async function replies(count: number): Promise<WriterReply[]> {
-  const got: WriterReply[] = [];
-  while (got.length < count) got.push((await receive()) as WriterReply);
+/** The answers to `count` writes, one per message, in the order they came. */
+async function replies(count: number): Promise<TagReply[]> {
+  const got: TagReply[] = [];
+  while (got.length < count) got.push(...perMessage((await receive()) as WriterReply));
   return got;
 }
 
@@ -68,6 +76,36 @@ describe('the message writer', () => {
       );
     });
 
+    it('answers each sender once per batch, with its tags in the order written', async () => {
+      const store = await open();
+      const room = await migratedWithRoom(store);
+      const { got, stats } = await inProcess(async () => {
+        const writer = await started(store.db);
+        const me = self();
+        // Two senders' answers, each collected by a process of its own until it has 5 tags.
+        const collector = () =>
+          spawn(async () => {
+            const got: WriterReply[] = [];
+            while (got.flatMap(([, tags]) => tags).length < 5)
+              got.push((await receive()) as WriterReply);
+            send(me, got);
+          });
+        const ann = collector();
+        const bob = collector();
+        // Sent at once, they reach the writer before it finds its mailbox empty: one batch.
+        for (let seq = 1; seq <= 10; seq++)
+          MessageWriter.write(writer, message(room, seq), seq % 2 === 1 ? ann : bob, seq);
+        const got = [await receive(), await receive()];
+        const stats = await MessageWriter.stats(writer);
+        await GenServer.stop(writer);
+        return { got, stats };
+      });
+      expect(stats.batches).toBe(1);
+      expect(got).toEqual(
+        expect.arrayContaining([[['stored', [1, 3, 5, 7, 9]]], [['stored', [2, 4, 6, 8, 10]]]]),
+      );
+    });
+
     it('commits what it holds when its supervisor stops it', async () => {
       const store = await open();
       const room = await migratedWithRoom(store);
@@ -102,7 +140,7 @@ describe('the message writer', () => {
         return reply;
       });
       expect(reply).not.toBe(TIMEOUT);
-      expect(reply).toEqual(['stored', 'one']);
+      expect(reply).toEqual(['stored', ['one']]);
     });
 
     it("raises each room's last_seq to the highest seq it stores there, and never lowers it", async () => {

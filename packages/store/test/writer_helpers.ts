@@ -1,7 +1,7 @@
 /** What the writer's tests share: a process to run in, a migrated room, messages, a writer. */
 import { type Pid, spawn } from '@otp-chat/otp';
 import { migrateToLatest, type OpenStore } from '../src/index.ts';
-import { MessageWriter, type StoredMessage } from '../src/writer.ts';
+import { MessageWriter, type StoredMessage, type WriterReply } from '../src/writer.ts';
 
 /** Runs `body` in a process of its own (the writer's replies come to its mailbox). */
 export function inProcess<T>(body: () => Promise<T>): Promise<T> {
@@ -38,4 +38,16 @@ export async function started(db: OpenStore['db']): Promise<Pid> {
   const result = await MessageWriter.startLink(db);
   if (result === 'ignore' || result[0] !== 'ok') throw new Error('the writer did not start');
   return result[1];
+}
+
+/** A writer's answer for one message: `['stored', tag]` or `['store_failed', tag, code]`. */
+export type TagReply =
+  | readonly ['stored', tag: unknown]
+  | readonly ['store_failed', tag: unknown, code: 'STORAGE_UNAVAILABLE'];
+
+/** A reply (which answers all of a sender's messages in one batch) as one answer per message. */
+export function perMessage(reply: WriterReply): TagReply[] {
+  return reply[0] === 'stored'
+    ? reply[1].map((tag) => ['stored', tag] as const)
+    : reply[1].map((tag) => ['store_failed', tag, reply[2]] as const);
 }

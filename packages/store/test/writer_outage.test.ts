@@ -11,7 +11,14 @@ import { type OpenStore, openStore, SQLITE_FILE } from '../src/index.ts';
 import { startTcpProxy, type TcpProxy } from '../src/tcp_proxy.ts';
 import { MAX_BACKOFF_MS, MessageWriter, type WriterReply } from '../src/writer.ts';
 import { onEngine } from './engines.ts';
-import { inProcess, message, migratedWithRoom, started } from './writer_helpers.ts';
+import {
+  inProcess,
+  message,
+  migratedWithRoom,
+  perMessage,
+  started,
+  type TagReply,
+} from './writer_helpers.ts';
 
 /** Writes `seqs` and waits (at most `withinMs`) for a reply to each, in the order they came. */
 async function written(
@@ -19,15 +26,15 @@ async function written(
   room: number,
   seqs: readonly number[],
   withinMs = 10_000,
-): Promise<WriterReply[]> {
+): Promise<TagReply[]> {
   const me = self();
   for (const seq of seqs) MessageWriter.write(writer, message(room, seq), me, seq);
-  const got: WriterReply[] = [];
+  const got: TagReply[] = [];
   const deadline = performance.now() + withinMs;
   while (got.length < seqs.length) {
     const reply = await receive<WriterReply>(undefined, Math.max(0, deadline - performance.now()));
     if (reply === TIMEOUT) throw new Error(`no reply in ${withinMs} ms: ${JSON.stringify(got)}`);
-    got.push(reply);
+    got.push(...perMessage(reply));
   }
   return got;
 }

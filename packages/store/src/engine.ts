@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { checkpointElsewhere } from './checkpointer.ts';
 import { withoutPassword } from './location.ts';
 import type { Database } from './schema.ts';
 import { openSqliteFile } from './sqlite.ts';
@@ -136,6 +137,13 @@ function openSqlite(dataDir: string, readonly: boolean): OpenStore {
   sqlite.exec('PRAGMA foreign_keys = ON');
   sqlite.exec('PRAGMA busy_timeout = 5000');
   // #endregion sqlite-pragmas
+  // Checkpoints (the one fsync of WAL mode) in a thread of their own, not inside a commit.
+  const checkpointer = readonly ? undefined : checkpointElsewhere(sqlite, file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite.database }) });
-  return { db, writes: db, close: () => db.destroy(), engine: 'sqlite', where: file };
+  const close = async () => {
+    // The worker first: the server's connection, closed last, checkpoints what is left.
+    await checkpointer?.stop();
+    await db.destroy();
+  };
+  return { db, writes: db, close, engine: 'sqlite', where: file };
 }

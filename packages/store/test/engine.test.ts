@@ -1,7 +1,11 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { migrateToLatest, openStore, READ_POOL_SIZE } from '../src/index.ts';
+import { CHECKPOINT_EVERY_MS } from '../src/checkpointer.ts';
+import { migrateToLatest, openStore, READ_POOL_SIZE, SQLITE_FILE } from '../src/index.ts';
 import { onEngine } from './engines.ts';
 
 describe('the PostgreSQL connections', () => {
@@ -52,6 +56,43 @@ describe('the PostgreSQL connections', () => {
       } finally {
         await store.close();
       }
+    });
+  });
+});
+
+describe('the SQLite checkpoints', () => {
+  onEngine('sqlite', (open) => {
+    it('run in a thread of their own, and keep the log as small as what is written between two', async () => {
+      const { store, dataDir } = await open();
+      await migrateToLatest(store.writes, store.engine);
+      // The server's connection never checkpoints inside a commit.
+      const { rows } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(
+        store.db,
+      );
+      expect(rows).toEqual([{ wal_autocheckpoint: 0 }]);
+      const room = await store.writes
+        .insertInto('rooms')
+        .values({ name: 'lobby', slug: 'lobby', epoch: 1, inserted_at: 1, updated_at: 1 })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      // Some 24 MB in 60 transactions over about 3 s: with no checkpoint, all of it in the log.
+      const text = 'x'.repeat(2000);
+      let seq = 0;
+      for (let batch = 0; batch < 60; batch++) {
+        const values = Array.from({ length: 200 }, () => ({
+          room_id: room.id,
+          seq: ++seq,
+          username: 'ann',
+          content: text,
+          user_id: null,
+          inserted_at: seq,
+        }));
+        await store.writes.insertInto('messages').values(values).execute();
+        await sleep(CHECKPOINT_EVERY_MS / 5);
+      }
+      const log = statSync(join(dataDir!, `${SQLITE_FILE}-wal`)).size;
+      expect(log).toBeGreaterThan(0);
+      expect(log).toBeLessThan(12 * 1024 * 1024);
     });
   });
 });

@@ -28,6 +28,7 @@ export {
   type CommandHelp,
   type ConformanceConfig,
   type FeatureContext,
+  type ProcessSetting,
   type StepUnderTest,
   stepWith,
   UNLIMITED_ROOM_RATE,

@@ -9,9 +9,10 @@ import { ownDataDir } from './server_process.ts';
 /**
  * The command line of a step as `pnpm start` runs it (node with the servers' loader, in the step's directory),
  * for that step's own main.test.ts: `const run = mainRunner(new URL('..', import.meta.url))`.
- * Every process it starts is killed after each test.
+ * Every process it starts is killed after each test. `given`: variables every one of them gets
+ * (a database of its own, say), besides those a test gives.
  */
-export function mainRunner(stepDir: URL | string) {
+export function mainRunner(stepDir: URL | string, given: Readonly<Record<string, string>> = {}) {
   const cwd = stepDir instanceof URL ? fileURLToPath(stepDir) : stepDir;
   const running: ChildProcess[] = [];
 
@@ -23,7 +24,11 @@ export function mainRunner(stepDir: URL | string) {
     const child = spawn(
       process.execPath,
       ['--import', SERVER_LOADER, '--conditions=source', 'src/main.ts', ...args],
-      { cwd, env: { ...process.env, ...ownDataDir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd,
+        env: { ...process.env, ...ownDataDir(), ...given, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     running.push(child);
     let stdout = '';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'vitest';
 import { FEATURES, type FeatureName } from './features/index.ts';
 import { implementationEntry } from './server_process.ts';
-import type { FeatureContext, StepUnderTest } from './step.ts';
+import type { FeatureContext, ProcessSetting, StepUnderTest } from './step.ts';
 
 // A step's test/conformance.test.ts is two imports and one call:
 //
@@ -40,6 +40,8 @@ export interface ConformanceRun {
    * empty describe block fails.
    */
   readonly label?: string;
+  /** What servers the features start in processes of their own are given (none by default). */
+  readonly processes?: Partial<ProcessSetting>;
 }
 
 /**
@@ -53,7 +55,8 @@ export function runConformance(
 ): void {
   const declared = declaredFeatures(manifest);
   const runs = subset(declared, run.features, String(manifest));
-  const where: FeatureContext = { entry: implementationEntry(manifest), declared };
+  const processes = { env: run.processes?.env ?? {}, config: run.processes?.config ?? {} };
+  const where: FeatureContext = { entry: implementationEntry(manifest), declared, processes };
   const later = process.env[DEFER_ALONE_ENV] ? runAloneFeatures() : [];
   const here = selected(declared, process.env[FEATURES_ENV]).filter(
     (name) => !later.includes(name) && runs.includes(name),

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { SERVER_LOADER } from '@otp-chat/server';
 import { afterEach } from 'vitest';
 import { sleep } from './fixture.ts';
-import type { ConformanceConfig } from './step.ts';
+import type { ConformanceConfig, ProcessSetting } from './step.ts';
 
 /**
  * Where the code under test is: the `src/index.ts` of the step whose package.json is
@@ -66,7 +66,7 @@ process.send({ port: chat.port, webPort: chat.webPort, wsUrl: chat.wsUrl });
  * Starts servers of the step under test in processes of their own, so that a test can stop one
  * (SIGSTOP) or measure its memory apart from the clients'. Every one is killed after each test.
  */
-export function serverProcesses(entry: string) {
+export function serverProcesses(entry: string, given: ProcessSetting = { env: {}, config: {} }) {
   const running: ChildProcess[] = [];
   afterEach(() => {
     for (const child of running.splice(0)) child.kill('SIGKILL');
@@ -81,8 +81,9 @@ export function serverProcesses(entry: string) {
         env: {
           ...process.env,
           ...ownDataDir(),
+          ...given.env,
           OTP_CHAT_ENTRY: entry,
-          OTP_CHAT_CONFIG: JSON.stringify({ port: 0, webPort: 0, ...config }),
+          OTP_CHAT_CONFIG: JSON.stringify({ port: 0, webPort: 0, ...given.config, ...config }),
         },
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       },

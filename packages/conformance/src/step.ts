@@ -191,6 +191,18 @@ export interface FeatureContext {
   readonly entry: string;
   /** Every feature the step declares, for a test whose outcome another feature changes. */
   readonly declared: readonly string[];
+  /** What servers started in processes of their own are given besides (see ConformanceRun). */
+  readonly processes: ProcessSetting;
+}
+
+/**
+ * What a server in a process of its own is given besides what its test says: variables for its
+ * environment (read by the step's main.ts), and settings for its startChat (the same, for a
+ * server the suite starts from the step's src/index.ts). A run on PostgreSQL names its database.
+ */
+export interface ProcessSetting {
+  readonly env: Readonly<Record<string, string>>;
+  readonly config: Readonly<Record<string, unknown>>;
 }
 
 /**

@@ -2,15 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as step from '@otp-chat/08-persistence';
-import {
-  type ConformanceConfig,
-  declaredFeatures,
-  runConformance,
-  type StepUnderTest,
-} from '@otp-chat/conformance';
-import type { Engine } from '@otp-chat/store';
+import { type ConformanceConfig, runConformance, type StepUnderTest } from '@otp-chat/conformance';
+import { type Engine, migrateToLatest, openStore } from '@otp-chat/store';
 import { postgresProblem, scratchDatabase, warnNotRun } from '@otp-chat/store/testing';
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, beforeEach, describe, it } from 'vitest';
 
 const manifest = new URL('../package.json', import.meta.url);
 
@@ -48,16 +43,36 @@ function onOwnDatabase(engine: Engine): StepUnderTest {
 // Every feature on SQLite, the embedded default.
 runConformance(onOwnDatabase('sqlite'), manifest, { label: 'on SQLite' });
 
-/** The features that start servers in processes of their own (to stop one, or weigh it). */
-const OWN_PROCESS = ['telnet-limits', 'websocket-limits', 'overload', 'web-command-line'];
-
 const problem = await postgresProblem();
 if (problem === undefined) {
   // Every feature again on PostgreSQL, each server on a database made for it and dropped; but
-  // those whose servers run in a process of their own, which keep SQLite in OTP_CHAT_DATA_DIR.
-  const features = declaredFeatures(manifest).filter((name) => !OWN_PROCESS.includes(name));
-  runConformance(onOwnDatabase('postgres'), manifest, { features, label: 'on PostgreSQL' });
+  // those the suite starts in processes of their own (to stop one, or weigh it), which cannot
+  // be handed a database per server: they share one, emptied before each test.
+  const shared = await sharedDatabase();
+  runConformance(onOwnDatabase('postgres'), manifest, {
+    label: 'on PostgreSQL',
+    processes: { env: { DATABASE_URL: shared.url }, config: { databaseUrl: shared.url } },
+  });
 } else {
   warnNotRun(problem);
   describe.skip('on PostgreSQL (NOT RUN: no PostgreSQL)', () => it('', () => {}));
+}
+
+/**
+ * A PostgreSQL database for the servers in processes of their own, migrated, emptied before
+ * each test (what one test's server stored never shows in the next), dropped after the file.
+ */
+async function sharedDatabase(): Promise<{ url: string }> {
+  const scratch = await scratchDatabase('postgres');
+  const store = openStore(scratch.location);
+  await migrateToLatest(store.writes, store.engine);
+  beforeEach(async () => {
+    await store.writes.deleteFrom('messages').execute();
+    await store.writes.deleteFrom('rooms').execute();
+  });
+  afterAll(async () => {
+    await store.close();
+    await scratch.drop();
+  });
+  return { url: scratch.location.databaseUrl! };
 }

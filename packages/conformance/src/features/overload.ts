@@ -25,7 +25,7 @@ const CHARS = 2000;
 /** How long the crowd talks. */
 const RUN_MS = 30_000;
 
-export function overload(stepUnderTest: StepUnderTest, { entry }: FeatureContext): void {
+export function overload(stepUnderTest: StepUnderTest, { entry, processes }: FeatureContext): void {
   webStep(stepUnderTest);
   const children: ChildProcess[] = [];
   const sockets: WebSocket[] = [];
@@ -44,7 +44,7 @@ export function overload(stepUnderTest: StepUnderTest, { entry }: FeatureContext
       // From the step's directory, where the step's dependencies resolve.
       {
         cwd: dirname(dirname(entry)),
-        env: { ...process.env, ...ownDataDir() },
+        env: { ...process.env, ...ownDataDir(), ...processes.env },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       },
     );
@@ -66,7 +66,7 @@ export function overload(stepUnderTest: StepUnderTest, { entry }: FeatureContext
     it(`${CROWD} WebSocket clients at ${RATE} messages a second each: the server's memory stays bounded and others chat on`, {
       timeout: RUN_MS + 90_000,
     }, async () => {
-      const server = child('server_child.ts', [entry, '{}']);
+      const server = child('server_child.ts', [entry, JSON.stringify(processes.config)]);
       let maxRss = 0;
       let maxHeap = 0;
       let cpuUs = 0;

@@ -20,7 +20,7 @@ const WEB =
 export function webCommandLine(anyStep: StepUnderTest, where: FeatureContext): void {
   const step = stepWith(webStep(anyStep), ['settings']);
   // The step's directory: the one above its src/index.ts.
-  const run = mainRunner(dirname(dirname(where.entry)));
+  const run = mainRunner(dirname(dirname(where.entry)), where.processes.env);
 
   describe('main.ts', () => {
     it.each(['SIGINT', 'SIGTERM'] as const)(

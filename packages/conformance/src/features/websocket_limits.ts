@@ -10,7 +10,7 @@ import type { ServerMessage, WebClient } from '../web_client.ts';
 export function websocketLimits(stepUnderTest: StepUnderTest, where: FeatureContext): void {
   const step = webStep(stepUnderTest);
   const chat = chatFixture(step);
-  const startServer = serverProcesses(where.entry);
+  const startServer = serverProcesses(where.entry, where.processes);
 
   /** A WebSocket client of `server`, joined to the lobby as `name`. */
   async function webLoginTo(server: ServerProcess, name: string): Promise<WebClient> {

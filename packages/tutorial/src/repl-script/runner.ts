@@ -21,11 +21,15 @@ export interface RunOptions {
    * package. Default `$OTP_CHAT_IMPL` (relative to the repository root).
    */
   impl?: string;
-  /** How long a whole script may take; default 60 s. */
+  /**
+   * How long one input may take; default 60 s. Loading the step's code before the first input
+   * has STARTUP_TIMEOUT_MS (or this, if longer): on a loaded machine that alone can take seconds.
+   */
   timeoutMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+const STARTUP_TIMEOUT_MS = 60_000;
 const REPLAY_ENTRY = fileURLToPath(new URL('./replay.ts', import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
@@ -134,14 +138,20 @@ function watchReplay(
       if (child.exitCode === null) child.kill('SIGKILL');
       resolveReplay(problem ? { typed, outputs, problem } : { typed, outputs });
     };
-    const timer = setTimeout(() => {
-      finish(hangText(file, typed, current, timeoutMs));
-    }, timeoutMs);
+    // Until the first input starts, the start-up's allowance; then each input's, from its start.
+    let timer: NodeJS.Timeout;
+    const allow = (ms: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => finish(hangText(file, typed, current, ms)), ms);
+    };
+    allow(Math.max(STARTUP_TIMEOUT_MS, timeoutMs));
     child.on('message', (event: ReplayEvent) => {
       if (event.type === 'plan') {
         typed = [...event.shownImports.map((i) => script.setup[i]!), ...script.inputs];
-      } else if (event.type === 'started') current = event.index;
-      else if (event.type === 'evaluated') outputs[event.index] = event.output;
+      } else if (event.type === 'started') {
+        current = event.index;
+        allow(timeoutMs);
+      } else if (event.type === 'evaluated') outputs[event.index] = event.output;
       else if (event.type === 'setupFailed') finish(setupText(file, script, event));
       else if (event.type === 'stuck') finish(stuckText(file, typed, event));
       else finish();

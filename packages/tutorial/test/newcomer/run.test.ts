@@ -93,10 +93,15 @@ describe('the newcomer runs a command to its end', () => {
     expect(log).toContain('it failed: exit status 3\n        oops');
   });
 
-  test('a command that only checks runs once, however many documents show it', async () => {
+  /**
+   * `npm test` shown at a.md:1 and a.md:2, with an `npm` that counts its runs and exits with
+   * `status`: what the plan gave, what it logged, and the arguments of each run.
+   */
+  async function npmTestShownTwice(status: number) {
     const bin = scratch();
     const count = join(bin, 'count');
-    writeFileSync(join(bin, 'npm'), `#!/bin/sh\necho "$@" >> ${count}\n`, { mode: 0o755 });
+    const npm = `#!/bin/sh\necho "$@" >> ${count}\nexit ${status}\n`;
+    writeFileSync(join(bin, 'npm'), npm, { mode: 0o755 });
     const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH}` };
     const sandbox: Sandbox = { root: scratch(), env, commit: 't', remove: () => {} };
     const check = (line: number): Action => ({
@@ -107,33 +112,26 @@ describe('the newcomer runs a command to its end', () => {
     });
     const out = collector();
     const result = await runPlan({ sandbox, steps: [], log: out.log }, [check(1), check(2)]);
+    return { result, log: out.text(), runs: readFileSync(count, 'utf8') };
+  }
+
+  test('a command that only checks runs once, however many documents show it', async () => {
+    const { result, log, runs } = await npmTestShownTwice(0);
     expect(result).toMatchObject({ passed: 1, failed: 0, skipped: 1 });
-    expect(readFileSync(count, 'utf8')).toBe('test\n');
-    expect(out.text()).toContain('- a.md:2  npm test  (passed at a.md:1 already)');
+    expect(runs).toBe('test\n');
+    expect(log).toContain('- a.md:2  npm test  (passed at a.md:1 already)');
   });
 
   test('a check that failed is not run again where another document shows it', async () => {
-    const bin = scratch();
-    const count = join(bin, 'count');
-    writeFileSync(join(bin, 'npm'), `#!/bin/sh\necho "$@" >> ${count}\nexit 1\n`, { mode: 0o755 });
-    const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH}` };
-    const sandbox: Sandbox = { root: scratch(), env, commit: 't', remove: () => {} };
-    const check = (line: number): Action => ({
-      kind: 'run',
-      at: { doc: 'a.md', line },
-      command: 'npm test',
-      args: [],
-    });
-    const out = collector();
-    const result = await runPlan({ sandbox, steps: [], log: out.log }, [check(1), check(2)]);
+    const { result, log, runs } = await npmTestShownTwice(1);
     expect(result).toMatchObject({
       passed: 0,
       failed: 1,
       skipped: 1,
       failures: ['a.md:1  npm test'],
     });
-    expect(readFileSync(count, 'utf8')).toBe('test\n');
-    expect(out.text()).toContain('- a.md:2  npm test  (failed at a.md:1: not run again)');
+    expect(runs).toBe('test\n');
+    expect(log).toContain('- a.md:2  npm test  (failed at a.md:1: not run again)');
   });
 
   test('a command whose short form is another runs that one, and says so', async () => {

@@ -34,7 +34,11 @@ export interface PortSource<In> {
   close(): void;
 }
 
-/** The events a source reports to its port. */
+/**
+ * The events a source reports to its port, called as methods (`events.data(chunk)`): one
+ * small object per port, not a closure per event, since a server holds a port per connection.
+ * A source that hands them to an emitter wraps them (see `streamSource`).
+ */
 export interface SourceEvents<In> {
   data(chunk: In): void;
   /** The peer will send no more (a half-close): a codec may flush what it holds. */
@@ -185,14 +189,30 @@ export function open<In, Out = In>(
   setCredit(port, options.active ?? false);
   const codec = options.codec;
   port.decoder = codec === undefined ? null : (codec(new CodecOutput(port)) as Port['decoder']);
-  source.subscribe({
-    data: (chunk) => arrived(port, chunk),
-    end: () => ended(port),
-    error: (error) => failed(port, error),
-    close: (detail) => sourceClosed(port, detail),
-  });
+  source.subscribe(new PortEvents(port));
   if (port.credit === 0) pauseSource(port);
   return port;
+}
+
+/** What a source reports, to its port: an object with methods, not four closures. */
+class PortEvents<In> implements SourceEvents<In> {
+  constructor(private readonly port: Port) {}
+
+  data(chunk: In): void {
+    arrived(this.port, chunk);
+  }
+
+  end(): void {
+    ended(this.port);
+  }
+
+  error(error: unknown): void {
+    failed(this.port, error);
+  }
+
+  close(detail?: unknown): void {
+    sourceClosed(this.port, detail);
+  }
 }
 
 /** Where a codec puts what it decoded: its port. An object with methods, not two closures. */
@@ -470,9 +490,9 @@ export interface ReadableLike<In> {
 export function streamSource<In>(stream: ReadableLike<In>): PortSource<In> {
   return {
     subscribe(events) {
-      stream.on('data', events.data);
-      stream.on('end', events.end);
-      stream.on('error', events.error);
+      stream.on('data', (chunk) => events.data(chunk));
+      stream.on('end', () => events.end());
+      stream.on('error', (error) => events.error(error));
       stream.on('close', () => events.close());
     },
     pause: () => stream.pause(),

@@ -50,10 +50,14 @@ class EveryEvent implements PortDecoder<WebSocketEvent> {
 
 /** The parts of a ws WebSocket (version 8 or later) a port uses. */
 export interface PortableWebSocket {
-  on(event: 'message', listener: (data: RawData, isBinary: boolean) => void): unknown;
-  on(event: 'pong' | 'ping', listener: () => void): unknown;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  on(event: 'close', listener: (code: number) => void): unknown;
+  // Listeners get the WebSocket as `this`, as an EventEmitter calls them.
+  on(
+    event: 'message',
+    listener: (this: PortableWebSocket, data: RawData, isBinary: boolean) => void,
+  ): unknown;
+  on(event: 'pong' | 'ping', listener: (this: PortableWebSocket) => void): unknown;
+  on(event: 'error', listener: (this: PortableWebSocket, error: Error) => void): unknown;
+  on(event: 'close', listener: (this: PortableWebSocket, code: number) => void): unknown;
   pause(): void;
   resume(): void;
   terminate(): void;
@@ -81,14 +85,13 @@ class WebSocketSource implements PortSource<WebSocketEvent> {
 
   subscribe(events: SourceEvents<WebSocketEvent>): void {
     const ws = this.ws;
-    ws.on('message', (data, isBinary) =>
-      events.data(isBinary ? ['binary', data] : ['text', String(data)]),
-    );
-    ws.on('pong', () => events.data(PONG));
-    ws.on('ping', () => events.data(PING));
+    portEvents.set(ws, events);
+    ws.on('message', onMessage);
+    ws.on('pong', onPong);
+    ws.on('ping', onPing);
     // A frame over maxPayload, a protocol violation, a reset: ws closes the connection itself.
-    ws.on('error', events.error);
-    ws.on('close', (code) => events.close(code));
+    ws.on('error', onError);
+    ws.on('close', onClose);
   }
 
   pause(): void {
@@ -102,6 +105,37 @@ class WebSocketSource implements PortSource<WebSocketEvent> {
   close(): void {
     if (this.ws.readyState !== this.ws.CLOSING) this.ws.terminate();
   }
+}
+
+/**
+ * The listeners are the same five functions for every WebSocket: an emitter calls a listener
+ * with itself as `this`, and each WebSocket finds its port's events here. Five closures and
+ * their context per connection cost more than a weak map's entry.
+ */
+const portEvents = new WeakMap<PortableWebSocket, SourceEvents<WebSocketEvent>>();
+
+function eventsOf(ws: PortableWebSocket): SourceEvents<WebSocketEvent> {
+  return portEvents.get(ws) as SourceEvents<WebSocketEvent>;
+}
+
+function onMessage(this: PortableWebSocket, data: RawData, isBinary: boolean): void {
+  eventsOf(this).data(isBinary ? ['binary', data] : ['text', String(data)]);
+}
+
+function onPong(this: PortableWebSocket): void {
+  eventsOf(this).data(PONG);
+}
+
+function onPing(this: PortableWebSocket): void {
+  eventsOf(this).data(PING);
+}
+
+function onError(this: PortableWebSocket, error: Error): void {
+  eventsOf(this).error(error);
+}
+
+function onClose(this: PortableWebSocket, code: number): void {
+  eventsOf(this).close(code);
 }
 
 /** Control frames carry nothing the owner reads: one event each, shared. */

@@ -76,7 +76,8 @@ export class ConnectionCaps {
     if (key !== undefined && held >= this.options.maxPerAddress) return 'address_full';
     this.total++;
     if (key !== undefined) this.perAddress.set(key, held + 1);
-    socket.once('close', () => this.release(key));
+    // `on`, not `once`: a socket closes once, and once's wrapper costs two objects more.
+    socket.on('close', () => this.release(key));
     return undefined;
   }
 

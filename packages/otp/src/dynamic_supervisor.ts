@@ -198,11 +198,26 @@ async function addChild(state: DynState, spec: DynamicChildSpec): Promise<StartR
  * What is kept of a started child's spec. A temporary child is never started again, so its
  * `start` (and whatever that closure holds: a connection's spec holds its socket's setup) is
  * let go, as Erlang's supervisor keeps no start arguments for its temporary children; a server
- * with a child per connection keeps a few hundred bytes less per connection.
+ * with a child per connection keeps a few hundred bytes less per connection. What is left is
+ * the same for every child of one kind (a connection), so consecutive temporary children share
+ * one kept spec.
  */
 function kept(spec: FullSpec): FullSpec {
-  return spec.restart === 'temporary' ? { ...spec, start: startedOnce } : spec;
+  if (spec.restart !== 'temporary') return spec;
+  const last = lastKept;
+  if (
+    last !== null &&
+    last.id === spec.id &&
+    last.shutdown === spec.shutdown &&
+    last.type === spec.type
+  )
+    return last;
+  lastKept = { ...spec, start: startedOnce };
+  return lastKept;
 }
+
+/** The temporary spec kept last, shared by the next children if theirs is the same. */
+let lastKept: FullSpec | null = null;
 
 /** The `start` kept for a temporary child: it is never called (a temporary child is never restarted). */
 function startedOnce(): StartResult {

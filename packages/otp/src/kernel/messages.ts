@@ -173,8 +173,26 @@ export function receiveIn(
     match === null && from === 0 ? proc.mailbox.shift() : proc.mailbox.take(match ?? any, from);
   if (found !== HOLE) return ready(proc, found);
   if (timeoutMs === 0) return ready(proc, TIMEOUT);
-  return new Promise((resolve, reject) => block(proc, match, timeoutMs, resolve, reject));
+  const waiting = new Promise(capture);
+  block(proc, match, timeoutMs, resolveWait, rejectWait);
+  // Not kept here past this call: they hold the waiting process's continuation.
+  resolveWait = rejectWait = forgotten;
+  return waiting;
 }
+
+/**
+ * A new promise's resolving functions, taken out by one shared executor: a closure made for
+ * every wait would be one more object per message for a process that waits between messages.
+ */
+let resolveWait: (value: unknown) => void = forgotten;
+let rejectWait: (error: unknown) => void = forgotten;
+
+function capture(resolve: (message: unknown) => void, reject: (error: unknown) => void): void {
+  resolveWait = resolve;
+  rejectWait = reject;
+}
+
+function forgotten(): void {}
 
 /** What `receiveNow` returns when it has no message to give now. */
 export const NOT_NOW: unique symbol = Symbol('not_now');

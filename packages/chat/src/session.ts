@@ -293,6 +293,16 @@ export interface SessionOptions {
   readonly emit: (event: SessionEvent) => void;
 }
 
+/**
+ * Where a user stands in a room's history. The room's own for the session: it changes in place
+ * with every message the user is shown, so a busy room does not make an object per delivery
+ * (one that lives until the next, long enough to burden the garbage collector).
+ */
+interface Seen {
+  epoch: number;
+  id: number;
+}
+
 /** A room the user is in. */
 interface JoinedRoom {
   /** The room's name as the room spells it: what its news carries as `roomId`. */
@@ -304,7 +314,7 @@ interface JoinedRoom {
    * With history: the last message of the room the user has seen (or where the room's
    * numbering stood when they joined), so that joining again asks for exactly what came after.
    */
-  seen: MessageRef | undefined;
+  seen: Seen | undefined;
   /** When the user last told this room they were typing (performance.now(); -Infinity: never). */
   typedAt: number;
 }
@@ -460,7 +470,7 @@ export class Session {
       name,
       pid,
       ref: monitor(pid),
-      seen: history?.position,
+      seen: history === undefined ? undefined : { ...history.position },
       typedAt: Number.NEGATIVE_INFINITY,
     };
     this.joined = this.joined.concat([joined]);
@@ -607,10 +617,10 @@ export class Session {
   private roomNews(event: RoomEvent): void {
     const { news } = event;
     // News sent just before we left a room is not for us any more.
-    const room = this.joined.find((joined) => joined.name === news.roomId);
+    const room = joinedNamed(this.joined, news.roomId);
     if (room === undefined) return;
     if (news.type === 'message' && news.id !== undefined && news.epoch !== undefined) {
-      room.seen = { epoch: news.epoch, id: news.id };
+      see(room, news.epoch, news.id);
     }
     const mine = event.sender === this.me;
     // The user knows they are typing.
@@ -626,7 +636,7 @@ export class Session {
     const room = this.joined.find((joined) => joined.ref === down.ref);
     if (room === undefined || this.name === undefined) return true;
     // With history, what was said between the crash and now is shown: nothing is missed.
-    const catchUp = room.seen === undefined ? {} : { since: room.seen };
+    const catchUp = room.seen === undefined ? {} : { since: { ...room.seen } };
     let joined: Awaited<ReturnType<RoomDirectory['join']>>;
     try {
       joined = await this.directory.join(room.name, this.name, catchUp);
@@ -778,8 +788,23 @@ function caughtUp(room: JoinedRoom, history: JoinReply[3]): { history?: RoomHist
   const { position, caughtUp } = history;
   // Whatever the catch-up answered, the user is now where the room stands: what comes next
   // reaches them live. A `since` the room never had (a client's mistake) shows nothing.
-  room.seen = position;
+  see(room, position.epoch, position.id);
   return caughtUp[0] === 'error' ? {} : { history: historyPart(caughtUp) };
+}
+
+/** The user has now seen message `id` of the room's history `epoch`. */
+function see(room: JoinedRoom, epoch: number, id: number): void {
+  if (room.seen === undefined) room.seen = { epoch, id };
+  else {
+    room.seen.epoch = epoch;
+    room.seen.id = id;
+  }
+}
+
+/** The room named `name` (as the room spells it) among those joined: a loop, no closure. */
+function joinedNamed(joined: readonly JoinedRoom[], name: string): JoinedRoom | undefined {
+  for (const room of joined) if (room.name === name) return room;
+  return undefined;
 }
 
 function historyPart(reply: Exclude<HistoryReply, readonly ['error', unknown]>): RoomHistoryPart {

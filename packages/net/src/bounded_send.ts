@@ -14,15 +14,30 @@
  * frames behind a compression and write them in a later tick: still in order, only not in
  * our batch.) `bufferedAmount` is the socket's `writableLength` (the batch included) plus
  * what the Sender queued, so the limit sees every byte either way.
+ *
+ * Bytes already encoded (a room's message, encoded once for every member) go further: they are
+ * framed once (see websocket_frame.ts) and the frame is written to the TCP socket directly, one
+ * write per delivery instead of ws's two. That is safe for the same reason: with no extension
+ * negotiated (`extensions` is empty), ws writes each frame as it is sent, so a frame written
+ * beside it takes its place in order. Once the WebSocket is no longer open (closing: ws has
+ * sent, or is about to send, its close frame, after which nothing may follow), every send
+ * goes through ws, which knows what to do with it.
  */
 import type { Writable } from 'node:stream';
 import { corkForTick } from './tick_cork.js';
+import { textFrame } from './websocket_frame.js';
 
 /** The part of a WebSocket that `sendBounded` needs: the ws package's, or the browser's. */
 export interface BufferedSocket {
   readonly bufferedAmount: number;
+  /** 1 while open, as both APIs number it. */
+  readonly readyState: number;
+  /** The extensions negotiated at the handshake; empty when none. */
+  readonly extensions: string;
   send(data: string | Uint8Array, options: { binary: boolean }): void;
 }
+
+const OPEN = 1;
 
 /**
  * Sends `data` as one text frame (bytes are taken as UTF-8 text already encoded, so a message
@@ -32,20 +47,32 @@ export interface BufferedSocket {
  * `raw` is the TCP socket the WebSocket writes to (a server has it from its HTTP server's
  * 'upgrade' event). With it, frames sent in one tick are corked and leave together when the
  * tick ends, and the limit is checked at the first send of a tick, on what earlier ticks left
- * behind. Without it (a browser's WebSocket has none), each frame leaves on its own, and every
- * send is checked.
+ * behind, and bytes leave as one frame made once for every socket they go to. Without it (a
+ * browser's WebSocket has none), each frame leaves on its own, and every send is checked.
+ * `moreToCome` false: the caller sends nothing more this tick, and the frame leaves at once.
  */
 export function sendBounded(
   socket: BufferedSocket,
   data: string | Uint8Array,
   limitBytes: number,
   raw?: Writable,
+  moreToCome = true,
 ): boolean {
   if (raw === undefined) {
     if (socket.bufferedAmount > limitBytes) return false;
-  } else if (!corkForTick(raw, socket.bufferedAmount, limitBytes)) {
-    return false;
+    socket.send(data, TEXT);
+    return true;
   }
-  socket.send(data, { binary: false });
+  if (!corkForTick(raw, socket.bufferedAmount, limitBytes, moreToCome)) return false;
+  if (typeof data !== 'string' && takesOurFrames(socket)) raw.write(textFrame(data));
+  else socket.send(data, TEXT);
   return true;
 }
+
+/** Open, with no extension that would make ws hold its own frames back (see above). */
+function takesOurFrames(socket: BufferedSocket): boolean {
+  return socket.readyState === OPEN && socket.extensions === '';
+}
+
+/** One options object for every frame, not one per send. */
+const TEXT = { binary: false } as const;

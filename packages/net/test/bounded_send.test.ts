@@ -10,6 +10,8 @@ function fakeSocket(bufferedAmount: number) {
   const sent: Array<{ data: string | Uint8Array; binary: boolean }> = [];
   const socket: BufferedSocket = {
     bufferedAmount,
+    readyState: 1,
+    extensions: '',
     send: (data, options) => sent.push({ data, binary: options.binary }),
   };
   return { socket, sent };
@@ -76,6 +78,62 @@ describe('sendBounded with the TCP socket under a ws WebSocket', () => {
     await receivedCount(frames.length);
     expect(received).toEqual(frames);
     expect(writes()).toBe(1);
+  });
+
+  it('writes bytes as whole frames beside what ws sends, in order, intact at every length', async () => {
+    const { ws, raw, received, receivedCount, writes } = await connection();
+    // Each length form of the header: 7 bits, 16 bits after 126, 64 bits after 127.
+    const sizes = [0, 1, 125, 126, 127, 65_535, 65_536, 200_000];
+    const sent: string[] = [];
+    for (const [i, size] of sizes.entries()) {
+      const text = String.fromCharCode(97 + i).repeat(size);
+      sent.push(text, `between ${i}`);
+      expect(sendBounded(ws, Buffer.from(text), 1 << 20, raw)).toBe(true);
+      expect(sendBounded(ws, `between ${i}`, 1 << 20, raw)).toBe(true);
+    }
+    await receivedCount(sent.length);
+    expect(received).toEqual(sent);
+    expect(writes()).toBe(1);
+  });
+
+  it('sends multi-byte UTF-8 bytes as the text they encode', async () => {
+    const { ws, raw, received, receivedCount } = await connection();
+    const text = 'héllo, 世界 👋';
+    sendBounded(ws, Buffer.from(text), 1024, raw);
+    await receivedCount(1);
+    expect(received).toEqual([text]);
+  });
+
+  it('writes nothing of its own after ws has started closing: the close frame comes last', async () => {
+    const { ws, raw, peer } = await connection();
+    const written: unknown[] = [];
+    const write = raw.write.bind(raw) as (chunk: unknown) => boolean;
+    (raw as { write: (chunk: unknown) => boolean }).write = (chunk) => {
+      written.push(chunk);
+      return write(chunk);
+    };
+    const errors: Error[] = [];
+    peer.on('error', (error) => errors.push(error));
+    const closed = once(peer, 'close');
+    ws.close(1000, 'bye');
+    const afterClose = written.length;
+    expect(sendBounded(ws, Buffer.from('too late'), 1024, raw)).toBe(true);
+    expect(written.length).toBe(afterClose);
+    const [code] = await closed;
+    expect(code).toBe(1000);
+    expect(errors).toEqual([]);
+  });
+
+  it('lets a frame its caller says is the last of the tick leave at once, in a system call of its own', async () => {
+    const { ws, raw, received, receivedCount, writes } = await connection();
+    const bytes = Buffer.from('{"type":"message"}');
+    for (let i = 0; i < 3; i++) {
+      expect(sendBounded(ws, bytes, 1024, raw, false)).toBe(true);
+      expect(raw.writableCorked).toBe(0);
+    }
+    await receivedCount(3);
+    expect(received).toEqual(Array(3).fill('{"type":"message"}'));
+    expect(writes()).toBe(3);
   });
 
   it('is measured right: without the raw socket, each frame is a system call of its own', async () => {

@@ -82,9 +82,11 @@ class TelnetConnection extends ChatConnection<TelnetLine> {
 
   /** What the session said, written as the telnet adapter encodes it. */
   protected show(event: SessionEvent): void {
-    for (const part of encodeEvent(event, this.session, this.config)) {
-      if (typeof part === 'string') this.send(part);
-      else this.write(part);
+    const parts = encodeEvent(event, this.session, this.config);
+    const last = parts.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const part = parts[i] as string | Buffer;
+      this.write(typeof part === 'string' ? `${part}\r\n` : part, i < last);
     }
   }
 
@@ -104,8 +106,10 @@ class TelnetConnection extends ChatConnection<TelnetLine> {
   }
   // #endregion goodbye
 
-  protected writeBounded(data: string | Buffer): boolean {
-    return writeBounded(this.socket, Buffer.from(data), this.config.maxOutboundBytes);
+  protected writeBounded(data: string | Buffer, moreToCome: boolean): boolean {
+    // A room's line is encoded once for every member: written as it is, not copied.
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    return writeBounded(this.socket, bytes, this.config.maxOutboundBytes, moreToCome);
   }
 
   /** The client closed its side: what we wrote before still goes out. */

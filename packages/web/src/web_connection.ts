@@ -106,11 +106,17 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
   protected show(event: SessionEvent): void {
     const encoded = this.adapter.encode(event);
     if (encoded === undefined) return;
-    const messages: readonly (object | Buffer)[] = Array.isArray(encoded) ? encoded : [encoded];
-    for (const message of messages) {
-      if (Buffer.isBuffer(message)) this.write(message);
-      else this.reply(message);
+    if (!Array.isArray(encoded)) {
+      this.showOne(encoded, false);
+      return;
     }
+    const last = encoded.length - 1;
+    for (let i = 0; i <= last; i++) this.showOne(encoded[i], i < last);
+  }
+
+  /** One encoded message: a room's frame (bytes encoded once for every member), or an object. */
+  private showOne(message: object | Buffer, moreToCome: boolean): void {
+    this.write(Buffer.isBuffer(message) ? message : JSON.stringify(message), moreToCome);
   }
 
   // #region limits
@@ -128,8 +134,8 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
   }
 
   /** Frames written in one turn (a drained mailbox) leave in one system call: see sendBounded. */
-  protected writeBounded(data: string | Buffer): boolean {
-    return sendBounded(this.ws, data, this.config.maxOutboundBytes, this.socket);
+  protected writeBounded(data: string | Buffer, moreToCome: boolean): boolean {
+    return sendBounded(this.ws, data, this.config.maxOutboundBytes, this.socket, moreToCome);
   }
 
   protected override stopping(): void {

@@ -21,7 +21,6 @@ import {
   type Pid,
   Port,
   type PortMessage,
-  Process,
   type Ref,
   receive,
   receiveNow,
@@ -102,8 +101,6 @@ export abstract class ChatConnection<Input> {
   private readonly idle: IdleTimer;
   /** Until the user has a name: then it is cancelled, not left to fire for nothing. */
   private nameTimer: Ref | undefined;
-  /** This connection's process, whose mailbox says if more writes will follow. */
-  private readonly me = self();
 
   constructor(
     protected readonly port: Port<Input | FloodNotice>,
@@ -132,7 +129,7 @@ export abstract class ChatConnection<Input> {
       // One await to wake up, then what is queued is handled one message after the other, with
       // no promise per room event. Each message stays in the mailbox until its turn, so the
       // rooms still see how far behind we are. What the turn writes leaves in one system call
-      // when it ends (see `write`); a lone message's write leaves at once.
+      // when it ends: both transports' writeBounded cork the socket for the tick.
       let message = await receive();
       do {
         const waiting = this.handle(message);
@@ -217,14 +214,9 @@ export abstract class ChatConnection<Input> {
   /**
    * Every write goes through here. A client that does not read lets bytes pile up in its
    * socket's buffer; past the limit it is dropped, and nobody else waits for it.
-   *
-   * With more messages waiting in the mailbox, this turn will write again: the transport holds
-   * the write until the turn ends, and the turn's writes leave in one system call. Otherwise
-   * (or unless the caller has more of its own to write, `moreToCome`) it leaves at once.
    */
-  protected write(data: string | Buffer, moreToCome = false): void {
-    const more = moreToCome || (Process.messageQueueLength(this.me) as number) > 0;
-    if (!this.writeBounded(data, more)) this.stop({ shutdown: 'client_not_reading' });
+  protected write(data: string | Buffer): void {
+    if (!this.writeBounded(data)) this.stop({ shutdown: 'client_not_reading' });
   }
   // #endregion limits
 
@@ -265,11 +257,8 @@ export abstract class ChatConnection<Input> {
   protected abstract slowDown(): void;
   /** Says why the connection ends, and starts closing it. */
   protected abstract sayGoodbye(farewell: Farewell): void;
-  /**
-   * Writes `data` unless too much waits unsent already; false if so. `moreToCome`: another
-   * write follows in this turn, so this one may wait for it (see `write`).
-   */
-  protected abstract writeBounded(data: string | Buffer, moreToCome: boolean): boolean;
+  /** Writes `data` unless too much waits unsent already; false if so. */
+  protected abstract writeBounded(data: string | Buffer): boolean;
   /** A message of the transport's own (a heartbeat); the rest are ignored. */
   protected info(_message: unknown): void {}
   /** The client closed its side. */

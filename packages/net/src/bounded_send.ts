@@ -49,21 +49,19 @@ const OPEN = 1;
  * tick ends, and the limit is checked at the first send of a tick, on what earlier ticks left
  * behind, and bytes leave as one frame made once for every socket they go to. Without it (a
  * browser's WebSocket has none), each frame leaves on its own, and every send is checked.
- * `moreToCome` false: the caller sends nothing more this tick, and the frame leaves at once.
  */
 export function sendBounded(
   socket: BufferedSocket,
   data: string | Uint8Array,
   limitBytes: number,
   raw?: Writable,
-  moreToCome = true,
 ): boolean {
   if (raw === undefined) {
     if (socket.bufferedAmount > limitBytes) return false;
     socket.send(data, TEXT);
     return true;
   }
-  if (!corkForTick(raw, socket.bufferedAmount, limitBytes, moreToCome)) return false;
+  if (!corkForTick(raw, socket.bufferedAmount, limitBytes)) return false;
   if (typeof data !== 'string' && takesOurFrames(socket)) raw.write(textFrame(data));
   else socket.send(data, TEXT);
   return true;

@@ -20,17 +20,11 @@ import { corkForTick } from './tick_cork.js';
  * ends (see `corkForTick`), so a burst of lines for one client costs one system call rather
  * than one per line. The limit is checked at the first write of a tick, on what earlier ticks
  * left behind: a burst within one tick is not held against a client that reads, and one that
- * does not read is caught on the next tick. A caller that will not write again this tick says so
- * (`moreToCome` false), and its write leaves at once.
+ * does not read is caught on the next tick.
  */
-export function writeBounded(
-  socket: Socket,
-  bytes: Uint8Array,
-  limitBytes: number,
-  moreToCome = true,
-): boolean {
+export function writeBounded(socket: Socket, bytes: Uint8Array, limitBytes: number): boolean {
   if (!socket.writable) return true;
-  if (!corkForTick(socket, socket.writableLength, limitBytes, moreToCome)) return false;
+  if (!corkForTick(socket, socket.writableLength, limitBytes)) return false;
   socket.write(bytes);
   return true;
 }

@@ -8,10 +8,6 @@
  * timer holds a write back: on an idle server a lone write leaves as soon as the code that
  * wrote it returns; on a loaded one, a burst leaves in one go. `writeBounded` (raw sockets) and
  * `sendBounded` (WebSockets) both write through this.
- *
- * A writer that knows it will not write again this tick (a connection process with nothing
- * more in its mailbox) says so, and its lone write leaves at once, uncorked: corking it would
- * only add the cork's bookkeeping, since nothing would join it.
  */
 import type { Writable } from 'node:stream';
 
@@ -26,22 +22,12 @@ import type { Writable } from 'node:stream';
  *
  * Corks nest (Node counts them), so code that corks and uncorks around a write of its own, as
  * ws does around each frame, writes into this tick's batch.
- *
- * `moreToCome` false: the caller will not write to `socket` again this tick, so the limit is
- * checked and nothing is corked.
  */
-export function corkForTick(
-  socket: Writable,
-  waiting: number,
-  limitBytes: number,
-  moreToCome = true,
-): boolean {
+export function corkForTick(socket: Writable, waiting: number, limitBytes: number): boolean {
   if (socket.writableCorked > 0) return true;
   if (waiting > limitBytes) return false;
-  if (moreToCome) {
-    socket.cork();
-    process.nextTick(uncork, socket);
-  }
+  socket.cork();
+  process.nextTick(uncork, socket);
   return true;
 }
 

@@ -124,18 +124,6 @@ describe('sendBounded with the TCP socket under a ws WebSocket', () => {
     expect(errors).toEqual([]);
   });
 
-  it('lets a frame its caller says is the last of the tick leave at once, in a system call of its own', async () => {
-    const { ws, raw, received, receivedCount, writes } = await connection();
-    const bytes = Buffer.from('{"type":"message"}');
-    for (let i = 0; i < 3; i++) {
-      expect(sendBounded(ws, bytes, 1024, raw, false)).toBe(true);
-      expect(raw.writableCorked).toBe(0);
-    }
-    await receivedCount(3);
-    expect(received).toEqual(Array(3).fill('{"type":"message"}'));
-    expect(writes()).toBe(3);
-  });
-
   it('is measured right: without the raw socket, each frame is a system call of its own', async () => {
     const { ws, received, receivedCount, writes } = await connection();
     for (let i = 0; i < 20; i++) expect(sendBounded(ws, `frame ${i}`, 64 * 1024)).toBe(true);

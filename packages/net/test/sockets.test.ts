@@ -87,23 +87,6 @@ describe('writeBounded', () => {
     await client.close();
   });
 
-  it('corks a write that more will follow, and lets a last one leave at once', async () => {
-    const { port, accepted } = await serve();
-    const client = await LineClient.connect(port);
-    const socket = await accepted();
-    expect(writeBounded(socket, Buffer.from('first\n'), 4096, false)).toBe(true);
-    expect(socket.writableCorked).toBe(0);
-    expect(writeBounded(socket, Buffer.from('second\n'), 4096, true)).toBe(true);
-    expect(socket.writableCorked).toBe(1);
-    // Joins the tick's batch, last or not.
-    expect(writeBounded(socket, Buffer.from('third\n'), 4096, false)).toBe(true);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(socket.writableCorked).toBe(0);
-    await client.expect('third');
-    expect(client.received).toEqual(['first', 'second', 'third']);
-    await client.close();
-  });
-
   it('is a no-op on a socket that is already closing', async () => {
     const { port, accepted } = await serve();
     const client = await LineClient.connect(port);

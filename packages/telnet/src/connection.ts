@@ -82,11 +82,9 @@ class TelnetConnection extends ChatConnection<TelnetLine> {
 
   /** What the session said, written as the telnet adapter encodes it. */
   protected show(event: SessionEvent): void {
-    const parts = encodeEvent(event, this.session, this.config);
-    const last = parts.length - 1;
-    for (let i = 0; i <= last; i++) {
-      const part = parts[i] as string | Buffer;
-      this.write(typeof part === 'string' ? `${part}\r\n` : part, i < last);
+    for (const part of encodeEvent(event, this.session, this.config)) {
+      if (typeof part === 'string') this.send(part);
+      else this.write(part);
     }
   }
 
@@ -106,10 +104,10 @@ class TelnetConnection extends ChatConnection<TelnetLine> {
   }
   // #endregion goodbye
 
-  protected writeBounded(data: string | Buffer, moreToCome: boolean): boolean {
+  protected writeBounded(data: string | Buffer): boolean {
     // A room's line is encoded once for every member: written as it is, not copied.
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    return writeBounded(this.socket, bytes, this.config.maxOutboundBytes, moreToCome);
+    return writeBounded(this.socket, bytes, this.config.maxOutboundBytes);
   }
 
   /** The client closed its side: what we wrote before still goes out. */

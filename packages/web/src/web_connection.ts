@@ -107,16 +107,15 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
     const encoded = this.adapter.encode(event);
     if (encoded === undefined) return;
     if (!Array.isArray(encoded)) {
-      this.showOne(encoded, false);
+      this.showOne(encoded);
       return;
     }
-    const last = encoded.length - 1;
-    for (let i = 0; i <= last; i++) this.showOne(encoded[i], i < last);
+    for (const message of encoded) this.showOne(message);
   }
 
-  /** One encoded message: a room's frame (bytes encoded once for every member), or an object. */
-  private showOne(message: object | Buffer, moreToCome: boolean): void {
-    this.write(Buffer.isBuffer(message) ? message : JSON.stringify(message), moreToCome);
+  /** One encoded message: a room's (bytes, encoded once for every member), or an object. */
+  private showOne(message: object | Buffer): void {
+    this.write(Buffer.isBuffer(message) ? message : JSON.stringify(message));
   }
 
   // #region limits
@@ -134,8 +133,8 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
   }
 
   /** Frames written in one turn (a drained mailbox) leave in one system call: see sendBounded. */
-  protected writeBounded(data: string | Buffer, moreToCome: boolean): boolean {
-    return sendBounded(this.ws, data, this.config.maxOutboundBytes, this.socket, moreToCome);
+  protected writeBounded(data: string | Buffer): boolean {
+    return sendBounded(this.ws, data, this.config.maxOutboundBytes, this.socket);
   }
 
   protected override stopping(): void {

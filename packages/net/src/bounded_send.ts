@@ -44,6 +44,10 @@ const OPEN = 1;
  * sent to many sockets is encoded once), unless more than `limitBytes` are still waiting to
  * leave: then it sends nothing and returns false.
  *
+ * Bytes must not change once sent: their frame is made once and kept for as long as they
+ * live (a room's message is encoded into a new buffer each time), so a buffer filled again and
+ * sent again would go out as its first contents.
+ *
  * `raw` is the TCP socket the WebSocket writes to (a server has it from its HTTP server's
  * 'upgrade' event). With it, frames sent in one tick are corked and leave together when the
  * tick ends, and the limit is checked at the first send of a tick, on what earlier ticks left

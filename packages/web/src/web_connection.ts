@@ -115,7 +115,8 @@ class WebConnection extends ChatConnection<WebSocketEvent> {
 
   /** One encoded message: a room's (bytes, encoded once for every member), or an object. */
   private showOne(message: object | Buffer): void {
-    this.write(Buffer.isBuffer(message) ? message : JSON.stringify(message));
+    if (Buffer.isBuffer(message)) this.write(message);
+    else this.reply(message);
   }
 
   // #region limits

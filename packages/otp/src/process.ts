@@ -7,6 +7,7 @@
  * - scheduler.ts: when a process runs (idle tracking, the fairness budget);
  * - spawn.ts: starting a process and how its body's end becomes its exit;
  * - messages.ts: `send`, `receive` and `flush`;
+ * - receive_each.ts: `receiveEach`, a receive loop run as callbacks, with no promise per message;
  * - signals.ts: exit signals, links, monitors, and `terminate`, where every exit goes through;
  * - monitor_ref.ts: how monitors are kept (a monitor is its ref, in two lists);
  * - registered.ts: registered names;
@@ -43,6 +44,7 @@ export {
   procOf,
   self,
 } from './kernel/proc.js';
+export { type EachHandler, receiveEach } from './kernel/receive_each.js';
 export { register, registeredNames, unregister, whereis } from './kernel/registered.js';
 export { whenIdle } from './kernel/scheduler.js';
 export {

@@ -248,8 +248,8 @@ export function receiveThen(
   else block(proc, match, timeoutMs, onMessage, onError);
 }
 
-/** Suspends `proc` in receive until `deliver` or the timeout resumes it. */
-function block(
+/** @internal Suspends `proc` in receive until `deliver` or the timeout resumes it. */
+export function block(
   proc: Proc,
   match: Match | null,
   timeoutMs: number,

@@ -6,6 +6,7 @@ import {
   GenServer,
   type Pid,
   receive,
+  receiveEach,
   receiveMany,
   self,
   send,
@@ -134,5 +135,47 @@ describe('fairness', () => {
     expect(killedAt).toBeGreaterThan(backlog);
     expect(killedAt).toBeLessThan(2 * backlog);
     expect(handled).toBe(killedAt);
+  });
+
+  it('receiveEach: a ping-pong flood and a long mailbox never starve the event loop', async () => {
+    // Wake-ups from the run queue count against the budget as promise wake-ups do, and so does
+    // each message a process takes while it runs through its mailbox.
+    const limit = 1_000_000;
+    const start = 10_000;
+    const seen: Seen = {};
+    let exchanged = 0;
+    const done = deferred<number>();
+    const bounce = (message: unknown) => {
+      const [peer, n] = message as [Pid, number];
+      exchanged = n;
+      if (n === start) watchEventLoop(seen, () => exchanged);
+      if (n >= limit || (n > start && allSeen(seen))) done.resolve(n);
+      else send(peer, [self(), n + 1]);
+    };
+    const a = spawn(() => receiveEach(bounce));
+    const b = spawn(() => receiveEach(bounce));
+    send(a, [b, 0]);
+    expect(await done.promise).toBeLessThan(limit);
+    expect(seen).toEqual({
+      timer: expect.any(Number),
+      immediate: expect.any(Number),
+      io: expect.any(Number),
+    });
+
+    const backlog = 200_000;
+    const drained: Seen = {};
+    let handled = 0;
+    const allHandled = deferred<number>();
+    const drainer = spawn(() =>
+      receiveEach(() => {
+        if (++handled === backlog) allHandled.resolve(handled);
+      }),
+    );
+    for (let i = 0; i < backlog; i++) send(drainer, i);
+    watchEventLoop(drained, () => handled);
+    await allHandled.promise;
+    expect(drained.immediate).toBeLessThan(backlog);
+    expect(drained.immediate).toBeGreaterThan(0);
+    for (const pid of [a, b, drainer]) exit(pid, 'kill');
   });
 });

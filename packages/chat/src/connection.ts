@@ -17,13 +17,11 @@ import {
   type ExitMessage,
   type ExitReason,
   exit,
-  NOT_NOW,
   type Pid,
   Port,
   type PortMessage,
   type Ref,
-  receive,
-  receiveNow,
+  receiveEach,
   self,
   sendAfter,
   spawnLink,
@@ -120,22 +118,16 @@ export abstract class ChatConnection<Input> {
   }
 
   // #region run
-  async run(): Promise<void> {
+  run(): Promise<never> {
     // The supervisor's shutdown arrives as a message, so we can say goodbye first.
     trapExit(true);
     Port.setActive(this.port, this.options.maxUnreadInputs);
     this.greet();
-    for (;;) {
-      // One await to wake up, then what is queued is handled one message after the other, with
-      // no promise per room event. Each message stays in the mailbox until its turn, so the
-      // rooms still see how far behind we are. What the turn writes leaves in one system call
-      // when it ends: both transports' writeBounded cork the socket for the tick.
-      let message = await receive();
-      do {
-        const waiting = this.handle(message);
-        if (waiting !== undefined) await waiting; // a call to a room, say
-      } while ((message = receiveNow()) !== NOT_NOW);
-    }
+    // One message at a time, for the rest of the connection's life. receiveEach runs through
+    // what is queued with no promise per message (a room's news included), and the messages
+    // not yet handled stay in the mailbox, so the rooms still see how far behind we are. What
+    // a turn writes leaves in one system call: both transports' writeBounded cork the socket.
+    return receiveEach((message) => this.handle(message));
   }
 
   /** One message from the mailbox; a promise only if handling it has to wait. */

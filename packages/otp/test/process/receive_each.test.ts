@@ -157,6 +157,7 @@ describe('receiveEach', () => {
     const done = deferred();
     let settle: () => void = () => {};
     const thenable: PromiseLike<void> = {
+      // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise is the point
       then: (onFulfilled) => {
         settle = () => onFulfilled?.();
         return thenable as never;

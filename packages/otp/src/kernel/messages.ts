@@ -192,7 +192,8 @@ function capture(resolve: (message: unknown) => void, reject: (error: unknown) =
   rejectWait = reject;
 }
 
-function forgotten(): void {}
+/** @internal What a taken-out resolving function is reset to once it has been handed on. */
+export function forgotten(): void {}
 
 /** What `receiveNow` returns when it has no message to give now. */
 export const NOT_NOW: unique symbol = Symbol('not_now');

@@ -6,7 +6,7 @@
  */
 import { BadArgError } from '../errors.js';
 import { HOLE } from '../mailbox.js';
-import { block, takeNow } from './messages.js';
+import { block, forgotten, takeNow } from './messages.js';
 import { actingProc, context, never, type Proc, shell } from './proc.js';
 import { resume } from './scheduler.js';
 
@@ -15,7 +15,7 @@ export type EachHandler = (message: unknown) => unknown;
 
 /**
  * Handles every message with `handler`, oldest first, one at a time, for the rest of the
- * process's life: `receive M -> handle(M), loop() end`. The handler runs in the process, so
+ * process's life: `loop() -> receive M -> handle(M), loop() end`. The handler runs in the process, so
  * `self()`, `send` and a selective `receive` inside it work as anywhere in the process. When it
  * returns a promise, the next message waits until that settles.
  *
@@ -64,8 +64,6 @@ let fail: (error: unknown) => void = forgotten;
 function captureFail(_resolve: unknown, reject: (error: unknown) => void): void {
   fail = reject;
 }
-
-function forgotten(): void {}
 
 /**
  * Handles `message`, then what is queued, while the time slice lasts; then waits for the next.

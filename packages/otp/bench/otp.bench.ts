@@ -25,6 +25,8 @@
  *                    acks every `batch`; the sender waits for the ack before the next batch.
  *   one-way, receiveMany  the same, with the receiver taking its queue with receiveMany; the
  *                    BEAM has no such primitive, so its column is its plain one-way loop.
+ *   one-way, receiveEach  the same, with the receiver's loop written as receiveEach (Erlang's
+ *                    receive loop, run from the scheduler); the BEAM column is its one-way loop.
  *   send ping-pong   one process sends its pid, the other answers `pong`, `roundtrips` times.
  *   GenServer.call   a counter gen_server (started unlinked, stopped after: both timed, as here)
  *                    and one client process making `calls` gen_server:call(get) in a row.
@@ -58,6 +60,7 @@ import {
   dispatchFixture,
   idle,
   oneWay,
+  oneWayEach,
   oneWayMany,
   pingPong,
   spawnLinkExit,
@@ -224,6 +227,14 @@ const specs: Spec[] = [
     bare: 'oneWay',
     beamKey: 'one-way',
     runtime: () => rate(oneWayMany(sizes.batch), runOptions(sizes.messages)),
+  },
+  {
+    key: 'one-way-each',
+    name: 'one-way, receiveEach',
+    unit: 'msgs/s',
+    bare: 'oneWay',
+    beamKey: 'one-way',
+    runtime: () => rate(oneWayEach(sizes.batch), runOptions(sizes.messages)),
   },
   {
     key: 'ping-pong',

@@ -8,6 +8,7 @@ import {
   type GenServerModule,
   type Pid,
   receive,
+  receiveEach,
   receiveMany,
   self,
   send,
@@ -57,6 +58,29 @@ export function oneWayMany(batch: number): Workload {
         }
       }
       send(shell, DONE);
+    });
+    spawn(() => sendInBatches(receiver, size, batch));
+    await waitDone();
+  };
+}
+
+/**
+ * The same shape as `oneWay`, with the receiver's loop written as `receiveEach`: Erlang's
+ * `loop() -> receive M -> ..., loop() end`, run from the scheduler with no await per message.
+ */
+export function oneWayEach(batch: number): Workload {
+  return async (size) => {
+    const shell = self();
+    const receiver = spawn(async () => {
+      const sender = (await receive()) as Pid;
+      let i = 0;
+      return receiveEach(() => {
+        i++;
+        if (i % batch === 0) send(sender, 'ack');
+        if (i < size) return;
+        send(shell, DONE);
+        exit('normal');
+      });
     });
     spawn(() => sendInBatches(receiver, size, batch));
     await waitDone();

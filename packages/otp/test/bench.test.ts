@@ -21,6 +21,7 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 const figures = [
   'send one-way',
   'one-way, receiveMany',
+  'one-way, receiveEach',
   'send ping-pong',
   'GenServer.call',
   'GenServer.cast',

@@ -118,7 +118,7 @@ export abstract class ChatConnection<Input> {
   }
 
   // #region run
-  run(): Promise<never> {
+  run(): PromiseLike<never> {
     // The supervisor's shutdown arrives as a message, so we can say goodbye first.
     trapExit(true);
     Port.setActive(this.port, this.options.maxUnreadInputs);

@@ -6,9 +6,10 @@
  */
 import { BadArgError } from '../errors.js';
 import { HOLE } from '../mailbox.js';
-import { block, forgotten, takeNow } from './messages.js';
-import { actingProc, context, never, type Proc, shell } from './proc.js';
+import { block, takeNow } from './messages.js';
+import { actingProc, context, type Proc, shell } from './proc.js';
 import { resume } from './scheduler.js';
+import { failProcess } from './spawn.js';
 
 /** Handles one message; a promise if it has to wait, and the next message waits for it. */
 export type EachHandler = (message: unknown) => unknown;
@@ -19,26 +20,34 @@ export type EachHandler = (message: unknown) => unknown;
  * `self()`, `send` and a selective `receive` inside it work as anywhere in the process. When it
  * returns a promise, the next message waits until that settles.
  *
- * It returns a promise that only ever rejects: with what the handler throws (`exit(reason)`
- * included), which ends the process as the same throw in its body would. Return it from the
- * process's body: `spawn(() => receiveEach(handle))`.
+ * What the handler throws (`exit(reason)` included) ends the process at once, as the same
+ * throw in its body would. It returns a thenable that never settles, for the process's body to
+ * return: `spawn(() => receiveEach(handle))`. The body's code after it never runs.
  *
- * It costs no promise per message. While the process waits, its mailbox holds one function
- * (where a loop of `await receive()` holds a promise, its reactions and a suspended async
- * function), and a message wakes it from the run queue below rather than through a promise.
+ * It costs no promise per message, and none for the loop. While the process waits, its mailbox
+ * holds one function (where a loop of `await receive()` holds a promise, its reactions and a
+ * suspended async function), and a message wakes it from the run queue below rather than
+ * through a promise.
  */
-export function receiveEach(handler: EachHandler): Promise<never> {
+export function receiveEach(handler: EachHandler): PromiseLike<never> {
   const proc = actingProc('receiveEach');
-  if (proc === null) return never();
+  if (proc === null) return forever;
   // The shell's code goes on after this call (a script, the REPL): it must keep its mailbox.
   if (proc === shell) throw new BadArgError('receiveEach: the shell cannot hand its mailbox over');
   if (proc.waitResolve !== null) throw alreadyWaiting(proc);
-  const life = new Promise<never>(captureFail);
-  const each = new Each(proc, handler, fail);
-  fail = forgotten;
-  handleFrom(each, takeNow(proc));
-  return life;
+  handleFrom(new Each(proc, handler), takeNow(proc));
+  return forever;
 }
+
+/**
+ * What receiveEach returns: one thenable for every process, whose `then` keeps nothing. A
+ * promise that never settles would do as well, but each process would add a reaction to it
+ * that it kept for ever; the process ends through failProcess, not through this.
+ */
+const forever: PromiseLike<never> = {
+  // biome-ignore lint/suspicious/noThenProperty: a thenable is what the body returns and awaits.
+  then: () => forever as PromiseLike<never>,
+} as PromiseLike<never>;
 
 /** A process in `receiveEach`. Its `wake`, what a delivery calls, is made once for its life. */
 class Each {
@@ -47,7 +56,6 @@ class Each {
   constructor(
     readonly proc: Proc,
     readonly handler: EachHandler,
-    readonly fail: (error: unknown) => void,
   ) {
     this.wake = wakeUpFor(this);
   }
@@ -56,13 +64,6 @@ class Each {
 /** A function of its own, so that it holds `each` and nothing else that was in scope. */
 function wakeUpFor(each: Each): (message: unknown) => void {
   return (message) => runSoon(each, message);
-}
-
-/** The new promise's reject, taken out by a shared executor (see receiveIn's `capture`). */
-let fail: (error: unknown) => void = forgotten;
-
-function captureFail(_resolve: unknown, reject: (error: unknown) => void): void {
-  fail = reject;
 }
 
 /**
@@ -76,14 +77,17 @@ function handleFrom(each: Each, message: unknown): void {
       const result = each.handler(message);
       if (isThenable(result)) {
         // Even if the process is dead by now: its rejection must not go unhandled.
-        result.then(() => afterWait(each), each.fail);
+        result.then(
+          () => afterWait(each),
+          (error) => failProcess(proc, error),
+        );
         return;
       }
       if (proc.status === 'exited') return; // it killed itself, or a link did: nothing may run
       message = takeNow(proc);
     }
   } catch (error) {
-    each.fail(error);
+    failProcess(proc, error);
     return;
   }
   waitNext(each);
@@ -98,6 +102,14 @@ function alreadyWaiting(proc: Proc): BadArgError {
   return new BadArgError(`receiveEach: ${proc.pid} is already waiting in another receive`);
 }
 
+/**
+ * A receive without a pattern or a timeout is never rejected, but `block` wants a reject: this
+ * one fails the process it runs in.
+ */
+function failRunning(error: unknown): void {
+  failProcess(context.getStore() as Proc, error);
+}
+
 /** A handler's promise settled: on with the mailbox (it runs in the process's context). */
 function afterWait(each: Each): void {
   if (each.proc.status !== 'exited') handleFrom(each, takeNow(each.proc));
@@ -110,9 +122,9 @@ function afterWait(each: Each): void {
 function waitNext(each: Each): void {
   const { proc } = each;
   // A receive the handler started and did not wait for would lose its message to this one.
-  if (proc.waitResolve !== null) each.fail(alreadyWaiting(proc));
+  if (proc.waitResolve !== null) failProcess(proc, alreadyWaiting(proc));
   else if (proc.mailbox.size > 0) resume(proc, each.wake, proc.mailbox.shift());
-  else block(proc, null, Number.POSITIVE_INFINITY, each.wake, each.fail);
+  else block(proc, null, Number.POSITIVE_INFINITY, each.wake, failRunning);
 }
 
 /**

@@ -74,6 +74,14 @@ function bodyThrew(error: unknown): void {
   finish(context.getStore() as Proc, error, true);
 }
 
+/**
+ * @internal A process's code threw `error` outside its body's own promise (receiveEach's
+ * handler): the process exits as if its body had thrown it.
+ */
+export function failProcess(proc: Proc, error: unknown): void {
+  finish(proc, error, true);
+}
+
 /** The body returned or threw: the process exits (unless something killed it first). */
 function finish(proc: Proc, outcome: unknown, threw: boolean): void {
   if (proc.status === 'exited') return;

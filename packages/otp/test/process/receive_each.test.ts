@@ -242,4 +242,26 @@ describe('receiveEach', () => {
     exit(a, 'kill');
     exit(b, 'kill');
   });
+
+  it('costs an idle process no promise of its own', async () => {
+    // A promise that only settles when the process fails, and spawn's reaction to it, would be
+    // two for every idle connection of a server: receiveEach returns a thenable that keeps none.
+    const count = 200;
+    let promises = 0;
+    const hook = createHook({
+      init: (_id, type) => {
+        if (type === 'PROMISE') promises++;
+      },
+    }).enable();
+    const pids: Pid[] = [];
+    try {
+      for (let i = 0; i < count; i++) pids.push(spawn(() => receiveEach(() => {})));
+      await whenIdle();
+    } finally {
+      hook.disable();
+    }
+    expect(promises).toBeLessThan(count / 10);
+    expect(pids.every((pid) => Process.info(pid)?.status === 'waiting')).toBe(true);
+    for (const pid of pids) exit(pid, 'kill');
+  });
 });

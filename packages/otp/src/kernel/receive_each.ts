@@ -6,7 +6,7 @@
  */
 import { BadArgError } from '../errors.js';
 import { HOLE } from '../mailbox.js';
-import { block, takeNow } from './messages.js';
+import { block, forgotten, takeNow } from './messages.js';
 import { actingProc, context, type Proc, shell } from './proc.js';
 import { resume } from './scheduler.js';
 import { failProcess } from './spawn.js';
@@ -20,9 +20,11 @@ export type EachHandler = (message: unknown) => unknown;
  * `self()`, `send` and a selective `receive` inside it work as anywhere in the process. When it
  * returns a promise, the next message waits until that settles.
  *
- * What the handler throws (`exit(reason)` included) ends the process at once, as the same
- * throw in its body would. It returns a thenable that never settles, for the process's body to
- * return: `spawn(() => receiveEach(handle))`. The body's code after it never runs.
+ * What the handler throws (`exit(reason)` included), or a promise it returns rejects with, ends
+ * the process with that reason, as the same throw in its body would, but the body never sees
+ * it: no `catch` or `finally` around the call runs. It returns a thenable that never settles,
+ * for the process's body to return: `spawn(() => receiveEach(handle))`. The body's code after
+ * it never runs.
  *
  * It costs no promise per message, and none for the loop. While the process waits, its mailbox
  * holds one function (where a loop of `await receive()` holds a promise, its reactions and a
@@ -76,8 +78,10 @@ function handleFrom(each: Each, message: unknown): void {
     while (message !== HOLE) {
       const result = each.handler(message);
       if (isThenable(result)) {
-        // Even if the process is dead by now: its rejection must not go unhandled.
-        result.then(
+        // As a native promise, whose callbacks run later and in this process's context: a
+        // hand-made thenable could call them at once, on another process's stack. And even if
+        // the process is dead by now, the rejection must not go unhandled.
+        Promise.resolve(result).then(
           () => afterWait(each),
           (error) => failProcess(proc, error),
         );
@@ -87,10 +91,18 @@ function handleFrom(each: Each, message: unknown): void {
       message = takeNow(proc);
     }
   } catch (error) {
-    failProcess(proc, error);
+    failSoon(proc, error);
     return;
   }
   waitNext(each);
+}
+
+/**
+ * Ends the process for `error` in a microtask of its own, as a rejected body would: not inside
+ * the run queue's loop, where a crash reporter that throws would stop every process after it.
+ */
+function failSoon(proc: Proc, error: unknown): void {
+  queueMicrotask(() => failProcess(proc, error));
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -100,14 +112,6 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 function alreadyWaiting(proc: Proc): BadArgError {
   return new BadArgError(`receiveEach: ${proc.pid} is already waiting in another receive`);
-}
-
-/**
- * A receive without a pattern or a timeout is never rejected, but `block` wants a reject: this
- * one fails the process it runs in.
- */
-function failRunning(error: unknown): void {
-  failProcess(context.getStore() as Proc, error);
 }
 
 /** A handler's promise settled: on with the mailbox (it runs in the process's context). */
@@ -122,9 +126,10 @@ function afterWait(each: Each): void {
 function waitNext(each: Each): void {
   const { proc } = each;
   // A receive the handler started and did not wait for would lose its message to this one.
-  if (proc.waitResolve !== null) failProcess(proc, alreadyWaiting(proc));
+  if (proc.waitResolve !== null) failSoon(proc, alreadyWaiting(proc));
   else if (proc.mailbox.size > 0) resume(proc, each.wake, proc.mailbox.shift());
-  else block(proc, null, Number.POSITIVE_INFINITY, each.wake, failRunning);
+  // A receive with no pattern and no timeout is never rejected: its reject is a no-op.
+  else block(proc, null, Number.POSITIVE_INFINITY, each.wake, forgotten);
 }
 
 /**

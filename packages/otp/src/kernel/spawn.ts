@@ -90,8 +90,12 @@ function finish(proc: Proc, outcome: unknown, threw: boolean): void {
   } else if (outcome instanceof ExitError) {
     terminate(proc, outcome.reason);
   } else {
-    reportCrash({ kind: 'process', pid: proc.pid, name: proc.name, reason: outcome });
-    terminate(proc, outcome);
+    try {
+      reportCrash({ kind: 'process', pid: proc.pid, name: proc.name, reason: outcome });
+    } finally {
+      // A crash reporter that throws must not leave the process half dead.
+      terminate(proc, outcome);
+    }
   }
 }
 

@@ -4,6 +4,9 @@
  * per message.
  */
 import { createHook } from 'node:async_hooks';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   captureCrashReports,
@@ -178,6 +181,76 @@ describe('receiveEach', () => {
     await done.promise;
     expect(order).toEqual(['first', 'second']);
     exit(pid, 'kill');
+  });
+
+  it('a thenable settled from another process resumes the loop in its own process', async () => {
+    const seen = await inProcess(async () => {
+      const me = self();
+      let settle: () => void = () => {};
+      const thenable: PromiseLike<void> = {
+        // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise is the point
+        then: (onFulfilled) => {
+          settle = () => onFulfilled?.();
+          return thenable as never;
+        },
+      };
+      const waiter = spawn(() =>
+        receiveEach((message) => {
+          if (message === 'wait') return thenable;
+          send(me, ['handled', message, self()]);
+        }),
+      );
+      const settler = spawn(() =>
+        receiveEach(() => {
+          // The waiter's next message must not be handled here, on this process's stack.
+          settle();
+          send(me, ['settled', self()]);
+        }),
+      );
+      send(waiter, 'wait');
+      send(waiter, 'next');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      send(settler, 'go');
+      const first = await receive();
+      const second = await receive();
+      exit(waiter, 'kill');
+      exit(settler, 'kill');
+      return { waiter, settler, first, second };
+    });
+    expect(seen.first).toEqual(['settled', seen.settler]);
+    expect(seen.second).toEqual(['handled', 'next', seen.waiter]);
+  });
+
+  it('an async body may await before it returns receiveEach; a failure still ends it', async () => {
+    const capture = captureCrashReports();
+    try {
+      const pid = spawn(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return receiveEach(() => {
+          throw new Error('late boom');
+        });
+      });
+      const reason = exitReason(pid);
+      send(pid, 'go');
+      expect(await reason).toEqual(new Error('late boom'));
+      expect(capture.reports.map((report) => report.pid)).toEqual([pid]);
+    } finally {
+      capture.restore();
+    }
+  });
+
+  it('a crash reporter that throws neither keeps the process alive nor stops the others', async () => {
+    const fixture = fileURLToPath(new URL('../fixtures/throwing-reporter.ts', import.meta.url));
+    const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', fixture], {
+      cwd: packageRoot,
+      timeout: 30_000,
+    });
+    expect(stdout.trim().split('\n')).toEqual([
+      'healthy answered: still here',
+      'crasher is gone',
+      'uncaught: Error: the reporter failed',
+    ]);
   });
 
   it('a process killed while its handler waits handles nothing more', async () => {

@@ -158,14 +158,7 @@ describe('receiveEach', () => {
   it('waits for a thenable as for a promise', async () => {
     const order: string[] = [];
     const done = deferred();
-    let settle: () => void = () => {};
-    const thenable: PromiseLike<void> = {
-      // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise is the point
-      then: (onFulfilled) => {
-        settle = () => onFulfilled?.();
-        return thenable as never;
-      },
-    };
+    const { thenable, settle } = handMadeThenable();
     const pid = spawn(() =>
       receiveEach((message) => {
         order.push(String(message));
@@ -186,14 +179,7 @@ describe('receiveEach', () => {
   it('a thenable settled from another process resumes the loop in its own process', async () => {
     const seen = await inProcess(async () => {
       const me = self();
-      let settle: () => void = () => {};
-      const thenable: PromiseLike<void> = {
-        // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise is the point
-        then: (onFulfilled) => {
-          settle = () => onFulfilled?.();
-          return thenable as never;
-        },
-      };
+      const { thenable, settle } = handMadeThenable();
       const waiter = spawn(() =>
         receiveEach((message) => {
           if (message === 'wait') return thenable;
@@ -338,3 +324,16 @@ describe('receiveEach', () => {
     for (const pid of pids) exit(pid, 'kill');
   });
 });
+
+/** A thenable that is not a Promise, and `settle`, which calls what was passed to its `then`. */
+function handMadeThenable(): { thenable: PromiseLike<void>; settle: () => void } {
+  let fulfil: () => void = () => {};
+  const thenable: PromiseLike<void> = {
+    // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise is the point
+    then: (onFulfilled) => {
+      fulfil = () => onFulfilled?.();
+      return thenable as never;
+    },
+  };
+  return { thenable, settle: () => fulfil() };
+}
